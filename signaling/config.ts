@@ -1,0 +1,106 @@
+// The one place that reads process.env: parsed once, validated, frozen.
+import { z } from 'zod'
+import { defaultLimits, type Limits } from './protocol.ts'
+
+const urlList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((url) => url.trim())
+      .filter((url) => url.length > 0),
+  )
+
+const iceUrlList = urlList.pipe(
+  z.array(z.string().regex(/^(stuns?|turns?):[^\s]+$/, 'must start with stun:, stuns:, turn: or turns:')),
+)
+
+const originList = urlList.pipe(
+  z.array(
+    z.union([z.literal('*'), z.string().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://chat.example')]),
+  ),
+)
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback)
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  CORS_ORIGIN: originList,
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  STUN_URLS: iceUrlList,
+  TURN_URLS: iceUrlList,
+  TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  TURN_TTL_S: positiveInt(3600),
+  MAX_CONN_PER_IP: z.coerce.number().int().min(0).default(20),
+  TRUST_PROXY: z
+    .union([z.enum(['true', 'false']), z.string().regex(/^\d+$/, 'must be true, false or a hop count')])
+    .default('false')
+    .transform((value) => (value === 'true' ? 1 : value === 'false' ? 0 : Number(value))),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STATIC_DIR: z.string().default('app/dist'),
+  MAX_MESSAGE_CHARS: positiveInt(defaultLimits.maxMessageChars),
+  MATCH_RATE_BURST: positiveInt(defaultLimits.match.burst),
+  MATCH_RATE_PER_S: z.coerce.number().positive().default(defaultLimits.match.perSecond),
+  SIGNAL_RATE_BURST: positiveInt(defaultLimits.signal.burst),
+  SIGNAL_RATE_PER_S: z.coerce.number().positive().default(defaultLimits.signal.perSecond),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(4000),
+})
+
+export interface Config {
+  port: number
+  host: string
+  corsOrigins: readonly string[]
+  redisUrl: string | undefined
+  stunUrls: readonly string[]
+  turnUrls: readonly string[]
+  turnSecret: string | undefined
+  turnTtlS: number
+  maxConnPerIp: number
+  /** How many proxies in front of us to believe in X-Forwarded-For; 0 believes none. */
+  trustProxyHops: number
+  logLevel: string
+  staticDir: string
+  limits: Limits
+  shutdownGraceMs: number
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`)
+  }
+  const e = parsed.data
+  if (e.TURN_URLS.length > 0 && e.TURN_SECRET === undefined) {
+    throw new ConfigError('invalid configuration: TURN_SECRET: required when TURN_URLS is set')
+  }
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    corsOrigins: Object.freeze(e.CORS_ORIGIN),
+    redisUrl: e.REDIS_URL,
+    stunUrls: Object.freeze(e.STUN_URLS),
+    turnUrls: Object.freeze(e.TURN_URLS),
+    turnSecret: e.TURN_SECRET,
+    turnTtlS: e.TURN_TTL_S,
+    maxConnPerIp: e.MAX_CONN_PER_IP,
+    trustProxyHops: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    staticDir: e.STATIC_DIR,
+    limits: Object.freeze({
+      ...defaultLimits,
+      maxMessageChars: e.MAX_MESSAGE_CHARS,
+      match: { burst: e.MATCH_RATE_BURST, perSecond: e.MATCH_RATE_PER_S },
+      signal: { burst: e.SIGNAL_RATE_BURST, perSecond: e.SIGNAL_RATE_PER_S },
+    }),
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  })
+}

@@ -1,0 +1,80 @@
+// Plain HTTP: /healthz, /metrics and the built app with security and cache headers.
+import { existsSync } from 'node:fs'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import sirv from 'sirv'
+import type { Registry } from 'prom-client'
+
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ')
+
+const securityHeaders: Record<string, string> = {
+  'Content-Security-Policy': contentSecurityPolicy,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+}
+
+const placeholder = `<!doctype html><meta charset="utf-8"><title>Hush</title>
+<p>Hush signaling server is running. The app is not built: run <code>npm run build</code>.</p>`
+
+export function createHttpHandler(staticDir: string, registry: Registry, isHealthy: () => boolean) {
+  const serveStatic = existsSync(staticDir)
+    ? sirv(staticDir, {
+        etag: true,
+        gzip: true,
+        brotli: true,
+        single: true,
+        setHeaders(res, pathname) {
+          // Vite puts content-hashed files under /assets: safe to cache for a year.
+          const hashed = pathname.startsWith('/assets/')
+          res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache')
+        },
+      })
+    : null
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value)
+    const path = (req.url ?? '/').split('?')[0]
+    if (path === '/healthz') {
+      const healthy = isHealthy()
+      res.writeHead(healthy ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+      res.end(JSON.stringify({ status: healthy ? 'ok' : 'shutting-down' }))
+      return
+    }
+    if (path === '/metrics') {
+      registry.metrics().then(
+        (body) => {
+          res.writeHead(200, { 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' })
+          res.end(body)
+        },
+        () => {
+          res.writeHead(500).end()
+        },
+      )
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end()
+      return
+    }
+    if (serveStatic) {
+      serveStatic(req, res, () => {
+        res.writeHead(404).end('not found')
+      })
+      return
+    }
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(placeholder)
+  }
+}

@@ -1,0 +1,55 @@
+// Prometheus metrics (prom-client) on a registry of the server's own, so servers in one process don't collide.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { ErrorCode, Presence } from './protocol.ts'
+
+export function createMetrics(readConnections: () => number, readPresence: () => Promise<Presence>) {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry, prefix: 'hush_' })
+  new Gauge({
+    name: 'hush_connections',
+    help: 'Sockets connected to this node',
+    registers: [registry],
+    collect() {
+      this.set(readConnections())
+    },
+  })
+  const presenceGauge = (name: string, help: string, pick: (presence: Presence) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        this.set(pick(await readPresence()))
+      },
+    })
+  presenceGauge('hush_online', 'Users online (all nodes)', (p) => p.online)
+  presenceGauge('hush_searching', 'Users waiting in the match queue (all nodes)', (p) => p.searching)
+  presenceGauge('hush_chatting', 'Users in a chat (all nodes)', (p) => p.chatting)
+
+  return {
+    registry,
+    matches: new Counter({ name: 'hush_matches_total', help: 'Pairs made', registers: [registry] }),
+    matchWait: new Histogram({
+      name: 'hush_match_wait_seconds',
+      help: 'Time from match:find to match:found',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+    relayedSignals: new Counter({
+      name: 'hush_relayed_signals_total',
+      help: 'Signals relayed to a partner',
+      registers: [registry],
+    }),
+    rejected: new Counter<'code'>({
+      name: 'hush_rejected_total',
+      help: 'Requests and connections refused, by error code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    countRejection(code: ErrorCode) {
+      this.rejected.inc({ code })
+    },
+  }
+}
+
+export type Metrics = ReturnType<typeof createMetrics>

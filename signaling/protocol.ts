@@ -1,0 +1,128 @@
+// The wire contract between the signaling server and every client: the only copy.
+// No Node imports here: the app bundles this file.
+
+export type ErrorCode =
+  | 'bad-payload'
+  | 'not-paired'
+  | 'already-chatting'
+  | 'not-searching'
+  | 'rate-limited'
+  | 'too-many-connections'
+  | 'origin-refused'
+  | 'unavailable'
+  | 'internal'
+
+export interface ProtocolError {
+  code: ErrorCode
+  message: string
+}
+
+/** Every request event answers through one of these: `(error, data?)`. */
+export type Ack<T = undefined> = (error: ProtocolError | null, data?: T) => void
+
+export interface IceServer {
+  urls: string | string[]
+  username?: string
+  credential?: string
+}
+
+/** A token bucket: `burst` requests at once, refilled at `perSecond`. */
+export interface RateLimit {
+  burst: number
+  perSecond: number
+}
+
+export interface Limits {
+  maxMessageChars: number
+  maxSignalBytes: number
+  maxInterests: number
+  match: RateLimit
+  signal: RateLimit
+}
+
+export interface Welcome {
+  id: string
+  name: string
+  iceServers: IceServer[]
+  /** True when the server offers a TURN relay, so the app can hide the user's IP. */
+  relayOnly: boolean
+  limits: Limits
+}
+
+export interface Presence {
+  online: number
+  searching: number
+  chatting: number
+}
+
+export interface MatchFound {
+  chatId: string
+  /** Exactly one side of a pair is told to initiate the WebRTC offer. */
+  initiator: boolean
+  partner: { name: string }
+}
+
+export type LeaveReason = 'left' | 'skipped'
+export type EndReason = LeaveReason | 'disconnected'
+
+export interface MatchEnded {
+  chatId: string
+  reason: EndReason
+}
+
+export interface FindRequest {
+  interests?: string[]
+}
+
+export interface LeaveRequest {
+  reason: LeaveReason
+}
+
+export interface IceCandidate {
+  candidate: string
+  sdpMid?: string | null
+  sdpMLineIndex?: number | null
+  usernameFragment?: string | null
+}
+
+/** What simple-peer emits for a data-only connection; anything else is refused. */
+export type Signal =
+  | { type: 'offer' | 'answer'; sdp: string }
+  | { type: 'candidate'; candidate: IceCandidate }
+  | { type: 'renegotiate'; renegotiate: true }
+
+export interface FindResult {
+  /** 'queued' while waiting; 'matched' when a partner was found at once (match:found follows). */
+  status: 'queued' | 'matched'
+}
+
+export interface ServerToClientEvents {
+  'session:welcome': (welcome: Welcome) => void
+  'session:ice': (iceServers: IceServer[]) => void
+  'session:error': (error: ProtocolError) => void
+  'presence:update': (presence: Presence) => void
+  'match:found': (found: MatchFound) => void
+  'match:ended': (ended: MatchEnded) => void
+  'signal:relay': (signal: Signal) => void
+}
+
+export interface ClientToServerEvents {
+  'match:find': (request: FindRequest, ack: Ack<FindResult>) => void
+  'match:cancel': (ack: Ack) => void
+  'match:leave': (request: LeaveRequest, ack: Ack) => void
+  'signal:relay': (signal: Signal, ack: Ack) => void
+}
+
+export type ClientEventName = keyof ClientToServerEvents
+
+/** Default limits; the server announces the ones in force in `session:welcome.limits`. */
+export const defaultLimits: Limits = {
+  maxMessageChars: 500,
+  maxSignalBytes: 16 * 1024,
+  maxInterests: 10,
+  match: { burst: 10, perSecond: 1 },
+  signal: { burst: 100, perSecond: 20 },
+}
+
+/** The app must connect with this transport list: the server serves WebSocket only. */
+export const signalingTransports = ['websocket'] as const

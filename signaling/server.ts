@@ -1,0 +1,185 @@
+// createSignalingServer(config, deps): the HTTP server, socket.io and matchmaking wired together.
+import { createServer, type Server as HttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { randomBytes } from 'node:crypto'
+import { Server, type Socket } from 'socket.io'
+import type { Config } from './config.ts'
+import type { ClientToServerEvents, ServerToClientEvents } from './protocol.ts'
+import { clientIp, createIpCounter, originAllowed } from './connection-guard.ts'
+import { createHttpHandler } from './http.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { createMetrics } from './metrics.ts'
+import { createNameRegistry } from './names.ts'
+import { startPresence } from './presence.ts'
+import { createMemoryStore } from './store/memory-store.ts'
+import type { MatchStore, UserId } from './store/store.ts'
+import { iceServersFor, offersRelay } from './turn.ts'
+import { createValidators } from './validation.ts'
+import { attachSession, type SessionData } from './session.ts'
+
+export type HushServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SessionData>
+export type HushSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SessionData>
+
+export interface Dependencies {
+  store?: MatchStore
+  logger?: Logger
+  now?: () => number
+}
+
+export interface SignalingServer {
+  io: HushServer
+  http: HttpServer
+  /** Starts listening; resolves with the bound port (useful with PORT=0). */
+  listen(): Promise<number>
+  /** Graceful: refuses new connections, tells clients, closes them; resolves when done. */
+  close(): Promise<void>
+}
+
+/** Signaling needs ~16 KB (one SDP); anything bigger is refused by engine.io before parsing. */
+const maxHttpBufferSize = 20 * 1024
+
+export function createSignalingServer(config: Config, deps: Dependencies = {}): SignalingServer {
+  const logger = deps.logger ?? createLogger(config.logLevel)
+  const store = deps.store ?? createMemoryStore()
+  const now = deps.now ?? Date.now
+  const validators = createValidators(config.limits)
+  const names = createNameRegistry()
+  const ipCounter = createIpCounter(config.maxConnPerIp)
+  const sockets = new Map<UserId, HushSocket>()
+  let closing = false
+  const metrics = createMetrics(
+    () => sockets.size,
+    () => store.counts(),
+  )
+
+  const http = createServer(createHttpHandler(config.staticDir, metrics.registry, () => !closing))
+  const io: HushServer = new Server(http, {
+    // WebSocket only: no long-polling state per client, and no sticky sessions needed behind a load balancer.
+    transports: ['websocket'],
+    maxHttpBufferSize,
+    perMessageDeflate: false,
+    httpCompression: false,
+    serveClient: false,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    connectTimeout: 10_000,
+    cors: config.corsOrigins.length > 0 ? { origin: [...config.corsOrigins] } : undefined,
+    allowRequest(req, callback) {
+      if (closing) return callback('unavailable', false)
+      if (originAllowed(req.headers.origin, req.headers.host, config.corsOrigins)) return callback(null, true)
+      metrics.countRejection('origin-refused')
+      callback('origin-refused', false)
+    },
+  })
+
+  // Keep only the client's address from the upgrade request, then let the request go (socket.io memory notes).
+  const addresses = new WeakMap<object, string>()
+  io.engine.on('connection', (raw: { request: import('node:http').IncomingMessage | null }) => {
+    const request = raw.request
+    if (request) addresses.set(raw, clientIp(request.headers, request.socket.remoteAddress, config.trustProxyHops))
+    raw.request = null
+  })
+
+  io.use((socket, next) => {
+    const ip = addresses.get(socket.conn) ?? socket.handshake.address
+    if (closing)
+      return next(
+        Object.assign(new Error('unavailable'), { data: { code: 'unavailable', message: 'server is shutting down' } }),
+      )
+    if (!ipCounter.tryAcquire(ip)) {
+      metrics.countRejection('too-many-connections')
+      return next(
+        Object.assign(new Error('too-many-connections'), {
+          data: { code: 'too-many-connections', message: `at most ${config.maxConnPerIp} connections per address` },
+        }),
+      )
+    }
+    socket.data.ip = ip
+    next()
+  })
+
+  const deliver = <E extends keyof ServerToClientEvents>(
+    user: UserId,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void => {
+    sockets.get(user)?.emit(event, ...args)
+  }
+
+  io.on('connection', (socket) => {
+    const id = randomBytes(16).toString('base64url')
+    const name = names.take()
+    const nowMs = now()
+    sockets.set(id, socket)
+    const ready = attachSession(socket, {
+      id,
+      name,
+      nowMs,
+      config,
+      store,
+      validators,
+      metrics,
+      logger,
+      now,
+      deliver,
+      lookup: (user) => sockets.get(user),
+      onGone() {
+        sockets.delete(id)
+        names.release(name)
+        ipCounter.release(socket.data.ip)
+      },
+    })
+    // Welcome only once the store knows the user, with counts that already include them.
+    void ready
+      .then(async () => {
+        socket.emit('session:welcome', {
+          id,
+          name,
+          iceServers: iceServersFor(config, id, nowMs),
+          relayOnly: offersRelay(config),
+          limits: config.limits,
+        })
+        socket.emit('presence:update', await store.counts())
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'could not register a connection')
+        socket.emit('session:error', { code: 'unavailable', message: 'matchmaking is unavailable; retry soon' })
+        socket.disconnect(true)
+      })
+  })
+
+  const broadcaster = startPresence(
+    () => store.counts(),
+    (next) => io.emit('presence:update', next),
+    (error) => logger.error({ err: error }, 'presence read failed'),
+  )
+
+  return {
+    io,
+    http,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject)
+        http.listen(config.port, config.host, () => {
+          http.off('error', reject)
+          resolve((http.address() as AddressInfo).port)
+        })
+      }),
+    async close() {
+      if (closing) return
+      closing = true
+      broadcaster.stop()
+      io.emit('session:error', { code: 'unavailable', message: 'server is shutting down' })
+      await new Promise<void>((resolve) => {
+        const forced = setTimeout(resolve, config.shutdownGraceMs)
+        forced.unref()
+        void io.close(() => {
+          clearTimeout(forced)
+          resolve()
+        })
+        http.closeAllConnections()
+      })
+      await store.close()
+    },
+  }
+}

@@ -1,0 +1,49 @@
+// The matchmaking state behind one interface; every method is one atomic step, so a Redis store
+// (a Lua script per method) can replace the in-memory one without changing the server.
+import type { EndReason, Presence } from '../protocol.ts'
+
+export type UserId = string
+
+export interface Member {
+  id: UserId
+  name: string
+}
+
+export interface Pairing {
+  chatId: string
+  /** The user who waited in the queue; told to initiate the WebRTC offer. */
+  initiator: Member
+  responder: Member
+  /** How long the initiator waited in the queue, in milliseconds. */
+  waitedMs: number
+}
+
+export type FindOutcome =
+  | { kind: 'queued' }
+  | { kind: 'matched'; pairing: Pairing }
+  | { kind: 'already-searching' }
+  | { kind: 'already-chatting' }
+  | { kind: 'unknown-user' }
+
+export interface Ended {
+  chatId: string
+  /** The user left behind, who must be told. */
+  partner: UserId
+  reason: EndReason
+}
+
+export interface MatchStore {
+  /** Registers a connected user as idle. */
+  add(user: Member): Promise<void>
+  /** Pairs the user with the longest-waiting eligible stranger, or queues them. */
+  find(user: UserId, nowMs: number): Promise<FindOutcome>
+  /** Leaves the queue; false when the user was not searching. */
+  cancel(user: UserId): Promise<boolean>
+  /** Ends the user's chat; null when the user was not paired. */
+  leave(user: UserId, reason: EndReason): Promise<Ended | null>
+  /** Forgets the user: out of the queue, out of any chat (returned so the partner can be told). */
+  remove(user: UserId): Promise<Ended | null>
+  partnerOf(user: UserId): Promise<UserId | null>
+  counts(): Promise<Presence>
+  close(): Promise<void>
+}

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { closeBrowsers, launchBrowser, openUser } from '../support/browser.ts'
+import { closeAll, startTestServer, type TestServer } from '../support/signaling.ts'
+
+let server: TestServer
+let browser: Browser
+
+beforeAll(async () => {
+  server = await startTestServer({ STATIC_DIR: 'app/dist' })
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await closeBrowsers()
+  await closeAll()
+})
+
+describe('lobby', () => {
+  it('shows each user a guest name and the live online count', async () => {
+    const first = await openUser(browser, server.url)
+    await expect.poll(() => first.page.getByTestId('online-count').textContent()).toBe('1')
+    const second = await openUser(browser, server.url)
+    await expect.poll(() => first.page.getByTestId('online-count').textContent()).toBe('2')
+    await expect.poll(() => second.page.getByTestId('online-count').textContent()).toBe('2')
+    const names = [
+      await first.page.getByTestId('my-name').textContent(),
+      await second.page.getByTestId('my-name').textContent(),
+    ]
+    expect(names[0]).toMatch(/^\w+ \w+$/)
+    expect(names[0]).not.toBe(names[1])
+    await first.context.close()
+    await expect.poll(() => second.page.getByTestId('online-count').textContent()).toBe('1')
+  })
+})

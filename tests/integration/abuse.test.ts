@@ -1,0 +1,188 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { io as connect } from 'socket.io-client'
+import {
+  closeAll,
+  connectClient,
+  connectClients,
+  nextEvent,
+  pair,
+  request,
+  startTestServer,
+  type Client,
+} from '../support/signaling.ts'
+
+afterEach(closeAll)
+
+const offer = { type: 'offer', sdp: 'v=0\r\n' }
+
+/** A pair that keeps working is the proof that bad input elsewhere affected nobody else. */
+async function assertStillServed(a: Client, b: Client) {
+  const atB = nextEvent(b, 'signal:relay')
+  expect((await request(a, 'signal:relay', offer)).error).toBeNull()
+  expect(await atB).toEqual(offer)
+}
+
+function deeplyNested(depth: number): unknown {
+  let value: unknown = 'x'
+  for (let i = 0; i < depth; i++) value = { type: 'offer', sdp: value }
+  return value
+}
+
+const malformed: Array<[string, string, unknown[]]> = [
+  ['find with a string', 'match:find', ['please']],
+  ['find with interests not strings', 'match:find', [{ interests: [1, 2] }]],
+  ['find with too many interests', 'match:find', [{ interests: Array.from({ length: 50 }, (_, i) => `i${i}`) }]],
+  ['find with two payloads', 'match:find', [{}, {}]],
+  ['leave with an unknown reason', 'match:leave', [{ reason: 'bored' }]],
+  ['leave with no payload', 'match:leave', []],
+  ['leave with null', 'match:leave', [null]],
+  ['cancel with a payload', 'match:cancel', [{ reason: 'x' }]],
+  ['relay with no payload', 'signal:relay', []],
+  ['relay a number', 'signal:relay', [42]],
+  ['relay an array', 'signal:relay', [[offer]]],
+  ['relay an unknown type', 'signal:relay', [{ type: 'pranswer', sdp: 'v=0' }]],
+  ['relay an offer with a numeric sdp', 'signal:relay', [{ type: 'offer', sdp: 123 }]],
+  ['relay an empty offer', 'signal:relay', [{ type: 'offer', sdp: '' }]],
+  ['relay a candidate without a candidate', 'signal:relay', [{ type: 'candidate' }]],
+  [
+    'relay a candidate with a huge line',
+    'signal:relay',
+    [{ type: 'candidate', candidate: { candidate: 'c'.repeat(5000) } }],
+  ],
+  ['relay a deeply nested object', 'signal:relay', [deeplyNested(500)]],
+  ['relay a prototype key', 'signal:relay', [JSON.parse('{"__proto__": {"type": "offer", "sdp": "v=0"}}')]],
+  ['relay a constructor key', 'signal:relay', [{ constructor: { prototype: { polluted: true } } }]],
+  ['an unknown event', 'chat:message', [{ text: 'hi' }]],
+  ['an event shaped like a method name', 'hasOwnProperty', [{}]],
+]
+
+describe('malformed input', () => {
+  it.each(malformed)('answers %s with bad-payload and serves others', async (_label, event, args) => {
+    const server = await startTestServer()
+    const [attacker, victim, a, b] = await connectClients(server, 4)
+    await pair(attacker!, victim!)
+    await pair(a!, b!)
+    const answer = await request(attacker!, event, ...args)
+    expect(answer.error?.code).toBe('bad-payload')
+    expect(typeof answer.error?.message).toBe('string')
+    await assertStillServed(a!, b!)
+    // The attacker's own session survives a single bad request.
+    await assertStillServed(attacker!, victim!)
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
+  })
+
+  it('survives requests without an ack and acks that are not functions', async () => {
+    const server = await startTestServer()
+    const [attacker, a, b] = await connectClients(server, 3)
+    await pair(a!, b!)
+    const raw = attacker as unknown as { emit(event: string, ...args: unknown[]): void }
+    raw.emit('match:find', {})
+    raw.emit('match:leave', 'x', 'not-a-function')
+    raw.emit('signal:relay')
+    raw.emit('match:cancel', 1, 2, 3)
+    await assertStillServed(a!, b!)
+    expect((await request(attacker!, 'match:cancel')).error).toBeNull()
+  })
+
+  it('drops a client sending a reserved event name, and only that client', async () => {
+    const server = await startTestServer()
+    const [attacker, a, b] = await connectClients(server, 3)
+    await pair(a!, b!)
+    const dropped = new Promise((resolve) => attacker!.once('disconnect', resolve))
+    // Bypass the client's own guard: write a raw EVENT packet for "disconnect".
+    const engine = attacker!.io.engine as unknown as { write(data: string): void }
+    engine.write('42["disconnect"]')
+    await dropped
+    await assertStillServed(a!, b!)
+  })
+
+  it('drops a client whose frame exceeds maxHttpBufferSize, and only that client', async () => {
+    const server = await startTestServer()
+    const [attacker, a, b] = await connectClients(server, 3)
+    await pair(a!, b!)
+    const dropped = new Promise((resolve) => attacker!.once('disconnect', resolve))
+    attacker!.emit('signal:relay', { type: 'offer', sdp: 'x'.repeat(64 * 1024) }, () => {})
+    await dropped
+    await assertStillServed(a!, b!)
+  })
+})
+
+describe('rate limits', () => {
+  it('answers a flood with rate-limited, then disconnects the flooder with a reason', async () => {
+    const server = await startTestServer()
+    const [flooder, a, b] = await connectClients(server, 3)
+    await pair(a!, b!)
+    const reason = nextEvent(flooder!, 'session:error')
+    const dropped = new Promise((resolve) => flooder!.once('disconnect', resolve))
+    const codes: string[] = []
+    for (let i = 0; i < 300; i++) {
+      flooder!.emit('match:cancel', (error) => {
+        if (error) codes.push(error.code)
+      })
+    }
+    expect((await reason).code).toBe('rate-limited')
+    await dropped
+    expect(codes).toContain('rate-limited')
+    await assertStillServed(a!, b!)
+  })
+
+  it('limits signal:relay per socket by a token bucket', async () => {
+    const server = await startTestServer({ SIGNAL_RATE_BURST: '5', SIGNAL_RATE_PER_S: '1' })
+    const [a, b] = await connectClients(server, 2)
+    await pair(a!, b!)
+    const answers = await Promise.all(Array.from({ length: 8 }, () => request(a!, 'signal:relay', offer)))
+    expect(answers.filter((x) => x.error === null)).toHaveLength(5)
+    expect(answers.filter((x) => x.error?.code === 'rate-limited')).toHaveLength(3)
+  })
+})
+
+describe('connection limits', () => {
+  it('caps connections per IP with too-many-connections', async () => {
+    const server = await startTestServer({ MAX_CONN_PER_IP: '3' })
+    await connectClients(server, 3)
+    const extra = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
+    const error = await new Promise<Error & { data?: { code: string } }>((resolve) =>
+      extra.once('connect_error', resolve),
+    )
+    expect(error.data?.code).toBe('too-many-connections')
+    extra.close()
+  })
+
+  it('frees the slot when a connection closes', async () => {
+    const server = await startTestServer({ MAX_CONN_PER_IP: '1' })
+    const first = await connectClient(server)
+    const closed = new Promise((resolve) => first.once('disconnect', resolve))
+    first.disconnect()
+    await closed
+    // The server learns of the close asynchronously; reconnecting must succeed once it has.
+    let second: Awaited<ReturnType<typeof connectClient>> | undefined
+    for (let attempt = 0; attempt < 20 && !second; attempt++) {
+      second = await connectClient(server).catch(() => undefined)
+    }
+    expect(second?.welcome.name).toBeTruthy()
+  })
+
+  it('refuses a browser Origin that is not allowed', async () => {
+    const server = await startTestServer({ CORS_ORIGIN: 'https://hush.example' })
+    const evil = connect(server.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { origin: 'https://evil.example' },
+    })
+    await new Promise((resolve) => evil.once('connect_error', resolve))
+    expect(evil.connected).toBe(false)
+    evil.close()
+    const good = await connectClient(server, { origin: 'https://hush.example' })
+    expect(good.welcome.name).toBeTruthy()
+    const metrics = await (await fetch(`${server.url}/metrics`)).text()
+    expect(metrics).toMatch(/hush_rejected_total\{code="origin-refused"\} 1/)
+  })
+
+  it('lets a same-origin page in without configuration', async () => {
+    const server = await startTestServer()
+    const host = new URL(server.url).host
+    const same = await connectClient(server, { origin: `http://${host}` })
+    expect(same.welcome.name).toBeTruthy()
+  })
+})

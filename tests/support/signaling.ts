@@ -1,0 +1,145 @@
+// Test harness: a real signaling server on an ephemeral port and real socket.io clients.
+import { io as connect, type Socket } from 'socket.io-client'
+import { loadConfig, type Config } from '../../signaling/config.ts'
+import { createLogger } from '../../signaling/logger.ts'
+import { createSignalingServer, type Dependencies, type SignalingServer } from '../../signaling/server.ts'
+import type { ClientToServerEvents, Presence, ServerToClientEvents, Welcome } from '../../signaling/protocol.ts'
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>
+
+export interface TestServer {
+  server: SignalingServer
+  config: Config
+  url: string
+  close(): Promise<void>
+}
+
+const started: TestServer[] = []
+const clients: Client[] = []
+const latestPresence = new WeakMap<Client, Presence>()
+
+export async function startTestServer(env: Record<string, string> = {}, deps: Dependencies = {}): Promise<TestServer> {
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    MAX_CONN_PER_IP: '0',
+    STATIC_DIR: '/nonexistent',
+    ...env,
+  })
+  const server = createSignalingServer(config, { logger: createLogger('silent'), ...deps })
+  const port = await server.listen()
+  const test: TestServer = { server, config, url: `http://127.0.0.1:${port}`, close: () => server.close() }
+  started.push(test)
+  return test
+}
+
+export interface ConnectOptions {
+  origin?: string
+}
+
+/** Connects one client and waits for its welcome. */
+export async function connectClient(
+  server: TestServer,
+  options: ConnectOptions = {},
+): Promise<Client & { welcome: Welcome }> {
+  const socket: Client = connect(server.url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: options.origin ? { origin: options.origin } : undefined,
+  })
+  clients.push(socket)
+  socket.on('presence:update', (presence) => latestPresence.set(socket, presence))
+  const welcome = await nextEvent(socket, 'session:welcome')
+  return Object.assign(socket, { welcome })
+}
+
+export const connectClients = (server: TestServer, count: number) =>
+  Promise.all(Array.from({ length: count }, () => connectClient(server)))
+
+/** Resolves with the first payload of the event, or rejects after the timeout. */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: Client,
+  event: E,
+  timeoutMs = 5000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs)
+    const listener = ((payload: Parameters<ServerToClientEvents[E]>[0]) => {
+      clearTimeout(timer)
+      resolve(payload)
+    }) as unknown as ServerToClientEvents[E]
+    socket.once(event, listener as never)
+  })
+}
+
+/** True when the event does not arrive within the window (used to prove something was NOT delivered). */
+export function quiet(socket: Client, event: keyof ServerToClientEvents, windowMs = 200): Promise<boolean> {
+  return new Promise((resolve) => {
+    const listener = () => {
+      clearTimeout(timer)
+      resolve(false)
+    }
+    const timer = setTimeout(() => {
+      socket.off(event, listener)
+      resolve(true)
+    }, windowMs)
+    socket.once(event, listener)
+  })
+}
+
+export interface AckResult<T = unknown> {
+  error: { code: string; message: string } | null
+  data?: T
+}
+
+/** Emits with an ack and resolves with `{ error, data }`; accepts any payload, for malformed-input tests. */
+export function request<T = unknown>(socket: Client, event: string, ...args: unknown[]): Promise<AckResult<T>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ack for ${event}`)), 5000)
+    const raw = socket as unknown as { emit(event: string, ...args: unknown[]): void }
+    raw.emit(event, ...args, (error: AckResult['error'], data?: T) => {
+      clearTimeout(timer)
+      resolve({ error, data })
+    })
+  })
+}
+
+/** Makes a pair: a searches, then b; resolves once both have match:found. */
+export async function pair(a: Client, b: Client) {
+  const foundA = nextEvent(a, 'match:found')
+  const foundB = nextEvent(b, 'match:found')
+  const first = await request(a, 'match:find', {})
+  if (first.error) throw new Error(`a could not search: ${first.error.code}`)
+  const second = await request(b, 'match:find', {})
+  if (second.error) throw new Error(`b could not search: ${second.error.code}`)
+  return { a: await foundA, b: await foundB }
+}
+
+export async function closeAll(): Promise<void> {
+  for (const client of clients.splice(0)) client.disconnect()
+  await Promise.all(started.splice(0).map((server) => server.close()))
+}
+
+/** Resolves when a presence:update satisfies the predicate (events, not sleeps). */
+export function presenceWhere(
+  socket: Client,
+  predicate: (presence: Parameters<ServerToClientEvents['presence:update']>[0]) => boolean,
+  timeoutMs = 5000,
+): Promise<Parameters<ServerToClientEvents['presence:update']>[0]> {
+  const latest = latestPresence.get(socket)
+  if (latest && predicate(latest)) return Promise.resolve(latest)
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off('presence:update', listener)
+      reject(new Error('presence never matched'))
+    }, timeoutMs)
+    const listener = (presence: Parameters<ServerToClientEvents['presence:update']>[0]) => {
+      if (!predicate(presence)) return
+      clearTimeout(timer)
+      socket.off('presence:update', listener)
+      resolve(presence)
+    }
+    socket.on('presence:update', listener)
+  })
+}

@@ -1,0 +1,70 @@
+import { createHmac } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { createTokenBucket } from '../../signaling/rate-limit.ts'
+import { clientIp, createIpCounter, originAllowed } from '../../signaling/connection-guard.ts'
+import { iceServersFor, turnCredential } from '../../signaling/turn.ts'
+import { createNameRegistry } from '../../signaling/names.ts'
+
+describe('token bucket', () => {
+  it('allows a burst, then refills at the configured rate', () => {
+    const bucket = createTokenBucket({ burst: 3, perSecond: 2 }, 0)
+    expect([bucket.take(0), bucket.take(0), bucket.take(0), bucket.take(0)]).toEqual([true, true, true, false])
+    expect(bucket.take(400)).toBe(false)
+    expect(bucket.take(500)).toBe(true)
+    expect(bucket.take(10_000)).toBe(true)
+  })
+})
+
+describe('connection guard', () => {
+  it('believes X-Forwarded-For only for trusted hops', () => {
+    const headers = { 'x-forwarded-for': '6.6.6.6, 1.2.3.4, 10.0.0.1' }
+    expect(clientIp(headers, '127.0.0.1', 0)).toBe('127.0.0.1')
+    expect(clientIp(headers, '127.0.0.1', 1)).toBe('10.0.0.1')
+    expect(clientIp(headers, '127.0.0.1', 2)).toBe('1.2.3.4')
+    expect(clientIp({}, '127.0.0.1', 2)).toBe('127.0.0.1')
+  })
+
+  it('allows same-origin and listed origins only', () => {
+    expect(originAllowed(undefined, 'h:1', [])).toBe(true)
+    expect(originAllowed('http://h:1', 'h:1', [])).toBe(true)
+    expect(originAllowed('http://evil:1', 'h:1', [])).toBe(false)
+    expect(originAllowed('https://app.example', 'h:1', ['https://app.example'])).toBe(true)
+    expect(originAllowed('null', 'h:1', [])).toBe(false)
+  })
+
+  it('counts connections per IP', () => {
+    const counter = createIpCounter(2)
+    expect([counter.tryAcquire('a'), counter.tryAcquire('a'), counter.tryAcquire('a')]).toEqual([true, true, false])
+    counter.release('a')
+    expect(counter.tryAcquire('a')).toBe(true)
+    expect(createIpCounter(0).tryAcquire('a')).toBe(true)
+  })
+})
+
+describe('TURN credentials', () => {
+  it('matches the coturn REST formula computed independently', () => {
+    const { username, credential } = turnCredential('s3cret-s3cret-s3cret', 'user1', 1_800_000_000)
+    expect(username).toBe('1800000000:user1')
+    const expected = createHmac('sha1', 's3cret-s3cret-s3cret').update('1800000000:user1').digest('base64')
+    expect(credential).toBe(expected)
+  })
+
+  it('expires TURN_TTL_S after now', () => {
+    const servers = iceServersFor(
+      { stunUrls: [], turnUrls: ['turn:t:3478'], turnSecret: 's3cret-s3cret-s3cret', turnTtlS: 600 },
+      'u',
+      1_000_000,
+    )
+    expect(servers[0]?.username).toBe(`${1000 + 600}:u`)
+  })
+})
+
+describe('guest names', () => {
+  it('avoids names in use while there is room, and frees them on release', () => {
+    const registry = createNameRegistry(200)
+    const names = Array.from({ length: 200 }, () => registry.take())
+    expect(new Set(names).size).toBe(200)
+    for (const name of names) registry.release(name)
+    expect(registry.size).toBe(0)
+  })
+})
