@@ -15,7 +15,8 @@ import { createMemoryStore } from './store/memory-store.ts'
 import type { MatchStore, UserId } from './store/store.ts'
 import { iceServersFor, offersRelay } from './turn.ts'
 import { createValidators } from './validation.ts'
-import { attachSession, type SessionData } from './session.ts'
+import { coalesceWrites } from './write-coalescing.ts'
+import { createSessions, type SessionData } from './session.ts'
 
 export type HushServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SessionData>
 export type HushSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SessionData>
@@ -74,7 +75,12 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
 
   // Keep only the client's address from the upgrade request, then let the request go (socket.io memory notes).
   const addresses = new WeakMap<object, string>()
+  let coalescingWarned = false
   io.engine.on('connection', (raw: { request: import('node:http').IncomingMessage | null }) => {
+    if (!coalesceWrites(raw) && !coalescingWarned) {
+      coalescingWarned = true
+      logger.warn('engine.io transport shape changed: write coalescing is off')
+    }
     const request = raw.request
     if (request) addresses.set(raw, clientIp(request.headers, request.socket.remoteAddress, config.trustProxyHops))
     raw.request = null
@@ -106,36 +112,34 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     sockets.get(user)?.emit(event, ...args)
   }
 
+  const sessions = createSessions({
+    config,
+    store,
+    validators,
+    metrics,
+    logger,
+    now,
+    deliver,
+    lookup: (user) => sockets.get(user),
+    onGone(socket) {
+      sockets.delete(socket.data.id)
+      names.release(socket.data.name)
+      ipCounter.release(socket.data.ip)
+    },
+  })
+
   io.on('connection', (socket) => {
     const id = randomBytes(16).toString('base64url')
     const name = names.take()
-    const nowMs = now()
     sockets.set(id, socket)
-    const ready = attachSession(socket, {
-      id,
-      name,
-      nowMs,
-      config,
-      store,
-      validators,
-      metrics,
-      logger,
-      now,
-      deliver,
-      lookup: (user) => sockets.get(user),
-      onGone() {
-        sockets.delete(id)
-        names.release(name)
-        ipCounter.release(socket.data.ip)
-      },
-    })
-    // Welcome only once the store knows the user, with counts that already include them.
-    void ready
+    sessions
+      .attach(socket, id, name, socket.data.ip)
+      // Welcome only once the store knows the user, with counts that already include them.
       .then(async () => {
         socket.emit('session:welcome', {
           id,
           name,
-          iceServers: iceServersFor(config, id, nowMs),
+          iceServers: iceServersFor(config, id, now()),
           relayOnly: offersRelay(config),
           limits: config.limits,
         })

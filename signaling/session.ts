@@ -1,4 +1,6 @@
-// One connected user's request handlers: validate, rate-limit, act on the store, answer every ack.
+// Connected users' request handlers: validate, rate-limit, act on the store, answer every ack.
+// The handlers are shared by all sockets (socket.io calls them with `this` = the socket) and keep
+// per-user state in `socket.data`, so a connection costs a few numbers, not a dozen closures.
 import type { Socket } from 'socket.io'
 import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
@@ -8,24 +10,29 @@ import type {
   ClientToServerEvents,
   ErrorCode,
   ProtocolError,
+  RateLimit,
   ServerToClientEvents,
 } from './protocol.ts'
-import { createTokenBucket, type TokenBucket } from './rate-limit.ts'
 import type { Ended, MatchStore, Pairing, UserId } from './store/store.ts'
 import type { Validators } from './validation.ts'
+import { fullBucket, takeToken, type Bucket } from './token-bucket.ts'
 
 export interface SessionData {
+  id: UserId
+  name: string
   ip: string
   /** The partner of the current chat, cached here so relaying never waits on the store. */
   partner: UserId | null
+  /** Pending until the store has registered the user; null afterwards. */
+  registering: Promise<void> | null
+  match: Bucket
+  signal: Bucket
+  abuse: Bucket
 }
 
-type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SessionData>
+export type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SessionData>
 
 export interface SessionContext {
-  id: UserId
-  name: string
-  nowMs: number
   config: Config
   store: MatchStore
   validators: Validators
@@ -38,64 +45,41 @@ export interface SessionContext {
     ...args: Parameters<ServerToClientEvents[E]>
   ): void
   lookup(user: UserId): SessionSocket | undefined
-  onGone(): void
+  onGone(socket: SessionSocket): void
 }
 
 type AckFn = (error: ProtocolError | null, data?: unknown) => void
 type Outcome = { error: ErrorCode; message: string } | { data?: unknown }
+type Handler = (socket: SessionSocket, payload: unknown) => Promise<Outcome> | Outcome
 
-/** A handler's refusal: answered as an error ack with a stable code. */
 const refuse = (error: ErrorCode, message: string): Outcome => ({ error, message })
 const ok = (data?: unknown): Outcome => ({ data })
+const noAck: AckFn = () => {}
 
-/** Sustained abuse: this many refusals beyond the allowance (refilled 1/s) ends the connection. */
-const abuseAllowance = { burst: 30, perSecond: 1 }
+/** Sustained abuse: refusals beyond this allowance (refilled 1/s) end the connection. */
+const abuseAllowance: RateLimit = { burst: 30, perSecond: 1 }
 
-const clientEvents: ReadonlySet<string> = new Set<ClientEventName>([
-  'match:find',
-  'match:cancel',
-  'match:leave',
-  'signal:relay',
-])
+export function createSessions(ctx: SessionContext) {
+  const { store, validators, metrics, logger, now, config } = ctx
 
-/** Wires the handlers; resolves once the store has registered the user. */
-export function attachSession(socket: SessionSocket, ctx: SessionContext): Promise<void> {
-  const { id, store, validators, metrics, logger, now } = ctx
-  const matchBucket = createTokenBucket(ctx.config.limits.match, ctx.nowMs)
-  const signalBucket = createTokenBucket(ctx.config.limits.signal, ctx.nowMs)
-  const abuseBucket = createTokenBucket(abuseAllowance, ctx.nowMs)
-  const ready = store.add({ id, name: ctx.name })
-  socket.data.partner = null
-
-  function reject(ack: AckFn, code: ErrorCode, message: string): void {
+  function reject(socket: SessionSocket, ack: AckFn, code: ErrorCode, message: string): void {
     metrics.countRejection(code)
     ack({ code, message })
-    if (!abuseBucket.take(now()) && socket.connected) {
-      logger.warn({ user: id, code }, 'disconnecting an abusive client')
+    if (!takeToken(socket.data.abuse, abuseAllowance, now()) && socket.connected) {
+      logger.warn({ user: socket.data.id, code }, 'disconnecting an abusive client')
       socket.emit('session:error', { code: 'rate-limited', message: 'too many refused requests; disconnected' })
       socket.disconnect(true)
     }
   }
 
-  /** Registers a request handler that can never throw into socket.io and always answers its ack. */
-  function request(event: ClientEventName, bucket: TokenBucket, handle: (payload: unknown) => Promise<Outcome>): void {
-    const raw = socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }
-    raw.on(event, (...args: unknown[]) => {
-      const last = args[args.length - 1]
-      const ack: AckFn = typeof last === 'function' ? (last as AckFn) : () => {}
-      if (typeof last === 'function') args.pop()
-      if (!bucket.take(now())) return reject(ack, 'rate-limited', `too many ${event} requests; slow down`)
-      if (args.length > 1) return reject(ack, 'bad-payload', `${event} takes at most one argument`)
-      ready
-        .then(() => handle(args[0]))
-        .then(
-          (outcome) => ('error' in outcome ? reject(ack, outcome.error, outcome.message) : ack(null, outcome.data)),
-          (error: unknown) => {
-            logger.error({ err: error, event, user: id }, 'handler failed')
-            reject(ack, 'internal', 'internal error; please retry')
-          },
-        )
-    })
+  function answer(socket: SessionSocket, ack: AckFn, outcome: Outcome): void {
+    if ('error' in outcome) reject(socket, ack, outcome.error, outcome.message)
+    else ack(null, outcome.data)
+  }
+
+  function failed(socket: SessionSocket, ack: AckFn, event: string, error: unknown): void {
+    logger.error({ err: error, event, user: socket.data.id }, 'handler failed')
+    reject(socket, ack, 'internal', 'internal error; please retry')
   }
 
   function announcePair(pairing: Pairing): void {
@@ -107,78 +91,142 @@ export function attachSession(socket: SessionSocket, ctx: SessionContext): Promi
       [initiator, responder, true],
       [responder, initiator, false],
     ] as const) {
-      const peerSocket = ctx.lookup(self.id)
-      if (peerSocket) peerSocket.data.partner = other.id
+      const selfSocket = ctx.lookup(self.id)
+      if (selfSocket) selfSocket.data.partner = other.id
       ctx.deliver(self.id, 'match:found', { chatId, initiator: isInitiator, partner: { name: other.name } })
     }
   }
 
-  function announceEnd(ended: Ended): void {
+  function announceEnd(socket: SessionSocket, ended: Ended): void {
     socket.data.partner = null
     const partnerSocket = ctx.lookup(ended.partner)
     if (partnerSocket) partnerSocket.data.partner = null
     ctx.deliver(ended.partner, 'match:ended', { chatId: ended.chatId, reason: ended.reason })
   }
 
-  request('match:find', matchBucket, async (payload) => {
-    if (validators.findRequest(payload) === null)
-      return refuse('bad-payload', 'match:find takes { interests?: string[] }')
-    const outcome = await store.find(id, now())
-    switch (outcome.kind) {
-      case 'already-chatting':
-        return refuse('already-chatting', 'leave the current chat before searching')
-      case 'unknown-user':
-        return refuse('internal', 'session not registered; reconnect')
-      case 'already-searching':
-      case 'queued':
-        return ok({ status: 'queued' })
-      case 'matched':
-        announcePair(outcome.pairing)
-        return ok({ status: 'matched' })
-    }
-  })
+  const handlers: Record<ClientEventName, { bucket: 'match' | 'signal'; handle: Handler }> = {
+    'match:find': {
+      bucket: 'match',
+      async handle(socket, payload) {
+        if (validators.findRequest(payload) === null) {
+          return refuse('bad-payload', 'match:find takes { interests?: string[] }')
+        }
+        const outcome = await store.find(socket.data.id, now())
+        switch (outcome.kind) {
+          case 'already-chatting':
+            return refuse('already-chatting', 'leave the current chat before searching')
+          case 'unknown-user':
+            return refuse('internal', 'session not registered; reconnect')
+          case 'already-searching':
+          case 'queued':
+            return ok({ status: 'queued' })
+          case 'matched':
+            announcePair(outcome.pairing)
+            return ok({ status: 'matched' })
+        }
+      },
+    },
+    'match:cancel': {
+      bucket: 'match',
+      async handle(socket, payload) {
+        if (payload !== undefined) return refuse('bad-payload', 'match:cancel takes no payload')
+        return (await store.cancel(socket.data.id)) ? ok() : refuse('not-searching', 'not searching')
+      },
+    },
+    'match:leave': {
+      bucket: 'match',
+      async handle(socket, payload) {
+        const leave = validators.leaveRequest(payload)
+        if (leave === null) return refuse('bad-payload', "match:leave takes { reason: 'left' | 'skipped' }")
+        const ended = await store.leave(socket.data.id, leave.reason)
+        if (ended === null) return refuse('not-paired', 'not in a chat')
+        announceEnd(socket, ended)
+        return ok()
+      },
+    },
+    'signal:relay': {
+      bucket: 'signal',
+      // Synchronous on purpose: the relay hot path allocates no promise.
+      handle(socket, payload) {
+        const signal = validators.signal(payload)
+        if (signal === null) return refuse('bad-payload', 'not a valid offer, answer or candidate (SDP at most 16 KB)')
+        const partner = socket.data.partner
+        if (partner === null) return refuse('not-paired', 'no partner to relay to')
+        ctx.deliver(partner, 'signal:relay', signal)
+        metrics.relayedSignals.inc()
+        return ok()
+      },
+    },
+  }
 
-  request('match:cancel', matchBucket, async (payload) => {
-    if (payload !== undefined) return refuse('bad-payload', 'match:cancel takes no payload')
-    return (await store.cancel(id)) ? ok() : refuse('not-searching', 'not searching')
-  })
+  const isClientEvent = (event: unknown): event is ClientEventName =>
+    typeof event === 'string' && Object.prototype.hasOwnProperty.call(handlers, event)
 
-  request('match:leave', matchBucket, async (payload) => {
-    const leave = validators.leaveRequest(payload)
-    if (leave === null) return refuse('bad-payload', "match:leave takes { reason: 'left' | 'skipped' }")
-    const ended = await store.leave(id, leave.reason)
-    if (ended === null) return refuse('not-paired', 'not in a chat')
-    announceEnd(ended)
-    return ok()
-  })
+  /** The one listener of every socket (socket.onAny): never throws, always answers the ack. */
+  function onEvent(this: SessionSocket, event: unknown, ...args: unknown[]): void {
+    dispatch(this, event, args)
+  }
 
-  request('signal:relay', signalBucket, async (payload) => {
-    const signal = validators.signal(payload)
-    if (signal === null) return refuse('bad-payload', 'not a valid offer, answer or candidate (SDP at most 16 KB)')
-    const partner = socket.data.partner
-    if (partner === null) return refuse('not-paired', 'no partner to relay to')
-    ctx.deliver(partner, 'signal:relay', signal)
-    metrics.relayedSignals.inc()
-    return ok()
-  })
-
-  socket.onAny((event: unknown, ...args: unknown[]) => {
-    if (typeof event === 'string' && clientEvents.has(event)) return
+  function dispatch(socket: SessionSocket, event: unknown, args: unknown[]): void {
     const last = args[args.length - 1]
-    const ack: AckFn = typeof last === 'function' ? (last as AckFn) : () => {}
-    reject(ack, 'bad-payload', 'unknown event')
-  })
+    const ack = typeof last === 'function' ? (args.pop() as AckFn) : noAck
+    if (!isClientEvent(event)) return reject(socket, ack, 'bad-payload', 'unknown event')
+    const { bucket, handle } = handlers[event]
+    if (!takeToken(socket.data[bucket], config.limits[bucket], now())) {
+      return reject(socket, ack, 'rate-limited', `too many ${event} requests; slow down`)
+    }
+    if (args.length > 1) return reject(socket, ack, 'bad-payload', `${event} takes at most one argument`)
+    const run = () => handle(socket, args[0])
+    try {
+      const outcome = socket.data.registering ? socket.data.registering.then(run) : run()
+      if ('then' in outcome) {
+        outcome.then(
+          (result) => answer(socket, ack, result),
+          (error: unknown) => failed(socket, ack, event, error),
+        )
+      } else {
+        answer(socket, ack, outcome)
+      }
+    } catch (error) {
+      failed(socket, ack, event, error)
+    }
+  }
 
-  socket.on('disconnect', () => {
-    ctx.onGone()
-    ready
-      .then(() => store.remove(id))
-      .then(
-        (ended) => {
-          if (ended) announceEnd(ended)
-        },
-        (error: unknown) => logger.error({ err: error, user: id }, 'cleanup after disconnect failed'),
-      )
-  })
-  return ready
+  function onDisconnect(this: SessionSocket): void {
+    cleanUp(this)
+  }
+
+  function cleanUp(socket: SessionSocket): void {
+    ctx.onGone(socket)
+    const remove = () => store.remove(socket.data.id)
+    ;(socket.data.registering ? socket.data.registering.then(remove) : remove()).then(
+      (ended) => {
+        if (ended) announceEnd(socket, ended)
+      },
+      (error: unknown) => logger.error({ err: error, user: socket.data.id }, 'cleanup after disconnect failed'),
+    )
+  }
+
+  return {
+    /** Registers the user and wires the shared handlers; resolves once the store knows the user. */
+    attach(socket: SessionSocket, id: UserId, name: string, ip: string): Promise<void> {
+      const nowMs = now()
+      const registering = store.add({ id, name })
+      socket.data = {
+        id,
+        name,
+        ip,
+        partner: null,
+        registering,
+        match: fullBucket(config.limits.match, nowMs),
+        signal: fullBucket(config.limits.signal, nowMs),
+        abuse: fullBucket(abuseAllowance, nowMs),
+      }
+      socket.onAny(onEvent)
+      socket.on('disconnect', onDisconnect)
+      return registering.then(() => {
+        socket.data.registering = null
+      })
+    },
+  }
 }

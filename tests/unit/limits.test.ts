@@ -1,17 +1,19 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { createTokenBucket } from '../../signaling/rate-limit.ts'
+import { fullBucket, takeToken } from '../../signaling/token-bucket.ts'
 import { clientIp, createIpCounter, originAllowed } from '../../signaling/connection-guard.ts'
 import { iceServersFor, turnCredential } from '../../signaling/turn.ts'
 import { createNameRegistry } from '../../signaling/names.ts'
 
 describe('token bucket', () => {
   it('allows a burst, then refills at the configured rate', () => {
-    const bucket = createTokenBucket({ burst: 3, perSecond: 2 }, 0)
-    expect([bucket.take(0), bucket.take(0), bucket.take(0), bucket.take(0)]).toEqual([true, true, true, false])
-    expect(bucket.take(400)).toBe(false)
-    expect(bucket.take(500)).toBe(true)
-    expect(bucket.take(10_000)).toBe(true)
+    const limit = { burst: 3, perSecond: 2 }
+    const bucket = fullBucket(limit, 0)
+    const take = (nowMs: number) => takeToken(bucket, limit, nowMs)
+    expect([take(0), take(0), take(0), take(0)]).toEqual([true, true, true, false])
+    expect(take(400)).toBe(false)
+    expect(take(500)).toBe(true)
+    expect(take(10_000)).toBe(true)
   })
 })
 

@@ -1,0 +1,224 @@
+// A bench load process: holds many socket.io clients and runs the search → match → 3+3 signals
+// → leave cycle on command from the orchestrator (bench/signaling.ts). One process stays far below
+// the 20,000 open-files cap.
+import { performance } from 'node:perf_hooks'
+import { WebSocket } from 'ws'
+
+export type WorkerCommand =
+  | { cmd: 'connect'; url: string; count: number; localAddress: string }
+  | { cmd: 'burst' }
+  | { cmd: 'loop'; durationMs: number }
+  | { cmd: 'leave' }
+  | { cmd: 'disconnect' }
+
+export type WorkerReply =
+  { connected: number; failed: number } | { latenciesMs: number[]; matches: number } | { done: true }
+
+const sdp = `v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n${'a=x-pad:benchmark-padding-line\r\n'.repeat(30)}`
+const offer = { type: 'offer', sdp }
+const answer = { type: 'answer', sdp }
+const candidate = {
+  type: 'candidate',
+  candidate: {
+    candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 54321 typ host generation 0',
+    sdpMid: '0',
+    sdpMLineIndex: 0,
+  },
+}
+
+/**
+ * A lean Socket.IO client over a raw WebSocket (Engine.IO v4 / Socket.IO v5 text packets), so that
+ * the load generator costs less than the servers it measures. Acks are requested like a real client.
+ */
+class RawSocket {
+  readonly #ws: WebSocket
+  readonly #handlers = new Map<string, (payload: unknown) => void>()
+  #nextAckId = 0
+
+  constructor(url: string, localAddress: string) {
+    const wsUrl = `${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`
+    this.#ws = new WebSocket(wsUrl, { localAddress, perMessageDeflate: false })
+    this.#ws.on('message', (data: Buffer) => this.#receive(data.toString()))
+    this.#ws.on('error', () => this.#handlers.get('connect_error')?.(null))
+    this.#ws.on('close', () => this.#handlers.get('connect_error')?.(null))
+  }
+
+  #receive(text: string): void {
+    if (text === '2') return this.#ws.send('3') // Engine.IO ping → pong
+    if (text.startsWith('0')) return this.#ws.send('40') // Engine.IO open → Socket.IO connect
+    if (text.startsWith('40')) return this.#handlers.get('connect')?.(null)
+    if (text.startsWith('44')) return this.#handlers.get('connect_error')?.(null)
+    if (!text.startsWith('42')) return // acks (43…) and the rest need no action here
+    const [event, payload] = JSON.parse(text.slice(2)) as [string, unknown]
+    this.#handlers.get(event)?.(payload)
+  }
+
+  on(event: string, handler: (payload: never) => void): this {
+    this.#handlers.set(event, handler as (payload: unknown) => void)
+    return this
+  }
+
+  once(event: string, handler: (payload: never) => void): this {
+    return this.on(event, handler)
+  }
+
+  removeAllListeners(event: string): this {
+    this.#handlers.delete(event)
+    return this
+  }
+
+  /** Emits with an ack id, as socket.io-client does when given a callback; the answer is not awaited. */
+  emit(event: string, payload?: unknown, _ack?: () => void): void {
+    if (this.#ws.readyState !== WebSocket.OPEN) return
+    const args = payload === undefined ? [event] : [event, payload]
+    this.#ws.send(`42${this.#nextAckId++}${JSON.stringify(args)}`)
+  }
+
+  close(): void {
+    this.#ws.terminate()
+  }
+}
+
+interface Client {
+  socket: RawSocket
+  searchingSince: number
+  initiator: boolean
+  received: number
+  chatting: boolean
+}
+
+const clients: Client[] = []
+const reply = (message: WorkerReply) => process.send?.(message)
+const noop = () => {}
+
+async function connectAll(url: string, count: number, localAddress: string): Promise<void> {
+  let failed = 0
+  const batch = 100
+  for (let start = 0; start < count; start += batch) {
+    const size = Math.min(batch, count - start)
+    await Promise.all(
+      Array.from({ length: size }, async () => {
+        const socket = new RawSocket(url, localAddress)
+        const ok = await new Promise<boolean>((resolve) => {
+          socket.once('connect', () => resolve(true))
+          socket.once('connect_error', () => resolve(false))
+        })
+        if (!ok) {
+          failed++
+          socket.close()
+          return
+        }
+        clients.push({ socket, searchingSince: 0, initiator: false, received: 0, chatting: false })
+      }),
+    )
+  }
+  reply({ connected: clients.length, failed }) // the total held, not just this batch
+}
+
+/** Wires the per-client cycle; `onMatched` sees each find→found latency, `next` decides what happens after. */
+function wire(
+  onFound: (client: Client, latencyMs: number) => void,
+  afterSignals: (client: Client) => void,
+  onEnded: (client: Client) => void,
+) {
+  for (const client of clients) {
+    const { socket } = client
+    socket.removeAllListeners('match:found').removeAllListeners('signal:relay').removeAllListeners('match:ended')
+    socket.on('match:found', (found: { initiator: boolean }) => {
+      client.initiator = found.initiator
+      client.received = 0
+      client.chatting = true
+      onFound(client, performance.now() - client.searchingSince)
+      const first = found.initiator ? offer : answer
+      socket.emit('signal:relay', first, noop)
+      socket.emit('signal:relay', candidate, noop)
+      socket.emit('signal:relay', candidate, noop)
+    })
+    socket.on('signal:relay', () => {
+      if (++client.received === 3) afterSignals(client)
+    })
+    socket.on('match:ended', () => {
+      client.chatting = false
+      onEnded(client)
+    })
+  }
+}
+
+function find(client: Client): void {
+  client.searchingSince = performance.now()
+  client.socket.emit('match:find', {}, noop)
+}
+
+function burst(): void {
+  const latenciesMs: number[] = []
+  let matches = 0
+  let settled = 0
+  const settle = () => {
+    if (++settled === clients.length) reply({ latenciesMs, matches })
+  }
+  wire(
+    (client, latency) => {
+      latenciesMs.push(latency)
+      if (client.initiator) matches++
+    },
+    settle,
+    noop,
+  )
+  for (const client of clients) find(client)
+}
+
+function loop(durationMs: number): void {
+  const latenciesMs: number[] = []
+  let matches = 0
+  const deadline = performance.now() + durationMs
+  const again = (client: Client) => {
+    if (performance.now() < deadline) find(client)
+  }
+  wire(
+    (client, latency) => {
+      if (performance.now() > deadline) return
+      latenciesMs.push(latency)
+      if (client.initiator) matches++
+    },
+    (client) => {
+      if (!client.initiator) return
+      client.chatting = false
+      client.socket.emit('match:leave', { reason: 'skipped' }, noop)
+      again(client)
+    },
+    again,
+  )
+  for (const client of clients) if (!client.chatting) find(client)
+  setTimeout(() => reply({ latenciesMs, matches }), durationMs + 250)
+}
+
+function leaveAll(): void {
+  for (const client of clients) {
+    if (client.chatting && client.initiator) client.socket.emit('match:leave', { reason: 'left' }, noop)
+    else client.socket.emit('match:cancel', noop)
+    client.chatting = false
+  }
+  // Let the server apply the leaves before the next phase starts.
+  setTimeout(() => reply({ done: true }), 500)
+}
+
+process.on('message', (command: WorkerCommand) => {
+  switch (command.cmd) {
+    case 'connect':
+      void connectAll(command.url, command.count, command.localAddress)
+      break
+    case 'burst':
+      burst()
+      break
+    case 'loop':
+      loop(command.durationMs)
+      break
+    case 'leave':
+      leaveAll()
+      break
+    case 'disconnect':
+      for (const client of clients.splice(0)) client.socket.close()
+      setTimeout(() => reply({ done: true }), 200)
+      break
+  }
+})
