@@ -10,7 +10,7 @@ import { createHttpHandler } from './http.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createMetrics } from './metrics.ts'
 import { createNameRegistry } from './names.ts'
-import { startPresence } from './presence.ts'
+import { lobbyRoom, startPresence } from './presence.ts'
 import { createMemoryStore } from './store/memory-store.ts'
 import type { MatchStore, UserId } from './store/store.ts'
 import { iceServersFor, offersRelay } from './turn.ts'
@@ -121,6 +121,15 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     now,
     deliver,
     lookup: (user) => sockets.get(user),
+    inLobby(socket, inLobby) {
+      if (!inLobby) return void socket.leave(lobbyRoom)
+      void socket.join(lobbyRoom)
+      // Counts went unsent during the chat: bring the returning user up to date at once.
+      store.counts().then(
+        (counts) => socket.emit('presence:update', counts),
+        (error: unknown) => logger.warn({ err: error }, 'presence read failed'),
+      )
+    },
     onGone(socket) {
       sockets.delete(socket.data.id)
       names.release(socket.data.name)
@@ -143,6 +152,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
           relayOnly: offersRelay(config),
           limits: config.limits,
         })
+        void socket.join(lobbyRoom)
         socket.emit('presence:update', await store.counts())
       })
       .catch((error: unknown) => {
@@ -154,7 +164,8 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
 
   const broadcaster = startPresence(
     () => store.counts(),
-    (next) => io.emit('presence:update', next),
+    // Each node sends the (global) counts to its own lobby sockets; chatting users don't see them.
+    (next) => io.local.to(lobbyRoom).emit('presence:update', next),
     (error) => logger.error({ err: error }, 'presence read failed'),
   )
 

@@ -45,6 +45,8 @@ export interface SessionContext {
     ...args: Parameters<ServerToClientEvents[E]>
   ): void
   lookup(user: UserId): SessionSocket | undefined
+  /** Moves a local socket in or out of the lobby, the room that receives presence counts. */
+  inLobby(socket: SessionSocket, inLobby: boolean): void
   onGone(socket: SessionSocket): void
 }
 
@@ -92,15 +94,22 @@ export function createSessions(ctx: SessionContext) {
       [responder, initiator, false],
     ] as const) {
       const selfSocket = ctx.lookup(self.id)
-      if (selfSocket) selfSocket.data.partner = other.id
+      if (selfSocket) {
+        selfSocket.data.partner = other.id
+        ctx.inLobby(selfSocket, false)
+      }
       ctx.deliver(self.id, 'match:found', { chatId, initiator: isInitiator, partner: { name: other.name } })
     }
   }
 
   function announceEnd(socket: SessionSocket, ended: Ended): void {
     socket.data.partner = null
+    if (socket.connected) ctx.inLobby(socket, true)
     const partnerSocket = ctx.lookup(ended.partner)
-    if (partnerSocket) partnerSocket.data.partner = null
+    if (partnerSocket) {
+      partnerSocket.data.partner = null
+      ctx.inLobby(partnerSocket, true)
+    }
     ctx.deliver(ended.partner, 'match:ended', { chatId: ended.chatId, reason: ended.reason })
   }
 

@@ -149,6 +149,7 @@ describe('matchmaking', () => {
     for (const members of byChat.values()) expect(members).toHaveLength(2)
     const initiators = results.filter((r) => r.initiator).length
     expect(initiators).toBe(500)
-    await presenceWhere(clients[0]!, (p) => p.chatting === 1000 && p.searching === 0)
+    const watcher = await connectClient(server)
+    await presenceWhere(watcher, (p) => p.chatting === 1000 && p.searching === 0)
   })
 })

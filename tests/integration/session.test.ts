@@ -4,6 +4,7 @@ import {
   closeAll,
   connectClient,
   connectClients,
+  nextEvent,
   pair,
   presenceWhere,
   quiet,
@@ -77,6 +78,23 @@ describe('presence', () => {
       a!.disconnect()
     }
     await presenceWhere(watcher, (p) => p.online === 1 && p.searching === 0 && p.chatting === 0)
+  })
+
+  it('sends counts to the lobby only, and fresh counts to a user back from a chat', async () => {
+    const server = await startTestServer()
+    const [a, b, watcher] = await connectClients(server, 3)
+    await pair(a!, b!)
+    await presenceWhere(watcher!, (p) => p.chatting === 2)
+    const extra = await connectClient(server)
+    await presenceWhere(watcher!, (p) => p.online === 4)
+    expect(await quiet(a!, 'presence:update', 600)).toBe(true)
+    const fresh = nextEvent(a!, 'presence:update')
+    const ended = nextEvent(b!, 'match:ended')
+    await request(a!, 'match:leave', { reason: 'left' })
+    await ended
+    expect((await fresh).online).toBe(4)
+    extra.disconnect()
+    await presenceWhere(b!, (p) => p.online === 3)
   })
 
   it('sends the counts on connect and then only when they change', async () => {
