@@ -14,6 +14,7 @@ import { lobbyRoom, startPresence } from './presence.ts'
 import { createMemoryStore } from './store/memory-store.ts'
 import type { MatchStore, UserId } from './store/store.ts'
 import { iceServersFor, offersRelay } from './turn.ts'
+import { startIceRefresh } from './ice-refresh.ts'
 import { createValidators } from './validation.ts'
 import { coalesceWrites } from './write-coalescing.ts'
 import { createSessions, type SessionData } from './session.ts'
@@ -162,6 +163,16 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       })
   })
 
+  const iceRefresh = offersRelay(config)
+    ? startIceRefresh(
+        config.turnTtlS,
+        () => sockets.values(),
+        (socket, nowMs) => iceServersFor(config, socket.data.id, nowMs),
+        (socket, iceServers) => socket.emit('session:ice', iceServers),
+        now,
+      )
+    : null
+
   const broadcaster = startPresence(
     () => store.counts(),
     // Each node sends the (global) counts to its own lobby sockets; chatting users don't see them.
@@ -184,6 +195,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       if (closing) return
       closing = true
       broadcaster.stop()
+      iceRefresh?.stop()
       io.emit('session:error', { code: 'unavailable', message: 'server is shutting down' })
       await new Promise<void>((resolve) => {
         const forced = setTimeout(resolve, config.shutdownGraceMs)

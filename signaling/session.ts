@@ -23,6 +23,8 @@ export interface SessionData {
   ip: string
   /** The partner of the current chat, cached here so relaying never waits on the store. */
   partner: UserId | null
+  /** When the TURN credentials sent to this user expire (ms since the epoch). */
+  iceExpiresAtMs: number
   /** Pending until the store has registered the user; null afterwards. */
   registering: Promise<void> | null
   match: Bucket
@@ -226,6 +228,7 @@ export function createSessions(ctx: SessionContext) {
         name,
         ip,
         partner: null,
+        iceExpiresAtMs: nowMs + config.turnTtlS * 1000,
         registering,
         match: fullBucket(config.limits.match, nowMs),
         signal: fullBucket(config.limits.signal, nowMs),

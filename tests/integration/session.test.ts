@@ -108,3 +108,20 @@ describe('presence', () => {
     expect(await quiet(first, 'presence:update', 1000)).toBe(true)
   })
 })
+
+describe('TURN credential refresh', () => {
+  it('sends fresh credentials before the old ones expire', async () => {
+    const server = await startTestServer({
+      TURN_URLS: 'turn:127.0.0.1:3478',
+      TURN_SECRET: 'a-very-long-test-secret',
+      TURN_TTL_S: '4',
+    })
+    const client = await connectClient(server)
+    const first = client.welcome.iceServers.find((s) => s.username !== undefined)
+    const refreshed = await nextEvent(client, 'session:ice', 8000)
+    const next = refreshed.find((s) => s.username !== undefined)
+    const expiry = (username: string | undefined) => Number(username?.split(':')[0])
+    expect(expiry(next?.username)).toBeGreaterThan(expiry(first?.username))
+    expect(next?.username).toMatch(new RegExp(`:${client.welcome.id}$`))
+  })
+})
