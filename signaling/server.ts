@@ -1,5 +1,5 @@
 // createSignalingServer(config, deps): the HTTP server, socket.io and matchmaking wired together.
-import { createServer, type Server as HttpServer } from 'node:http'
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { Server, type Socket } from 'socket.io'
@@ -74,16 +74,26 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     },
   })
 
-  // Keep only the client's address from the upgrade request, then let the request go (socket.io memory notes).
+  // Keep only the client's address from the upgrade request, then let the request go (socket.io memory
+  // notes). engine.io's WebSocketResponse also holds it for the connection's life through a 'close'
+  // listener, so that reference is cut too: ~1.5 KB per connection.
   const addresses = new WeakMap<object, string>()
+  const upgradeResponses = new WeakMap<object, { req: unknown }>()
+  io.engine.use((req: object, res: { req: unknown }, next: () => void) => {
+    upgradeResponses.set(req, res)
+    next()
+  })
   let coalescingWarned = false
-  io.engine.on('connection', (raw: { request: import('node:http').IncomingMessage | null }) => {
+  io.engine.on('connection', (raw: { request: IncomingMessage | null }) => {
     if (!coalesceWrites(raw) && !coalescingWarned) {
       coalescingWarned = true
       logger.warn('engine.io transport shape changed: write coalescing is off')
     }
     const request = raw.request
-    if (request) addresses.set(raw, clientIp(request.headers, request.socket.remoteAddress, config.trustProxyHops))
+    if (!request) return
+    addresses.set(raw, clientIp(request.headers, request.socket.remoteAddress, config.trustProxyHops))
+    const response = upgradeResponses.get(request)
+    if (response) response.req = null
     raw.request = null
   })
 
