@@ -186,7 +186,10 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   const broadcaster = startPresence(
     () => store.counts(),
     // Each node sends the (global) counts to its own lobby sockets; chatting users don't see them.
-    (next) => io.local.to(lobbyRoom).emit('presence:update', next),
+    (next) => {
+      io.local.to(lobbyRoom).emit('presence:update', next)
+      return io.of('/').adapter.rooms.get(lobbyRoom)?.size ?? 0
+    },
     (error) => logger.error({ err: error }, 'presence read failed'),
   )
 

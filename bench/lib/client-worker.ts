@@ -88,6 +88,8 @@ interface Client {
 }
 
 const clients: Client[] = []
+const connectTimeoutMs = 15_000
+const burstTimeoutMs = 30_000
 const reply = (message: WorkerReply) => process.send?.(message)
 const noop = () => {}
 
@@ -100,8 +102,15 @@ async function connectAll(url: string, count: number, localAddress: string): Pro
       Array.from({ length: size }, async () => {
         const socket = new RawSocket(url, localAddress)
         const ok = await new Promise<boolean>((resolve) => {
-          socket.once('connect', () => resolve(true))
-          socket.once('connect_error', () => resolve(false))
+          const timer = setTimeout(() => resolve(false), connectTimeoutMs)
+          socket.once('connect', () => {
+            clearTimeout(timer)
+            resolve(true)
+          })
+          socket.once('connect_error', () => {
+            clearTimeout(timer)
+            resolve(false)
+          })
         })
         if (!ok) {
           failed++
@@ -153,8 +162,17 @@ function burst(): void {
   const latenciesMs: number[] = []
   let matches = 0
   let settled = 0
+  let replied = false
+  const finish = () => {
+    if (replied) return
+    replied = true
+    clearTimeout(deadline)
+    reply({ latenciesMs, matches })
+  }
+  // An odd client left unmatched (another worker's partner failed to connect) must not hang the bench.
+  const deadline = setTimeout(finish, burstTimeoutMs)
   const settle = () => {
-    if (++settled === clients.length) reply({ latenciesMs, matches })
+    if (++settled === clients.length) finish()
   }
   wire(
     (client, latency) => {

@@ -4,6 +4,7 @@ import { fullBucket, takeToken } from '../../signaling/token-bucket.ts'
 import { clientIp, createIpCounter, originAllowed } from '../../signaling/connection-guard.ts'
 import { iceServersFor, turnCredential } from '../../signaling/turn.ts'
 import { createNameRegistry } from '../../signaling/names.ts'
+import { presenceDelayMs, presenceFramesPerSecond } from '../../signaling/presence.ts'
 
 describe('token bucket', () => {
   it('allows a burst, then refills at the configured rate', () => {
@@ -68,5 +69,14 @@ describe('guest names', () => {
     expect(new Set(names).size).toBe(200)
     for (const name of names) registry.release(name)
     expect(registry.size).toBe(0)
+  })
+})
+
+describe('presence fan-out budget', () => {
+  it('keeps 4 broadcasts a second for small lobbies and stretches the interval for large ones', () => {
+    expect(presenceDelayMs(10)).toBe(250)
+    expect(presenceDelayMs(2500)).toBe(250)
+    expect(presenceDelayMs(20_000)).toBe(2000)
+    expect((20_000 / presenceDelayMs(20_000)) * 1000).toBeLessThanOrEqual(presenceFramesPerSecond)
   })
 })
