@@ -52,7 +52,14 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
     if (signal.type === 'offer' || signal.type === 'answer') local ??= sdpFingerprint(signal.sdp)
     options.onSignal(signal)
   })
-  peer.on('connect', () => options.onConnect())
+  // The partner's first frame can arrive before our own 'connect' (simple-peer waits for ICE stats):
+  // anything we send before then waits here instead of being lost.
+  let outbox: (string | Uint8Array)[] | null = []
+  peer.on('connect', () => {
+    for (const data of outbox ?? []) peer.send(data)
+    outbox = null
+    options.onConnect()
+  })
   peer.on('data', (data) => options.onData(data))
   peer.on('close', () => close(null))
   peer.on('error', (error) => close(error.code ?? 'ERR_PEER'))
@@ -64,7 +71,13 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
       peer.signal(signal)
     },
     send(data) {
-      if (peer.connected) peer.send(data)
+      if (outbox) outbox.push(data)
+      else if (!peer.destroyed)
+        try {
+          peer.send(data)
+        } catch {
+          close('ERR_DATA_CHANNEL') // the channel is closing: the partner is gone either way
+        }
     },
     destroy() {
       closed = true
