@@ -55,11 +55,22 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
   // The partner's first frame can arrive before our own 'connect' (simple-peer waits for ICE stats):
   // anything we send before then waits here instead of being lost.
   let outbox: (string | Uint8Array)[] | null = []
-  peer.on('connect', () => {
-    for (const data of outbox ?? []) peer.send(data)
+  // Usable as soon as the data channel opens; simple-peer's own 'connect' also polls getStats first
+  // (up to 100 ms later), which time-to-chat should not pay for.
+  const opened = () => {
+    if (!outbox) return
+    const queued = outbox
     outbox = null
+    for (const data of queued) peer.send(data)
     options.onConnect()
-  })
+  }
+  const watch = (channel: RTCDataChannel) => {
+    if (channel.readyState === 'open') opened()
+    else channel.addEventListener('open', opened, { once: true })
+  }
+  if (peer._channel) watch(peer._channel)
+  else peer._pc?.addEventListener('datachannel', (event) => watch(event.channel), { once: true })
+  peer.on('connect', opened)
   peer.on('data', (data) => options.onData(data))
   peer.on('close', () => close(null))
   peer.on('error', (error) => close(error.code ?? 'ERR_PEER'))

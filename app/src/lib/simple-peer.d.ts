@@ -15,8 +15,10 @@ declare module 'simple-peer/simplepeer.min.js' {
     constructor(options: SimplePeerOptions)
     readonly connected: boolean
     readonly destroyed: boolean
-    /** Internal but stable across 9.x: the one RTCPeerConnection, read for getStats. */
+    /** Internal but stable across 9.x: the one RTCPeerConnection (getStats, the incoming channel). */
     readonly _pc: RTCPeerConnection | null
+    /** Internal but stable across 9.x: the data channel (the initiator's exists from the start). */
+    readonly _channel: RTCDataChannel | null
     signal(data: unknown): void
     send(data: string | Uint8Array): void
     destroy(error?: Error): void
