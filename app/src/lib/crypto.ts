@@ -1,0 +1,99 @@
+// End-to-end crypto per DESIGN.md §3: commitment, shared key, direction + counter nonces, safety code.
+import nacl from 'tweetnacl'
+import { compareBytes, concatBytes, utf8 } from './bytes.ts'
+
+export type Role = 'initiator' | 'responder'
+
+export interface KeyPair {
+  publicKey: Uint8Array
+  secretKey: Uint8Array
+}
+
+export type DropReason = 'malformed' | 'reflected' | 'stale' | 'tampered'
+
+export type Opened = { ok: true; plaintext: Uint8Array } | { ok: false; reason: DropReason }
+
+export interface Cipher {
+  seal(plaintext: Uint8Array): Uint8Array
+  open(frame: Uint8Array): Opened
+}
+
+const commitTag = utf8('hush-commit-v1\0')
+const safetyTag = utf8('hush-safety-v1\0')
+
+/** Nonce layout: byte 0 = sender direction, bytes 1..8 = big-endian 64-bit counter, rest zero. */
+const directionOf: Record<Role, number> = { initiator: 0x49, responder: 0x52 }
+const nonceLength = nacl.box.nonceLength
+const minFrameLength = nonceLength + nacl.box.overheadLength
+
+export const newKeyPair = (): KeyPair => nacl.box.keyPair()
+
+export const commitmentOf = (publicKey: Uint8Array): Uint8Array => nacl.hash(concatBytes(commitTag, publicKey))
+
+/** Constant-time check that the revealed key is the one committed to. */
+export function commitmentMatches(commitment: Uint8Array, publicKey: Uint8Array): boolean {
+  return commitment.length === nacl.hash.hashLength && nacl.verify(commitment, commitmentOf(publicKey))
+}
+
+export function isPublicKey(bytes: Uint8Array): boolean {
+  return bytes.length === nacl.box.publicKeyLength
+}
+
+/** Both directions share one key; the nonce's direction byte and counter keep their streams apart. */
+export function createCipher(theirPublicKey: Uint8Array, mine: KeyPair, role: Role): Cipher {
+  const key = nacl.box.before(theirPublicKey, mine.secretKey)
+  const mineDirection = directionOf[role]
+  const theirDirection = directionOf[role === 'initiator' ? 'responder' : 'initiator']
+  let sent = 0n
+  let received = 0n
+
+  return {
+    seal(plaintext) {
+      sent += 1n
+      const nonce = new Uint8Array(nonceLength)
+      nonce[0] = mineDirection
+      new DataView(nonce.buffer).setBigUint64(1, sent)
+      return concatBytes(nonce, nacl.box.after(plaintext, nonce, key))
+    },
+    open(frame) {
+      if (frame.length < minFrameLength) return { ok: false, reason: 'malformed' }
+      const nonce = frame.subarray(0, nonceLength)
+      if (nonce[0] !== theirDirection)
+        return { ok: false, reason: nonce[0] === mineDirection ? 'reflected' : 'malformed' }
+      for (let i = 9; i < nonceLength; i++) if (nonce[i] !== 0) return { ok: false, reason: 'malformed' }
+      const counter = new DataView(nonce.buffer, nonce.byteOffset, nonceLength).getBigUint64(1)
+      // Strictly increasing: a replayed or reordered frame never gets past this line.
+      if (counter <= received) return { ok: false, reason: 'stale' }
+      const plaintext = nacl.box.open.after(frame.subarray(nonceLength), nonce, key)
+      if (!plaintext) return { ok: false, reason: 'tampered' }
+      received = counter
+      return { ok: true, plaintext }
+    },
+  }
+}
+
+export interface SafetyInputs {
+  publicKeys: [Uint8Array, Uint8Array]
+  fingerprints: [string, string]
+}
+
+/** 12 decimal digits (≈ 39.9 bits) in groups of three; equal on both sides because inputs are sorted. */
+export function safetyCode({ publicKeys, fingerprints }: SafetyInputs): string {
+  const keys = [...publicKeys].sort(compareBytes)
+  const prints = fingerprints.map(normalizeFingerprint).sort()
+  const digest = nacl.hash(
+    concatBytes(safetyTag, ...keys, utf8(prints.join('\n')), new Uint8Array([keys.length, prints.length])),
+  )
+  let value = 0n
+  for (let i = 0; i < 8; i++) value = (value << 8n) | BigInt(digest[i] ?? 0)
+  const digits = (value % 10n ** 12n).toString().padStart(12, '0')
+  return digits.match(/\d{3}/g)?.join(' ') ?? digits
+}
+
+const normalizeFingerprint = (print: string): string => print.trim().replace(/\s+/g, ' ').toUpperCase()
+
+/** The DTLS certificate fingerprint of an SDP (`a=fingerprint:sha-256 AB:CD:…`), or null. */
+export function sdpFingerprint(sdp: string): string | null {
+  const match = /^a=fingerprint:(\S+) ([0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2})+)\s*$/m.exec(sdp)
+  return match ? `${match[1]} ${match[2]}`.toUpperCase() : null
+}

@@ -1,0 +1,137 @@
+// One WebRTC data channel through simple-peer (loaded on demand), typed to the protocol's Signal.
+import type { IceCandidate, IceServer, Signal } from '../../../signaling/protocol.ts'
+import { sdpFingerprint } from './crypto.ts'
+
+export type Route = 'direct' | 'relayed'
+
+export interface PeerOptions {
+  initiator: boolean
+  iceServers: IceServer[]
+  relayOnly: boolean
+  onSignal(signal: Signal): void
+  onConnect(): void
+  onData(data: string | Uint8Array): void
+  /** The channel closed or failed; called once. */
+  onClose(error: string | null): void
+}
+
+export interface PeerLink {
+  signal(signal: Signal): void
+  send(data: string | Uint8Array): void
+  destroy(): void
+  /** DTLS fingerprints from our SDP and the partner's; both known once connected. */
+  fingerprints(): { local: string | null; remote: string | null }
+  route(): Promise<Route | null>
+}
+
+/** Starts the download early (on idle) so Start → chat does not wait for it. */
+export const loadSimplePeer = () => import('simple-peer/simplepeer.min.js').then((module) => module.default)
+
+export async function createPeer(options: PeerOptions): Promise<PeerLink> {
+  const SimplePeer = await loadSimplePeer()
+  const peer = new SimplePeer({
+    initiator: options.initiator,
+    trickle: true,
+    config: {
+      iceServers: options.iceServers.map((server) => ({ ...server })),
+      iceTransportPolicy: options.relayOnly ? 'relay' : 'all',
+    },
+  })
+  let local: string | null = null
+  let remote: string | null = null
+  let closed = false
+  const close = (error: string | null) => {
+    if (closed) return
+    closed = true
+    options.onClose(error)
+  }
+
+  peer.on('signal', (data) => {
+    const signal = toSignal(data)
+    if (!signal) return
+    if (signal.type === 'offer' || signal.type === 'answer') local ??= sdpFingerprint(signal.sdp)
+    options.onSignal(signal)
+  })
+  // The partner's first frame can arrive before our own 'connect' (simple-peer waits for ICE stats):
+  // anything we send before then waits here instead of being lost.
+  let outbox: (string | Uint8Array)[] | null = []
+  // Usable as soon as the data channel opens; simple-peer's own 'connect' also polls getStats first
+  // (up to 100 ms later), which time-to-chat should not pay for.
+  const opened = () => {
+    if (!outbox) return
+    const queued = outbox
+    outbox = null
+    for (const data of queued) peer.send(data)
+    options.onConnect()
+  }
+  const watch = (channel: RTCDataChannel) => {
+    if (channel.readyState === 'open') opened()
+    else channel.addEventListener('open', opened, { once: true })
+  }
+  if (peer._channel) watch(peer._channel)
+  else peer._pc?.addEventListener('datachannel', (event) => watch(event.channel), { once: true })
+  peer.on('connect', opened)
+  peer.on('data', (data) => options.onData(data))
+  peer.on('close', () => close(null))
+  peer.on('error', (error) => close(error.code ?? 'ERR_PEER'))
+
+  return {
+    signal(signal) {
+      if (peer.destroyed) return
+      if (signal.type === 'offer' || signal.type === 'answer') remote ??= sdpFingerprint(signal.sdp)
+      peer.signal(signal)
+    },
+    send(data) {
+      if (outbox) outbox.push(data)
+      else if (!peer.destroyed)
+        try {
+          peer.send(data)
+        } catch {
+          close('ERR_DATA_CHANNEL') // the channel is closing: the partner is gone either way
+        }
+    },
+    destroy() {
+      closed = true
+      peer.destroy()
+    },
+    fingerprints: () => ({ local, remote }),
+    async route() {
+      const pc = peer._pc
+      if (!pc) return null
+      return selectedRoute(await pc.getStats())
+    },
+  }
+}
+
+/** Reads the selected candidate pair: any relay end means the traffic goes through TURN. */
+function selectedRoute(stats: RTCStatsReport): Route | null {
+  let pairId: string | undefined
+  stats.forEach((report: { type: string; selectedCandidatePairId?: string }) => {
+    if (report.type === 'transport' && report.selectedCandidatePairId) pairId = report.selectedCandidatePairId
+  })
+  const pair = pairId ? (stats.get(pairId) as { localCandidateId?: string; remoteCandidateId?: string }) : undefined
+  if (!pair?.localCandidateId || !pair.remoteCandidateId) return null
+  const types = [pair.localCandidateId, pair.remoteCandidateId].map(
+    (id) => (stats.get(id) as { candidateType?: string } | undefined)?.candidateType,
+  )
+  return types.includes('relay') ? 'relayed' : 'direct'
+}
+
+/** simple-peer's output, rebuilt into the protocol's Signal (the server refuses anything else). */
+function toSignal(data: unknown): Signal | null {
+  if (typeof data !== 'object' || data === null) return null
+  const value = data as Record<string, unknown>
+  if ((value.type === 'offer' || value.type === 'answer') && typeof value.sdp === 'string')
+    return { type: value.type, sdp: value.sdp }
+  if (value.type === 'candidate' && typeof value.candidate === 'object' && value.candidate !== null) {
+    const c = value.candidate as Record<string, unknown>
+    if (typeof c.candidate !== 'string') return null
+    const candidate: IceCandidate = { candidate: c.candidate }
+    if (typeof c.sdpMid === 'string') candidate.sdpMid = c.sdpMid
+    if (typeof c.sdpMLineIndex === 'number') candidate.sdpMLineIndex = c.sdpMLineIndex
+    if (typeof c.usernameFragment === 'string') candidate.usernameFragment = c.usernameFragment
+    return { type: 'candidate', candidate }
+  }
+  if (value.type === 'renegotiate') return { type: 'renegotiate', renegotiate: true }
+  return null
+}

@@ -1,0 +1,455 @@
+// The chat session state machine the components render: lobby → search → connect → chat → ended.
+import {
+  defaultLimits,
+  type IceServer,
+  type Limits,
+  type MatchEnded,
+  type MatchFound,
+  type Presence,
+  type Signal,
+} from '../../../signaling/protocol.ts'
+import { randomId } from './bytes.ts'
+import { safetyCode } from './crypto.ts'
+import type { ByeReason, Frame } from './frames.ts'
+import { startHeartbeat, silenceLimitMs, type Heartbeat } from './heartbeat.ts'
+import type { ChatRecord, StoredMessage } from './history.ts'
+import type { Library } from './library.svelte.ts'
+import { createPeer, type PeerLink, type Route } from './peer.ts'
+import { createSecureChannel, type SecureChannel } from './secure-channel.ts'
+import { readSetting, writeSetting } from './settings.ts'
+import type { SignalingSocket } from './signaling.ts'
+import { createTypingSender, typingExpiryMs, type TypingSender } from './typing.ts'
+
+export type ChatState = 'idle' | 'searching' | 'connecting' | 'chatting' | 'ended'
+export type EndReason = 'left' | 'skipped' | 'lost' | 'disconnected' | 'failed' | 'error' | 'you-left'
+export type NoticeKind = 'partner' | 'offline' | 'crypto' | 'history' | 'error'
+
+export interface Notice {
+  id: number
+  kind: NoticeKind
+  text: string
+}
+
+/** Long enough for trickle ICE through a TURN relay on a slow network, short enough not to strand anyone. */
+export const connectTimeoutMs = 15_000
+
+interface ActiveChat {
+  chatId: string
+  initiator: boolean
+  channel: SecureChannel
+  peer: PeerLink | null
+  pendingSignals: Signal[]
+  record: ChatRecord
+  seen: Set<string>
+  mine: Map<string, StoredMessage>
+  heartbeat: Heartbeat | null
+  typing: TypingSender
+  timers: ReturnType<typeof setTimeout>[]
+  typingExpiry?: ReturnType<typeof setTimeout>
+}
+
+export class Session {
+  state = $state<ChatState>('idle')
+  connected = $state(false)
+  presence = $state<Presence>({ online: 0, searching: 0, chatting: 0 })
+  myName = $state('')
+  limits = $state.raw<Limits>(defaultLimits)
+  relayOffered = $state(false)
+  hideIp = $state(readSetting('hideIp', true))
+  partnerName = $state('')
+  messages = $state<StoredMessage[]>([])
+  partnerTyping = $state(false)
+  safetyCode = $state<string | null>(null)
+  route = $state<Route | null>(null)
+  endReason = $state<EndReason | null>(null)
+  notices = $state<Notice[]>([])
+  dropped = $state(0)
+  /** Read by a polite live region: state changes, spoken once. */
+  announcement = $state('')
+
+  #socket: SignalingSocket
+  #library: Library
+  #iceServers: IceServer[] = []
+  #chat: ActiveChat | null = null
+  #noticeId = 0
+
+  constructor(socket: SignalingSocket, library: Library) {
+    this.#socket = socket
+    this.#library = library
+    socket.on('connect', () => this.#onConnect())
+    socket.on('disconnect', () => this.#onDisconnect())
+    socket.on('session:welcome', (welcome) => {
+      this.myName = welcome.name
+      this.limits = welcome.limits
+      this.relayOffered = welcome.relayOnly
+      this.#iceServers = welcome.iceServers
+    })
+    socket.on('session:ice', (servers) => (this.#iceServers = servers))
+    socket.on('session:error', (error) => {
+      if (error.code !== 'unavailable') this.#notify('error', `Server: ${error.message}`)
+    })
+    socket.on('presence:update', (presence) => (this.presence = presence))
+    socket.on('match:found', (found) => this.#onMatch(found))
+    socket.on('match:ended', (ended) => this.#onMatchEnded(ended))
+    socket.on('signal:relay', (signal) => this.#onSignal(signal))
+    library.ready.then(() => {
+      if (library.status === 'unavailable')
+        this.#notify('history', 'History is off: this browser refused local storage. The chat works as usual.')
+    })
+  }
+
+  /** Whether relay-only ICE is in force for the next chat. */
+  get relayOnly(): boolean {
+    return this.relayOffered && this.hideIp
+  }
+
+  setHideIp(hide: boolean): void {
+    this.hideIp = hide
+    writeSetting('hideIp', hide)
+  }
+
+  start(): void {
+    if (this.state !== 'idle' && this.state !== 'ended') return
+    this.#resetChatView()
+    this.state = 'searching'
+    this.#say('Searching for a stranger…')
+    this.#find()
+  }
+
+  cancel(): void {
+    if (this.state !== 'searching') return
+    this.state = 'idle'
+    this.#say('Search cancelled.')
+    if (this.connected) this.#socket.emit('match:cancel', () => {})
+  }
+
+  /** Skip: tell the partner at once (peer to peer), leave, and look for the next stranger. */
+  skipToNext(): void {
+    if (this.state !== 'connecting' && this.state !== 'chatting') return
+    this.#leave('skipped')
+    this.#resetChatView()
+    this.state = 'searching'
+    this.#say('Skipped. Searching for the next stranger…')
+  }
+
+  end(): void {
+    if (this.state === 'searching') return this.cancel()
+    if (this.state !== 'connecting' && this.state !== 'chatting') return
+    this.#leave('left')
+    this.#finish('you-left')
+  }
+
+  /** Sends a message; false (nothing lost, the composer keeps the text) when it cannot go now. */
+  send(text: string): boolean {
+    const chat = this.#chat
+    const body = text.trim()
+    if (!chat || this.state !== 'chatting' || body.length === 0 || [...text].length > this.limits.maxMessageChars)
+      return false
+    const message: StoredMessage = { id: randomId(), from: 'me', text, at: Date.now(), status: 'sending' }
+    if (!chat.channel.send({ t: 'msg', id: message.id, text, sentAt: message.at })) return false
+    chat.typing.stop()
+    this.messages.push(message)
+    // Keep the reactive proxy so the ack can flip the rendered status.
+    const live = this.messages[this.messages.length - 1]
+    if (live) chat.mine.set(message.id, live)
+    chat.record.messages.push({ ...message })
+    this.#library.save(chat.record)
+    return true
+  }
+
+  typed(text: string): void {
+    this.#chat?.typing.input(text)
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((notice) => notice.id !== id)
+  }
+
+  /** On page hide: tell the partner and write what is pending, while we still can. */
+  pageHidden(): void {
+    if (this.#chat?.channel.ready) this.#chat.channel.send({ t: 'bye', reason: 'left' })
+    void this.#library.flush()
+  }
+
+  #onConnect(): void {
+    this.connected = true
+    this.notices = this.notices.filter((notice) => notice.kind !== 'offline')
+    if (this.state === 'searching' && !this.#chat) this.#find()
+  }
+
+  #onDisconnect(): void {
+    this.connected = false
+    const chatting = this.state === 'chatting'
+    this.#notify(
+      'offline',
+      chatting
+        ? 'Matchmaking server offline. This chat goes on peer to peer; reconnecting in the background…'
+        : 'Matchmaking server offline. Reconnecting…',
+    )
+  }
+
+  #find(): void {
+    if (!this.connected) return
+    this.#socket.emit('match:find', {}, (error) => {
+      if (!error || this.state !== 'searching') return
+      this.state = 'idle'
+      this.#notify('error', `Could not search: ${error.message}`)
+    })
+  }
+
+  #onMatch(found: MatchFound): void {
+    if (this.state !== 'searching' || this.#chat) {
+      // Matched after we cancelled: release the stranger at once.
+      this.#socket.emit('match:leave', { reason: 'left' }, () => {})
+      return
+    }
+    this.partnerName = found.partner.name
+    this.state = 'connecting'
+    this.#say(`Matched with ${found.partner.name}. Securing connection…`)
+    const chat: ActiveChat = {
+      chatId: found.chatId,
+      initiator: found.initiator,
+      channel: this.#secureChannel(found.initiator),
+      peer: null,
+      pendingSignals: [],
+      record: {
+        chatId: found.chatId,
+        myName: this.myName,
+        partnerName: found.partner.name,
+        startedAt: Date.now(),
+        endedAt: null,
+        messages: [],
+      },
+      // Bookkeeping only, never rendered: plain collections on purpose.
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      seen: new Set(),
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity
+      mine: new Map(),
+      heartbeat: null,
+      typing: createTypingSender((on) => this.#chat?.channel.send({ t: 'typing', on })),
+      timers: [],
+    }
+    this.#chat = chat
+    chat.timers.push(
+      setTimeout(() => this.#chat === chat && this.state === 'connecting' && this.#fail(), connectTimeoutMs),
+    )
+    const relayOnly = this.relayOnly
+    createPeer({
+      initiator: found.initiator,
+      iceServers: this.#iceServers,
+      relayOnly,
+      onSignal: (signal) => {
+        if (this.#chat === chat) this.#socket.emit('signal:relay', signal, () => {})
+      },
+      onConnect: () => this.#chat === chat && chat.channel.open(),
+      onData: (data) => this.#chat === chat && chat.channel.receive(data),
+      onClose: () => {
+        if (this.#chat !== chat) return
+        if (this.state === 'chatting') this.#partnerGone('lost')
+        else this.#fail()
+      },
+    }).then(
+      (peer) => {
+        if (this.#chat !== chat) return peer.destroy()
+        chat.peer = peer
+        for (const signal of chat.pendingSignals.splice(0)) peer.signal(signal)
+      },
+      () => this.#chat === chat && this.#fail(),
+    )
+  }
+
+  #secureChannel(initiator: boolean): SecureChannel {
+    return createSecureChannel({
+      role: initiator ? 'initiator' : 'responder',
+      maxMessageChars: this.limits.maxMessageChars,
+      transmit: (data) => this.#chat?.peer?.send(data),
+      onReady: (keys) => this.#onSecured(keys),
+      onFrame: (frame) => this.#onFrame(frame),
+      onDropped: () => {
+        this.dropped += 1
+        // One visible warning per chat, however many frames are dropped.
+        if (this.dropped === 1)
+          this.#notify(
+            'crypto',
+            'Some data failed verification and was discarded (never shown). If this repeats, end the chat.',
+          )
+      },
+      onFailure: (reason) => {
+        this.#notify(
+          'crypto',
+          reason === 'commitment-mismatch'
+            ? 'The partner’s key did not match its commitment: the connection may be intercepted. Chat ended.'
+            : 'The secure handshake failed. Chat ended.',
+        )
+        this.#leave('left')
+        this.#finish('error')
+      },
+    })
+  }
+
+  #onSecured(keys: { mine: Uint8Array; theirs: Uint8Array }): void {
+    const chat = this.#chat
+    const prints = chat?.peer?.fingerprints()
+    if (!chat || !prints?.local || !prints.remote) {
+      this.#notify('crypto', 'Could not read the connection’s certificate fingerprints. Chat ended.')
+      this.#leave('left')
+      return this.#finish('error')
+    }
+    this.safetyCode = safetyCode({ publicKeys: [keys.mine, keys.theirs], fingerprints: [prints.local, prints.remote] })
+    this.state = 'chatting'
+    // Saved from the first message on: an empty chat is not worth a history entry.
+    chat.record.startedAt = Date.now()
+    chat.heartbeat = startHeartbeat(
+      () => chat.channel.send({ t: 'ping' }),
+      () => this.#chat === chat && this.#partnerGone('lost'),
+    )
+    this.#say(`Connected with ${this.partnerName}. Messages are end-to-end encrypted.`)
+    void chat.peer?.route().then((route) => this.#chat === chat && (this.route = route))
+  }
+
+  #onFrame(frame: Frame): void {
+    const chat = this.#chat
+    if (!chat) return
+    chat.heartbeat?.heard()
+    switch (frame.t) {
+      case 'msg': {
+        chat.channel.send({ t: 'ack', id: frame.id })
+        if (chat.seen.has(frame.id)) return
+        chat.seen.add(frame.id)
+        this.#setTyping(false)
+        const message: StoredMessage = {
+          id: frame.id,
+          from: 'them',
+          text: frame.text,
+          at: Date.now(),
+          status: 'received',
+        }
+        this.messages.push(message)
+        chat.record.messages.push({ ...message })
+        this.#library.save(chat.record)
+        return
+      }
+      case 'ack': {
+        const live = chat.mine.get(frame.id)
+        if (!live || live.status === 'delivered') return
+        live.status = 'delivered'
+        const stored = chat.record.messages.find((m) => m.id === frame.id)
+        if (stored) stored.status = 'delivered'
+        this.#library.save(chat.record)
+        return
+      }
+      case 'typing':
+        return this.#setTyping(frame.on)
+      case 'ping':
+        chat.channel.send({ t: 'pong' })
+        return
+      case 'pong':
+        return
+      case 'bye':
+        return this.#partnerGone(frame.reason)
+    }
+  }
+
+  #setTyping(on: boolean): void {
+    const chat = this.#chat
+    if (!chat) return
+    clearTimeout(chat.typingExpiry)
+    this.partnerTyping = on
+    if (on) chat.typingExpiry = setTimeout(() => (this.partnerTyping = false), typingExpiryMs)
+  }
+
+  #onSignal(signal: Signal): void {
+    const chat = this.#chat
+    if (!chat) return
+    if (chat.peer) chat.peer.signal(signal)
+    else chat.pendingSignals.push(signal)
+  }
+
+  #onMatchEnded(ended: MatchEnded): void {
+    const chat = this.#chat
+    if (!chat || ended.chatId !== chat.chatId) return
+    // A partner who merely lost signaling may still be with us peer to peer: the heartbeat decides.
+    if (ended.reason === 'disconnected' && this.state === 'chatting') return
+    this.#partnerGone(ended.reason)
+  }
+
+  #partnerGone(reason: 'left' | 'skipped' | 'lost' | 'disconnected'): void {
+    const name = this.partnerName || 'The stranger'
+    const text = {
+      left: `${name} left the chat.`,
+      skipped: `${name} skipped to the next stranger.`,
+      lost: `Connection to ${name} was lost (no answer for ${silenceLimitMs / 1000} s).`,
+      disconnected: `${name} disconnected.`,
+    }[reason]
+    this.#notify('partner', text)
+    this.#finish(reason)
+  }
+
+  #fail(): void {
+    const text = this.relayOnly
+      ? 'Couldn’t connect through the relay. Try the next stranger.'
+      : this.relayOffered
+        ? 'Couldn’t connect directly. Turning on “Hide my IP address” uses the relay, which works on more networks.'
+        : 'Couldn’t connect: your network may block peer-to-peer and this server offers no relay. Try the next stranger.'
+    this.#notify('error', text)
+    this.#leave('left')
+    this.#finish('failed')
+  }
+
+  /** Tells the partner (sealed bye) and the server; then tears the chat down. */
+  #leave(reason: ByeReason): void {
+    const chat = this.#chat
+    if (!chat) return
+    chat.channel.send({ t: 'bye', reason })
+    this.#teardown()
+    if (!this.connected) return
+    this.#socket.emit('match:leave', { reason }, () => {
+      if (this.state === 'searching' && !this.#chat) this.#find()
+    })
+  }
+
+  #finish(reason: EndReason): void {
+    this.#teardown()
+    this.endReason = reason
+    this.state = 'ended'
+    if (reason === 'you-left') this.#say('You left the chat.')
+  }
+
+  #teardown(): void {
+    const chat = this.#chat
+    if (!chat) return
+    this.#chat = null
+    chat.heartbeat?.stop()
+    for (const timer of chat.timers) clearTimeout(timer)
+    clearTimeout(chat.typingExpiry)
+    // Let the bye leave before the channel closes (send is queued in order on the same SCTP stream).
+    setTimeout(() => chat.peer?.destroy(), 100)
+    this.partnerTyping = false
+    chat.record.endedAt = Date.now()
+    if (chat.record.messages.length > 0) {
+      this.#library.save(chat.record)
+      void this.#library.flush()
+    }
+  }
+
+  #resetChatView(): void {
+    this.messages = []
+    this.safetyCode = null
+    this.route = null
+    this.endReason = null
+    this.partnerName = ''
+    this.partnerTyping = false
+    this.dropped = 0
+    this.notices = this.notices.filter((n) => n.kind !== 'partner' && n.kind !== 'crypto' && n.kind !== 'error')
+  }
+
+  #notify(kind: NoticeKind, text: string): void {
+    const kept = this.notices.filter((n) => n.kind !== kind || kind === 'partner').slice(-3)
+    this.notices = [...kept, { id: ++this.#noticeId, kind, text }]
+    this.#say(text)
+  }
+
+  #say(text: string): void {
+    this.announcement = text
+  }
+}

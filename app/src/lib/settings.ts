@@ -1,0 +1,21 @@
+// Two user settings, kept in localStorage (which may be unavailable: then defaults, not errors).
+
+const keys = { keepHistory: 'hush.keepHistory', hideIp: 'hush.hideIp' } as const
+export type Setting = keyof typeof keys
+
+export function readSetting(name: Setting, fallback: boolean): boolean {
+  try {
+    const value = localStorage.getItem(keys[name])
+    return value === null ? fallback : value === '1'
+  } catch {
+    return fallback
+  }
+}
+
+export function writeSetting(name: Setting, value: boolean): void {
+  try {
+    localStorage.setItem(keys[name], value ? '1' : '0')
+  } catch {
+    // Storage refused: the setting lasts for this page only.
+  }
+}

@@ -1,0 +1,141 @@
+/// <reference lib="dom" />
+// Browser-side callbacks (page.evaluate, init scripts) run in the page: DOM types apply there.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { closeBrowsers, launchBrowser } from '../support/browser.ts'
+import { closeAll, startTestServer, type TestServer } from '../support/signaling.ts'
+import { closeUsers, expectState, lastText, messages, openApp, pairUp, send, type AppUser } from '../support/app.ts'
+
+let server: TestServer
+let browserA: Browser
+let browserB: Browser
+let a: AppUser
+let b: AppUser
+
+beforeAll(async () => {
+  server = await startTestServer({ STATIC_DIR: 'app/dist' })
+  // Two Chromium processes: the peer connection really crosses processes.
+  ;[browserA, browserB] = await Promise.all([launchBrowser(), launchBrowser()])
+  a = await openApp(browserA, server.url, { captureFrames: true })
+  b = await openApp(browserB, server.url, { captureFrames: true })
+  await pairUp(a, b)
+})
+afterAll(async () => {
+  await closeUsers(a, b)
+  await closeBrowsers()
+  await closeAll()
+})
+
+describe('two strangers chatting', () => {
+  it('shows each side the partner’s guest name', async () => {
+    expect(await a.page.getByTestId('partner-name').textContent()).toBe(
+      await b.page.getByTestId('my-name').textContent(),
+    )
+    expect(await b.page.getByTestId('partner-name').textContent()).toBe(
+      await a.page.getByTestId('my-name').textContent(),
+    )
+  })
+
+  it('shows the same safety code on both sides', async () => {
+    const codeA = await a.page.getByTestId('safety-code').textContent()
+    const codeB = await b.page.getByTestId('safety-code').textContent()
+    expect(codeA).toMatch(/^\d{3} \d{3} \d{3} \d{3}$/)
+    expect(codeA).toBe(codeB)
+  })
+
+  it('delivers messages both ways with delivered ticks', async () => {
+    await send(a, 'hello from A')
+    await expect.poll(() => lastText(b, 'them')).toBe('hello from A')
+    await expect.poll(() => messages(a, 'me').last().getAttribute('data-status')).toBe('delivered')
+    await send(b, 'hi A, B here')
+    await expect.poll(() => lastText(a, 'them')).toBe('hi A, B here')
+    await expect.poll(() => messages(b, 'me').last().getAttribute('data-status')).toBe('delivered')
+  })
+
+  it('keeps Shift+Enter as a newline and counts characters live', async () => {
+    const input = a.page.getByTestId('message-input')
+    await input.fill('line one')
+    expect(await a.page.getByTestId('char-count').textContent()).toBe('8/500')
+    await input.press('Shift+Enter')
+    await input.pressSequentially('line two')
+    expect(await input.inputValue()).toBe('line one\nline two')
+    await input.press('Enter')
+    await expect.poll(() => lastText(b, 'them')).toBe('line one\nline two')
+    expect(await input.inputValue()).toBe('')
+  })
+
+  it('refuses a message over the limit without losing it', async () => {
+    const input = a.page.getByTestId('message-input')
+    await input.fill('x'.repeat(501))
+    expect(await a.page.getByTestId('char-count').textContent()).toBe('501/500')
+    expect(await a.page.getByTestId('send').isDisabled()).toBe(true)
+    await input.press('Enter')
+    expect(await input.inputValue()).toHaveLength(501)
+    await input.fill('')
+  })
+
+  it('shows the typing indicator and clears it on send', async () => {
+    await a.page.getByTestId('message-input').pressSequentially('typ')
+    await expect.poll(() => b.page.getByTestId('typing').textContent()).toMatch(/is typing/)
+    await a.page.getByTestId('message-input').press('Enter')
+    await expect.poll(() => b.page.getByTestId('typing').count()).toBe(0)
+    await expect.poll(() => lastText(b, 'them')).toBe('typ')
+  })
+
+  it('clears the typing indicator when the composer is emptied', async () => {
+    const input = b.page.getByTestId('message-input')
+    await input.pressSequentially('abc')
+    await expect.poll(() => a.page.getByTestId('typing').count()).toBe(1)
+    await input.fill('')
+    await input.dispatchEvent('input')
+    await expect.poll(() => a.page.getByTestId('typing').count()).toBe(0)
+  })
+
+  it('renders XSS payloads as text and only https links as links', async () => {
+    const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> http://plain.test'
+    await send(a, payload)
+    await expect.poll(() => lastText(b, 'them')).toBe(payload)
+    const last = messages(b, 'them').last()
+    expect(await last.locator('img, script').count()).toBe(0)
+    expect(await last.locator('a').count()).toBe(0)
+    expect(await b.page.evaluate(() => window.__pwned)).toBeUndefined()
+
+    await send(a, 'see https://example.org/path?q=1.')
+    await expect.poll(() => lastText(b, 'them')).toBe('see https://example.org/path?q=1.')
+    const link = messages(b, 'them').last().locator('a')
+    expect(await link.getAttribute('href')).toBe('https://example.org/path?q=1')
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer nofollow')
+  })
+
+  it('never sends a message’s plaintext over the data channel', async () => {
+    const secret = 'plaintext-canary-7f3a9 ünïcödé'
+    await send(b, secret)
+    await expect.poll(() => lastText(a, 'them')).toBe(secret)
+    for (const user of [a, b]) {
+      const frames = await user.page.evaluate(() => window.__sentFrames ?? [])
+      expect(frames.length).toBeGreaterThan(4)
+      const haystack = frames.map((frame) => Buffer.from(frame).toString('latin1')).join('\n')
+      expect(haystack).not.toContain('plaintext-canary')
+      expect(haystack).not.toContain(Buffer.from(secret).toString('latin1'))
+      expect(haystack).not.toContain('"typing"')
+      expect(haystack).not.toContain('hello from A')
+      // After the two handshake frames (commitment, key), every frame is binary: nonce ‖ box.
+      const readable = frames.filter((frame) => Buffer.from(frame).toString('latin1').startsWith('{'))
+      expect(readable.length).toBeLessThanOrEqual(2)
+    }
+  })
+
+  it('ends on End and tells the partner at once, peer to peer', async () => {
+    await a.page.getByTestId('end').click()
+    await expectState(a, 'ended')
+    await expectState(b, 'ended', 3000)
+    await expect
+      .poll(() => b.page.getByTestId('notice').allTextContents())
+      .toContainEqual(expect.stringMatching(/left/))
+  })
+
+  it('raised no console errors and no CSP violations', () => {
+    expect(a.problems).toEqual([])
+    expect(b.problems).toEqual([])
+  })
+})

@@ -1,0 +1,122 @@
+/// <reference lib="dom" />
+import { readFile } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { closeBrowsers, launchBrowser } from '../support/browser.ts'
+import { closeAll, startTestServer, type TestServer } from '../support/signaling.ts'
+import { closeUsers, expectState, lastText, messages, openApp, pairUp, send, type AppUser } from '../support/app.ts'
+
+let server: TestServer
+let browser: Browser
+let otherBrowser: Browser
+let a: AppUser
+let b: AppUser
+let c: AppUser
+
+/** Reads the app's IndexedDB store directly: how many messages the saved chats hold. */
+const savedMessageCount = (user: AppUser) =>
+  user.page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('hush')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const db = open.result
+          const all = db.transaction('chats').objectStore('chats').getAll()
+          all.onsuccess = () => {
+            resolve((all.result as { messages: unknown[] }[]).reduce((sum, r) => sum + r.messages.length, 0))
+            db.close()
+          }
+        }
+      }),
+  )
+
+beforeAll(async () => {
+  server = await startTestServer({ STATIC_DIR: 'app/dist' })
+  ;[browser, otherBrowser] = await Promise.all([launchBrowser(), launchBrowser()])
+  a = await openApp(browser, server.url)
+  b = await openApp(otherBrowser, server.url)
+  c = await openApp(otherBrowser, server.url)
+})
+afterAll(async () => {
+  await closeUsers(a, b, c)
+  await closeBrowsers()
+  await closeAll()
+})
+
+describe('local history', () => {
+  it('saves the chat as it happens and has it complete after a reload', async () => {
+    await pairUp(a, b)
+    await send(a, 'first from A')
+    await expect.poll(() => lastText(b, 'them')).toBe('first from A')
+    await send(b, 'reply from B')
+    await expect.poll(() => lastText(a, 'them')).toBe('reply from B')
+    await expect.poll(() => messages(a, 'me').last().getAttribute('data-status')).toBe('delivered')
+    // Batched: written shortly after, without ending the chat.
+    await expect.poll(() => savedMessageCount(a)).toBe(2)
+
+    await a.page.reload()
+    await a.page.getByTestId('my-name').filter({ hasText: /\w/ }).waitFor()
+    await expectState(b, 'ended', 10_000)
+    await a.page.getByTestId('history-open').click()
+    await expect.poll(() => a.page.getByTestId('history-item').count()).toBe(1)
+    await a.page.getByTestId('history-item').click()
+    expect(await messages(a).locator('.text').allTextContents()).toEqual(['first from A', 'reply from B'])
+  })
+
+  it('exports a chat as JSON and as plain text', async () => {
+    const [jsonDownload] = await Promise.all([
+      a.page.waitForEvent('download'),
+      a.page.getByTestId('history-export').click(),
+    ])
+    const json = JSON.parse(await readFile((await jsonDownload.path())!, 'utf8')) as {
+      messages: { from: string; text: string; status: string }[]
+      partnerName: string
+    }
+    expect(json.messages.map((m) => [m.from, m.text])).toEqual([
+      ['me', 'first from A'],
+      ['them', 'reply from B'],
+    ])
+    expect(json.messages[0]!.status).toBe('delivered')
+
+    const [textDownload] = await Promise.all([
+      a.page.waitForEvent('download'),
+      a.page.getByTestId('history-export-text').click(),
+    ])
+    const text = await readFile((await textDownload.path())!, 'utf8')
+    expect(text).toContain(`${json.partnerName}: reply from B`)
+  })
+
+  it('lists chats newest first, deletes one, then clears all (persisting across reloads)', async () => {
+    await a.page.getByTestId('history-open').click()
+    await pairUp(a, c)
+    await send(c, 'second chat')
+    await expect.poll(() => lastText(a, 'them')).toBe('second chat')
+    const cName = await c.page.getByTestId('my-name').textContent()
+    await a.page.getByTestId('end').click()
+    await expectState(a, 'ended')
+
+    await a.page.getByTestId('history-open').click()
+    await expect.poll(() => a.page.getByTestId('history-item').count()).toBe(2)
+    expect(await a.page.getByTestId('history-item').first().textContent()).toContain(cName)
+
+    await a.page.getByTestId('history-item').first().click()
+    await a.page.getByTestId('history-delete').click()
+    await expect.poll(() => a.page.getByTestId('history-item').count()).toBe(1)
+
+    await a.page.reload()
+    await a.page.getByTestId('history-open').click()
+    await expect.poll(() => a.page.getByTestId('history-item').count()).toBe(1)
+    await a.page.getByTestId('history-clear').click()
+    await a.page.getByTestId('history-clear').click()
+    await expect.poll(() => a.page.getByTestId('history-item').count()).toBe(0)
+    await a.page.reload()
+    await a.page.getByTestId('history-open').click()
+    await expect.poll(() => a.page.getByText('No saved chats').count()).toBe(1)
+    expect(await savedMessageCount(a)).toBe(0)
+  })
+
+  it('raised no console errors and no CSP violations', () => {
+    expect(a.problems).toEqual([])
+  })
+})

@@ -1,0 +1,110 @@
+/// <reference lib="dom" />
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { closeBrowsers, launchBrowser } from '../support/browser.ts'
+import { closeAll, startTestServer, type TestServer } from '../support/signaling.ts'
+import {
+  closeUsers,
+  expectState,
+  lastText,
+  notices,
+  openApp,
+  pairUp,
+  send,
+  start,
+  state,
+  type AppUser,
+} from '../support/app.ts'
+
+let server: TestServer
+let browserA: Browser
+let browserB: Browser
+const users: AppUser[] = []
+
+async function user(browser: Browser): Promise<AppUser> {
+  const opened = await openApp(browser, server.url)
+  users.push(opened)
+  return opened
+}
+
+const myName = (u: AppUser) => u.page.getByTestId('my-name').textContent()
+const partnerName = (u: AppUser) => u.page.getByTestId('partner-name').textContent()
+
+beforeAll(async () => {
+  server = await startTestServer({ STATIC_DIR: 'app/dist' })
+  ;[browserA, browserB] = await Promise.all([launchBrowser(), launchBrowser()])
+})
+afterEach(async () => {
+  await closeUsers(...users.splice(0))
+})
+afterAll(async () => {
+  await closeBrowsers()
+  await closeAll()
+})
+
+describe('chat lifecycle', () => {
+  it('Skip: the partner learns it at once and the skipper meets the stranger who was waiting', async () => {
+    const a = await user(browserA)
+    const b = await user(browserB)
+    const c = await user(browserA)
+    await pairUp(a, b)
+    await start(c)
+    await expectState(c, 'searching')
+    const cName = await myName(c)
+
+    await a.page.getByTestId('skip').click()
+    await expectState(b, 'ended', 2000)
+    await expect.poll(() => notices(b)).toContainEqual(expect.stringMatching(/skipped/))
+    await Promise.all([expectState(a, 'chatting'), expectState(c, 'chatting')])
+    expect(await partnerName(a)).toBe(cName)
+    await send(c, 'hi, new stranger')
+    await expect.poll(() => lastText(a, 'them')).toBe('hi, new stranger')
+  })
+
+  it('tells the partner when the other side closes the tab', async () => {
+    const a = await user(browserA)
+    const b = await user(browserB)
+    await pairUp(a, b)
+    await b.page.close()
+    await expectState(a, 'ended', 8000)
+    await expect.poll(() => notices(a)).toContainEqual(expect.stringMatching(/left|lost|disconnected/))
+    // The composer is gone and New chat is offered.
+    expect(await a.page.getByTestId('message-input').count()).toBe(0)
+    expect(await a.page.getByTestId('start').isVisible()).toBe(true)
+  })
+
+  it('three users starting at once: two chat, one waits, and the next arrival meets the one who waited', async () => {
+    const trio = [await user(browserA), await user(browserB), await user(browserA)]
+    await Promise.all(trio.map((u) => start(u)))
+    await expect
+      .poll(async () => (await Promise.all(trio.map(state))).sort(), { timeout: 15_000 })
+      .toEqual(['chatting', 'chatting', 'searching'])
+    const states = await Promise.all(trio.map(state))
+    const waiter = trio[states.indexOf('searching')]!
+    const waiterName = await myName(waiter)
+
+    const late = await user(browserB)
+    await start(late)
+    await Promise.all([expectState(waiter, 'chatting'), expectState(late, 'chatting')])
+    expect(await partnerName(late)).toBe(waiterName)
+  })
+
+  it('Cancel leaves the queue: a later searcher is not matched with the one who cancelled', async () => {
+    const a = await user(browserA)
+    const b = await user(browserB)
+    const c = await user(browserA)
+    await start(a)
+    await expectState(a, 'searching')
+    await a.page.getByTestId('cancel').click()
+    await expectState(a, 'idle')
+    await start(b)
+    await expectState(b, 'searching')
+    await start(c)
+    await Promise.all([expectState(b, 'chatting'), expectState(c, 'chatting')])
+    expect(await state(a)).toBe('idle')
+  })
+
+  it('raised no console errors and no CSP violations', () => {
+    for (const u of users) expect(u.problems).toEqual([])
+  })
+})

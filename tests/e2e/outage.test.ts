@@ -1,0 +1,56 @@
+/// <reference lib="dom" />
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { closeBrowsers, launchBrowser } from '../support/browser.ts'
+import { closeAll, startTestServer, type TestServer } from '../support/signaling.ts'
+import { closeUsers, lastText, notices, openApp, pairUp, send, state, type AppUser } from '../support/app.ts'
+
+let server: TestServer
+let browserA: Browser
+let browserB: Browser
+let a: AppUser
+let b: AppUser
+
+beforeAll(async () => {
+  server = await startTestServer({ STATIC_DIR: 'app/dist' })
+  ;[browserA, browserB] = await Promise.all([launchBrowser(), launchBrowser()])
+  a = await openApp(browserA, server.url)
+  b = await openApp(browserB, server.url)
+})
+afterAll(async () => {
+  await closeUsers(a, b)
+  await closeBrowsers()
+  await closeAll()
+})
+
+describe('signaling server outage mid-chat', () => {
+  it('keeps the chat going peer to peer and reconnects when the server returns', async () => {
+    await pairUp(a, b)
+    const port = new URL(server.url).port
+    await server.close()
+
+    await expect.poll(() => notices(a)).toContainEqual(expect.stringMatching(/offline.*peer to peer/i))
+    await expect.poll(() => notices(b)).toContainEqual(expect.stringMatching(/offline/i))
+    await send(a, 'still here without the server?')
+    await expect.poll(() => lastText(b, 'them')).toBe('still here without the server?')
+    await send(b, 'yes, peer to peer')
+    await expect.poll(() => lastText(a, 'them')).toBe('yes, peer to peer')
+    expect(await state(a)).toBe('chatting')
+
+    server = await startTestServer({ STATIC_DIR: 'app/dist', PORT: port })
+    await expect.poll(() => a.page.getByTestId('online-count').textContent(), { timeout: 20_000 }).toBe('2')
+    await expect.poll(() => notices(a), { timeout: 20_000 }).not.toContainEqual(expect.stringMatching(/offline/i))
+    expect(await state(a)).toBe('chatting')
+    await send(b, 'and the server is back')
+    await expect.poll(() => lastText(a, 'them')).toBe('and the server is back')
+  })
+
+  it('after the outage, ending the chat and searching again works', async () => {
+    await a.page.getByTestId('end').click()
+    await expect.poll(() => state(b), { timeout: 5000 }).toBe('ended')
+    await a.page.getByTestId('start').click()
+    await expect.poll(() => state(a)).toBe('searching')
+    await a.page.getByTestId('cancel').click()
+    await expect.poll(() => state(a)).toBe('idle')
+  })
+})
