@@ -57,7 +57,8 @@ export class Session {
   relayOffered = $state(false)
   hideIp = $state(readSetting('hideIp', true))
   partnerName = $state('')
-  messages = $state<StoredMessage[]>([])
+  /** Immutable items in a raw array: the list's keyed diff reads plain objects, not proxies (O(n) per render). */
+  messages = $state.raw<StoredMessage[]>([])
   partnerTyping = $state(false)
   safetyCode = $state<string | null>(null)
   route = $state<Route | null>(null)
@@ -148,10 +149,8 @@ export class Session {
     const message: StoredMessage = { id: randomId(), from: 'me', text, at: Date.now(), status: 'sending' }
     if (!chat.channel.send({ t: 'msg', id: message.id, text, sentAt: message.at })) return false
     chat.typing.stop()
-    this.messages.push(message)
-    // Keep the reactive proxy so the ack can flip the rendered status.
-    const live = this.messages[this.messages.length - 1]
-    if (live) chat.mine.set(message.id, live)
+    this.messages = [...this.messages, message]
+    chat.mine.set(message.id, message)
     chat.record.messages.push({ ...message })
     this.#library.save(chat.record)
     return true
@@ -324,15 +323,16 @@ export class Session {
           at: Date.now(),
           status: 'received',
         }
-        this.messages.push(message)
+        this.messages = [...this.messages, message]
         chat.record.messages.push({ ...message })
         this.#library.save(chat.record)
         return
       }
       case 'ack': {
-        const live = chat.mine.get(frame.id)
-        if (!live || live.status === 'delivered') return
-        live.status = 'delivered'
+        const mine = chat.mine.get(frame.id)
+        if (!mine || mine.status === 'delivered') return
+        mine.status = 'delivered'
+        this.messages = this.messages.map((m) => (m.id === frame.id ? { ...m, status: 'delivered' } : m))
         const stored = chat.record.messages.find((m) => m.id === frame.id)
         if (stored) stored.status = 'delivered'
         this.#library.save(chat.record)
