@@ -32,3 +32,21 @@ describe('lobby', () => {
     await expect.poll(() => second.page.getByTestId('online-count').textContent()).toBe('1')
   })
 })
+
+describe('header counts', () => {
+  it('shows counts in the lobby and hides them in a chat, where the server stops sending them', async () => {
+    const a = await openUser(browser, server.url)
+    const b = await openUser(browser, server.url)
+    await expect.poll(() => a.page.getByTestId('online-count').isVisible()).toBe(true)
+    await a.page.getByTestId('start').click()
+    await b.page.getByTestId('start').click()
+    await a.page.getByTestId('safety-code').waitFor()
+    await expect.poll(() => a.page.getByTestId('online-count').isVisible()).toBe(false)
+    await expect.poll(() => a.page.locator('header.bar').textContent()).not.toContain('searching')
+    await b.page.getByTestId('end').click()
+    await a.page.getByTestId('notice').first().waitFor()
+    await expect.poll(() => a.page.getByTestId('online-count').isVisible()).toBe(true)
+    await a.context.close()
+    await b.context.close()
+  })
+})
