@@ -4,7 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { closeBrowsers, launchBrowser } from '../support/browser.ts'
 import { closeAll, startTestServer, type TestServer } from '../support/signaling.ts'
-import { closeUsers, expectState, lastText, messages, openApp, pairUp, send, type AppUser } from '../support/app.ts'
+import {
+  closeUsers,
+  expectState,
+  lastText,
+  messages,
+  openApp,
+  pairUp,
+  send,
+  savedMessageCount,
+  type AppUser,
+} from '../support/app.ts'
 
 let server: TestServer
 let browser: Browser
@@ -12,24 +22,6 @@ let otherBrowser: Browser
 let a: AppUser
 let b: AppUser
 let c: AppUser
-
-/** Reads the app's IndexedDB store directly: how many messages the saved chats hold. */
-const savedMessageCount = (user: AppUser) =>
-  user.page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('hush')
-        open.onerror = () => reject(open.error)
-        open.onsuccess = () => {
-          const db = open.result
-          const all = db.transaction('chats').objectStore('chats').getAll()
-          all.onsuccess = () => {
-            resolve((all.result as { messages: unknown[] }[]).reduce((sum, r) => sum + r.messages.length, 0))
-            db.close()
-          }
-        }
-      }),
-  )
 
 beforeAll(async () => {
   server = await startTestServer({ STATIC_DIR: 'app/dist' })

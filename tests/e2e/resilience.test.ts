@@ -3,31 +3,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { closeBrowsers, launchBrowser } from '../support/browser.ts'
 import { closeAll, startTestServer, type TestServer } from '../support/signaling.ts'
-import { closeUsers, expectState, messages, openApp, pairUp, send, type AppUser } from '../support/app.ts'
+import {
+  closeUsers,
+  expectState,
+  messages,
+  openApp,
+  pairUp,
+  send,
+  savedMessageCount,
+  type AppUser,
+} from '../support/app.ts'
 
 let server: TestServer
 let browser: Browser
 let otherBrowser: Browser
 const users: AppUser[] = []
-
-/** How many messages the app's IndexedDB store holds, read directly from the page. */
-const savedMessageCount = (user: AppUser) =>
-  user.page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('hush')
-        open.onerror = () => reject(open.error)
-        open.onsuccess = () => {
-          const db = open.result
-          if (!db.objectStoreNames.contains('chats')) return resolve(0)
-          const all = db.transaction('chats').objectStore('chats').getAll()
-          all.onsuccess = () => {
-            resolve((all.result as { messages: unknown[] }[]).reduce((sum, r) => sum + r.messages.length, 0))
-            db.close()
-          }
-        }
-      }),
-  )
 
 async function user(which: Browser): Promise<AppUser> {
   const opened = await openApp(which, server.url)

@@ -97,3 +97,22 @@ export const notices = (user: AppUser) => user.page.getByTestId('notice').allTex
 export async function closeUsers(...users: (AppUser | undefined)[]): Promise<void> {
   await Promise.all(users.map((user) => user?.context.close().catch(() => {})))
 }
+
+/** How many messages the app's IndexedDB store holds, read directly from the page. */
+export const savedMessageCount = (user: AppUser) =>
+  user.page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('hush')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const db = open.result
+          if (!db.objectStoreNames.contains('chats')) return resolve(0)
+          const all = db.transaction('chats').objectStore('chats').getAll()
+          all.onsuccess = () => {
+            resolve((all.result as { messages: unknown[] }[]).reduce((sum, r) => sum + r.messages.length, 0))
+            db.close()
+          }
+        }
+      }),
+  )
