@@ -222,6 +222,20 @@ describe.each([
   })
 })
 
+describe('deploy/Caddyfile', () => {
+  it('is formatted as `caddy fmt` wants (Caddy warns at every start otherwise)', () => {
+    const formatted = spawnSync(
+      requireBinary('caddy'),
+      ['fmt', new URL('../../deploy/Caddyfile', import.meta.url).pathname],
+      {
+        encoding: 'utf8',
+      },
+    )
+    expect(formatted.status, formatted.stderr).toBe(0)
+    expect(formatted.stdout).toBe(repoFile('deploy/Caddyfile'))
+  })
+})
+
 describe('nginx redirect', () => {
   it('sends plain HTTP to HTTPS', async () => {
     const proxy = await startNginx()
@@ -270,6 +284,8 @@ describe('coturn with deploy/turnserver.conf', () => {
       { ready: /Total General servers/ },
     )
     children.push(child)
+    // coturn skips lines it does not understand with only a log line: a typo would go unnoticed.
+    expect(child.output()).not.toMatch(/Bad configuration format/)
     return { port, tlsPort, url: `turn:127.0.0.1:${port}` }
   }
 
@@ -371,6 +387,29 @@ describe('Dockerfile', () => {
       expect(ignored, source).not.toContain(source)
     }
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.git', '.env']))
+  })
+
+  it('needs no devDependency at run time (the runtime stage has `npm prune --omit=dev` node_modules)', () => {
+    const { dependencies } = JSON.parse(repoFile('package.json')) as { dependencies: Record<string, string> }
+    const sources = readdirSync(new URL('../../signaling', import.meta.url), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => repoFile(`signaling/${file}`))
+    const packages = new Set(
+      sources.flatMap((source) =>
+        [...source.matchAll(/^import\s+(?!type\s)(?:[^']*?\sfrom\s+)?'([^'.][^']*)'/gm)]
+          .map(([, specifier]) => specifier ?? '')
+          .filter((specifier) => !specifier.startsWith('node:'))
+          .map((specifier) =>
+            specifier
+              .split('/')
+              .slice(0, specifier.startsWith('@') ? 2 : 1)
+              .join('/'),
+          ),
+      ),
+    )
+    expect(packages.size).toBeGreaterThan(0)
+    for (const name of packages) expect(Object.keys(dependencies), name).toContain(name)
+    expect(Object.keys(dependencies)).toContain('tsx')
   })
 
   it("runs its CMD from the runtime stage's files, passes its HEALTHCHECK and stops on SIGTERM", async () => {
