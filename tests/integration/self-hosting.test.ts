@@ -11,6 +11,7 @@ import { contentSecurityPolicy } from '../../signaling/http.ts'
 import { freePort, tryAllocation } from '../support/coturn.ts'
 import { closeAll, connectClient, nextEvent, request, startTestServer, type TestServer } from '../support/signaling.ts'
 import {
+  waitForPort,
   closeClients,
   connectVia,
   makeWorkspace,
@@ -323,6 +324,8 @@ describe('coturn with deploy/turnserver.conf', () => {
 
   it('serves TURN over TLS on the tls-listening-port with the configured certificate', async () => {
     const turn = await startTurn([])
+    // coturn logs "ready" before every listener is open: wait until the TLS port accepts.
+    await waitForPort(turn.tlsPort)
     const authorized = await new Promise<boolean>((resolve, reject) => {
       const socket = tlsConnect({ host: '127.0.0.1', port: turn.tlsPort, ca: workspace.certPem }, () => {
         resolve(socket.authorized)
