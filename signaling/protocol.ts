@@ -106,11 +106,14 @@ export interface ServerToClientEvents {
   'signal:relay': (signal: Signal) => void
 }
 
+// The server answers every request that asks for an ack. Where a client has no use for the answer
+// (trickled candidates above all), it may leave the ack out: socket.io then sends no ack frame,
+// which on the relay hot path is a third of the server's writes.
 export interface ClientToServerEvents {
   'match:find': (request: FindRequest, ack: Ack<FindResult>) => void
-  'match:cancel': (ack: Ack) => void
-  'match:leave': (request: LeaveRequest, ack: Ack) => void
-  'signal:relay': (signal: Signal, ack: Ack) => void
+  'match:cancel': (ack?: Ack) => void
+  'match:leave': (request: LeaveRequest, ack?: Ack) => void
+  'signal:relay': (signal: Signal, ack?: Ack) => void
 }
 
 export type ClientEventName = keyof ClientToServerEvents

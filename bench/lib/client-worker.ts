@@ -67,11 +67,11 @@ class RawSocket {
     return this
   }
 
-  /** Emits with an ack id, as socket.io-client does when given a callback; the answer is not awaited. */
-  emit(event: string, payload?: unknown, _ack?: () => void): void {
+  /** Emits like socket.io-client: with an ack id when given a callback (the answer is not awaited). */
+  emit(event: string, payload?: unknown, ack?: () => void): void {
     if (this.#ws.readyState !== WebSocket.OPEN) return
     const args = payload === undefined ? [event] : [event, payload]
-    this.#ws.send(`42${this.#nextAckId++}${JSON.stringify(args)}`)
+    this.#ws.send(`42${ack ? this.#nextAckId++ : ''}${JSON.stringify(args)}`)
   }
 
   close(): void {
@@ -138,10 +138,11 @@ function wire(
       client.received = 0
       client.chatting = true
       onFound(client, performance.now() - client.searchingSince)
+      // As the app does: signals without an ack, find and leave with one.
       const first = found.initiator ? offer : answer
-      socket.emit('signal:relay', first, noop)
-      socket.emit('signal:relay', candidate, noop)
-      socket.emit('signal:relay', candidate, noop)
+      socket.emit('signal:relay', first)
+      socket.emit('signal:relay', candidate)
+      socket.emit('signal:relay', candidate)
     })
     socket.on('signal:relay', () => {
       if (++client.received === 3) afterSignals(client)
@@ -213,7 +214,7 @@ function loop(durationMs: number): void {
 function leaveAll(): void {
   for (const client of clients) {
     if (client.chatting && client.initiator) client.socket.emit('match:leave', { reason: 'left' }, noop)
-    else client.socket.emit('match:cancel', noop)
+    else client.socket.emit('match:cancel', undefined, noop)
     client.chatting = false
   }
   // Let the server apply the leaves before the next phase starts.

@@ -121,7 +121,7 @@ export class Session {
     if (this.state !== 'searching') return
     this.state = 'idle'
     this.#say('Search cancelled.')
-    if (this.connected) this.#socket.emit('match:cancel', () => {})
+    if (this.connected) this.#socket.emit('match:cancel')
   }
 
   /** Skip: tell the partner at once (peer to peer), leave, and look for the next stranger. */
@@ -199,7 +199,7 @@ export class Session {
   #onMatch(found: MatchFound): void {
     if (this.state !== 'searching' || this.#chat) {
       // Matched after we cancelled: release the stranger at once.
-      this.#socket.emit('match:leave', { reason: 'left' }, () => {})
+      this.#socket.emit('match:leave', { reason: 'left' })
       return
     }
     this.partnerName = found.partner.name
@@ -238,7 +238,8 @@ export class Session {
       iceServers: this.#iceServers,
       relayOnly,
       onSignal: (signal) => {
-        if (this.#chat === chat) this.#socket.emit('signal:relay', signal, () => {})
+        // No ack: a lost candidate shows up as a failed connection, which the app explains anyway.
+        if (this.#chat === chat) this.#socket.emit('signal:relay', signal)
       },
       onConnect: () => this.#chat === chat && chat.channel.open(),
       onData: (data) => this.#chat === chat && chat.channel.receive(data),
@@ -375,12 +376,16 @@ export class Session {
 
   #partnerGone(reason: 'left' | 'skipped' | 'lost' | 'disconnected'): void {
     const name = this.partnerName || 'The stranger'
-    const text = {
-      left: `${name} left the chat.`,
-      skipped: `${name} skipped to the next stranger.`,
-      lost: `Connection to ${name} was lost (no answer for ${silenceLimitMs / 1000} s).`,
-      disconnected: `${name} disconnected.`,
-    }[reason]
+    // Before the channel opened, "left the chat" would mislead: their connection may have failed.
+    const beforeConnected = this.state === 'connecting' && reason !== 'lost'
+    const text = beforeConnected
+      ? `${name} left before the connection was set up. Try the next stranger.`
+      : {
+          left: `${name} left the chat.`,
+          skipped: `${name} skipped to the next stranger.`,
+          lost: `Connection to ${name} was lost (no answer for ${silenceLimitMs / 1000} s).`,
+          disconnected: `${name} disconnected.`,
+        }[reason]
     this.#notify('partner', text)
     this.#finish(reason)
   }
