@@ -88,6 +88,7 @@ export function createSessions(ctx: SessionContext) {
 
   function announcePair(pairing: Pairing): void {
     const { chatId, initiator, responder } = pairing
+    logger.debug({ chatId, waitedMs: pairing.waitedMs }, 'paired')
     metrics.matches.inc()
     metrics.matchWait.observe(pairing.waitedMs / 1000)
     metrics.matchWait.observe(0)
@@ -208,6 +209,7 @@ export function createSessions(ctx: SessionContext) {
   }
 
   function cleanUp(socket: SessionSocket): void {
+    logger.debug({ user: socket.data.id }, 'disconnected')
     ctx.onGone(socket)
     const remove = () => store.remove(socket.data.id)
     ;(socket.data.registering ? socket.data.registering.then(remove) : remove()).then(
@@ -234,6 +236,7 @@ export function createSessions(ctx: SessionContext) {
         signal: fullBucket(config.limits.signal, nowMs),
         abuse: fullBucket(abuseAllowance, nowMs),
       }
+      logger.debug({ user: id }, 'connected')
       socket.onAny(onEvent)
       socket.on('disconnect', onDisconnect)
       return registering.then(() => {

@@ -1,3 +1,4 @@
+import { readdir, readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { closeBrowsers, launchBrowser, openUser } from '../support/browser.ts'
@@ -48,5 +49,20 @@ describe('header counts', () => {
     await expect.poll(() => a.page.getByTestId('online-count').isVisible()).toBe(true)
     await a.context.close()
     await b.context.close()
+  })
+})
+
+describe('Hide my IP address without TURN', () => {
+  it('is unavailable and says so, and the built bundle carries no TURN secret', async () => {
+    const u = await openUser(browser, server.url)
+    const toggle = u.page.getByTestId('hide-ip')
+    await expect.poll(() => toggle.isDisabled()).toBe(true)
+    expect(await toggle.isChecked()).toBe(false)
+    await expect.poll(() => u.page.getByText(/Unavailable on this server/).isVisible()).toBe(true)
+    const bundle = (await readdir('app/dist/assets')).filter((name) => name.endsWith('.js'))
+    expect(bundle.length).toBeGreaterThan(0)
+    for (const name of bundle)
+      expect(await readFile(`app/dist/assets/${name}`, 'utf8')).not.toMatch(/TURN_SECRET|static-auth-secret/)
+    await u.context.close()
   })
 })

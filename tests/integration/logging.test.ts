@@ -31,3 +31,26 @@ describe('logs', () => {
     expect(log).not.toMatch(/"ip"\s*:\s*"[^[]/)
   })
 })
+
+describe('the TURN secret', () => {
+  it('never appears in logs, even at trace level, nor in what clients receive', async () => {
+    const secret = 'turn-secret-that-must-stay-home-0123'
+    const lines: string[] = []
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString())
+        done()
+      },
+    })
+    const server = await startTestServer(
+      { TURN_URLS: 'turn:127.0.0.1:3478', TURN_SECRET: secret },
+      { logger: createLogger('trace', sink) },
+    )
+    const [a, b] = await connectClients(server, 2)
+    await pair(a!, b!)
+    await request(a!, 'match:leave', { reason: 'left' })
+    expect(lines.length).toBeGreaterThan(0)
+    expect(lines.join('')).not.toContain(secret)
+    expect(JSON.stringify(a!.welcome)).not.toContain(secret)
+  })
+})
