@@ -9,6 +9,8 @@ export const presenceIntervalMs = 250
 export const lobbyRoom = 'lobby'
 
 export interface PresenceBroadcaster {
+  /** The counts read at the last tick. */
+  latest(): Presence
   stop(): void
 }
 
@@ -37,6 +39,7 @@ export function startPresence(
   }
   const timer = setInterval(() => void tick(), intervalMs)
   return {
+    latest: () => last,
     stop: () => clearInterval(timer),
   }
 }
