@@ -14,7 +14,7 @@ import { createNameRegistry } from './names.ts'
 import { lobbyRoom, startPresence } from './presence.ts'
 import { createMemoryStore } from './store/memory-store.ts'
 import type { LocalUser } from './store/redis-store.ts'
-import type { MatchStore, UserId } from './store/store.ts'
+import { StoreUnavailableError, type MatchStore, type UserId } from './store/store.ts'
 import { iceServersFor, offersRelay } from './turn.ts'
 import { createValidators } from './validation.ts'
 import { coalesceWrites } from './write-coalescing.ts'
@@ -199,8 +199,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       id: data.id,
       name: data.name,
       ip: data.ip,
-      state: data.chatId !== null ? 'chatting' : data.searchingSinceMs !== null ? 'searching' : 'idle',
-      queuedAtMs: data.searchingSinceMs ?? 0,
+      state: data.chatId !== null ? 'chatting' : 'idle',
       chatId: data.chatId ?? '',
       partner: data.partner ?? '',
     }))
@@ -209,7 +208,11 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     () => store.counts(),
     // Each node sends the (global) counts to its own lobby sockets; chatting users don't see them.
     (next) => io.local.to(lobbyRoom).emit('presence:update', next),
-    (error) => logger.error({ err: error }, 'presence read failed'),
+    // An outage is logged by the Redis connections already; anything else is a bug.
+    (error) => {
+      if (error instanceof StoreUnavailableError) logger.debug({ err: error }, 'presence read failed')
+      else logger.error({ err: error }, 'presence read failed')
+    },
   )
 
   return {
@@ -218,6 +221,11 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     async listen() {
       await cluster?.start({
         localUsers,
+        async resumeSearches() {
+          const searching = [...sockets.values()].filter((socket) => socket.data.searchingSinceMs !== null)
+          searching.sort((a, b) => (a.data.searchingSinceMs ?? 0) - (b.data.searchingSinceMs ?? 0))
+          for (const socket of searching) await sessions.resumeSearch(socket)
+        },
         onEnded: (ended) => ended.forEach(sessions.announceEnd),
         onFenced() {
           for (const socket of sockets.values()) {

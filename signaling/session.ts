@@ -269,9 +269,16 @@ export function createSessions(ctx: SessionContext) {
     )
   }
 
+  /** Searches again for a user who was searching when Redis lost its data. */
+  async function resumeSearch(socket: SessionSocket): Promise<void> {
+    const outcome = await store.find(socket.data.id, now())
+    if (outcome.kind === 'matched') announcePair(outcome.pairing)
+  }
+
   return {
     apply,
     announceEnd,
+    resumeSearch,
     /** Fills a registered user's session; the store already knows them (see the connection middleware). */
     init(socket: SessionSocket, id: UserId, name: string, ip: string): void {
       const nowMs = now()

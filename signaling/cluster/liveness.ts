@@ -19,6 +19,8 @@ const maxReapBatchesPerTick = 40
 
 export interface LivenessHooks {
   localUsers(): LocalUser[]
+  /** After a rebuild: the users who were searching must search again, oldest first. */
+  resumeSearches(): Promise<void>
   /** Chats ended by reaping a dead node: their partners must be told. */
   onEnded(ended: readonly Ended[]): void
   /** This node was declared dead while Redis kept running: its sessions are void. */
@@ -61,6 +63,7 @@ export function createLiveness(redis: Redis, store: RedisMatchStore, hooks: Live
     const restored = await store.restore(users)
     store.setAvailable(true)
     rebuilding = false
+    await hooks.resumeSearches()
     logger.info({ users: users.length, restored }, 'rebuilt this node’s users after Redis lost its data')
   }
 

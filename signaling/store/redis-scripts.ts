@@ -191,13 +191,15 @@ return 1
 `)
 
 /**
- * ARGV: P, node, then per user: id, name, ip, state ('idle'|'searching'|'chatting'), queuedAt, chatId, partner.
+ * ARGV: P, node, then per user: id, name, ip, state ('idle'|'chatting'), chatId, partner.
  * Re-registers a node's live users after Redis lost its data; users already known are left alone.
+ * Searchers are restored idle and search again (the find script), so they can pair with anyone
+ * who arrived on a node that was rebuilt earlier.
  */
 export const restoreScript = script(`
 local node = ARGV[2]
 local restored = 0
-for i = 3, #ARGV, 7 do
+for i = 3, #ARGV, 6 do
   local id, ip, state = ARGV[i], ARGV[i + 2], ARGV[i + 3]
   local k = ukey(id)
   if redis.call('EXISTS', k) == 0 then
@@ -205,10 +207,8 @@ for i = 3, #ARGV, 7 do
     redis.call('SADD', P .. 'node:' .. node .. ':users', id)
     if ip ~= '' then redis.call('HINCRBY', P .. 'node:' .. node .. ':ips', ip, 1) end
     bump('online', 1)
-    if state == 'searching' then
-      enqueue(id, ARGV[i + 4])
-    elseif state == 'chatting' then
-      redis.call('HSET', k, 'c', ARGV[i + 5], 'p', ARGV[i + 6])
+    if state == 'chatting' then
+      redis.call('HSET', k, 'c', ARGV[i + 4], 'p', ARGV[i + 5])
       bump('chatting', 1)
     end
     restored = restored + 1

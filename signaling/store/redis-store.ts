@@ -20,8 +20,7 @@ export interface LocalUser {
   id: UserId
   name: string
   ip: string
-  state: 'idle' | 'searching' | 'chatting'
-  queuedAtMs: number
+  state: 'idle' | 'chatting'
   chatId: string
   partner: UserId
 }
@@ -180,7 +179,7 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
       for (let start = 0; start < users.length; start += restoreBatch) {
         const args = users
           .slice(start, start + restoreBatch)
-          .flatMap((u) => [u.id, u.name, u.ip, u.state, u.queuedAtMs, u.chatId, u.partner])
+          .flatMap((u) => [u.id, u.name, u.ip, u.state, u.chatId, u.partner])
         restored += (await call('hushRestore', nodeId, ...args)) as number
       }
       return restored

@@ -227,14 +227,16 @@ describe('redis store across nodes', () => {
     expect(await store.heartbeat(leaseMs, false)).toBe('missing')
     expect(await store.heartbeat(leaseMs, true)).toBe('ok')
     const restored = await store.restore([
-      { id: 'i', name: 'I', ip: '10.0.0.1', state: 'idle', queuedAtMs: 0, chatId: '', partner: '' },
-      { id: 's', name: 'S', ip: '10.0.0.1', state: 'searching', queuedAtMs: 5, chatId: '', partner: '' },
-      { id: 'c1', name: 'C1', ip: '10.0.0.1', state: 'chatting', queuedAtMs: 0, chatId: 'k', partner: 'c2' },
-      { id: 'c2', name: 'C2', ip: '10.0.0.1', state: 'chatting', queuedAtMs: 0, chatId: 'k', partner: 'c1' },
+      { id: 'i', name: 'I', ip: '10.0.0.1', state: 'idle', chatId: '', partner: '' },
+      { id: 's', name: 'S', ip: '10.0.0.1', state: 'idle', chatId: '', partner: '' },
+      { id: 'c1', name: 'C1', ip: '10.0.0.1', state: 'chatting', chatId: 'k', partner: 'c2' },
+      { id: 'c2', name: 'C2', ip: '10.0.0.1', state: 'chatting', chatId: 'k', partner: 'c1' },
     ])
     expect(restored).toBe(4)
-    expect(await store.counts()).toEqual({ online: 4, searching: 1, chatting: 2 })
+    expect(await store.counts()).toEqual({ online: 4, searching: 0, chatting: 2 })
+    expect(await store.restore([{ id: 'i', name: 'I', ip: '', state: 'idle', chatId: '', partner: '' }])).toBe(0)
     expect(await store.leave('c1', 'left')).toEqual({ chatId: 'k', partner: 'c2', reason: 'left' })
+    await store.find('s', 5) // a restored searcher searches again
     const outcome = await store.find('i', 10)
     expect(outcome.kind === 'matched' && outcome.pairing.initiator.id).toBe('s')
   })
