@@ -19,6 +19,7 @@ const workersCount = Number(args.get('workers') ?? 4)
 const hushEnv = {
   LOG_LEVEL: 'warn',
   MAX_CONN_PER_IP: '0',
+  CONNECT_RATE_PER_MIN: '0',
   STATIC_DIR: '/nonexistent',
   MATCH_RATE_BURST: '1000000',
   MATCH_RATE_PER_S: '1000000',

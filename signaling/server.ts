@@ -7,6 +7,7 @@ import type { Config } from './config.ts'
 import type { ClientToServerEvents, ServerToClientEvents } from './protocol.ts'
 import { createCluster, type Cluster } from './cluster/cluster.ts'
 import { clientIp, originAllowed } from './connection-guard.ts'
+import { createConnectLimiter } from './connect-limiter.ts'
 import { createHttpHandler } from './http.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createMetrics } from './metrics.ts'
@@ -55,6 +56,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   const validators = createValidators(config.limits)
   const names = createNameRegistry()
   const sockets = new Map<UserId, HushSocket>()
+  const connectLimiter = createConnectLimiter(config.connectRatePerMin, cluster?.redis ?? null)
   let closing = false
   const metrics = createMetrics(
     () => sockets.size,
@@ -150,8 +152,17 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     const ip = addresses.get(socket.conn) ?? socket.handshake.address
     const id = randomBytes(16).toString('base64url')
     const name = names.take()
-    store.add({ id, name, ip }, config.maxConnPerIp).then(
+    const admit = async () => {
+      if (!(await connectLimiter.allow(ip))) return 'rate-limited'
+      return store.add({ id, name, ip }, config.maxConnPerIp)
+    }
+    admit().then(
       (outcome) => {
+        if (outcome === 'rate-limited') {
+          names.release(name)
+          metrics.countRejection('rate-limited')
+          return next(refusal('rate-limited', `at most ${config.connectRatePerMin} new connections per minute`))
+        }
         if (outcome === 'too-many-connections') {
           names.release(name)
           metrics.countRejection('too-many-connections')

@@ -3,6 +3,7 @@
 // the liveness loop keeps node leases, reaps dead nodes and rebuilds after a Redis restart.
 import { randomUUID } from 'node:crypto'
 import { createAdapter } from '@socket.io/redis-adapter'
+import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
 import { createRedisStore, type RedisMatchStore } from '../store/redis-store.ts'
 import { createLiveness, type LivenessHooks } from './liveness.ts'
@@ -10,6 +11,8 @@ import { connectRedis } from './redis-connections.ts'
 
 export interface Cluster {
   nodeId: string
+  /** The command connection, for other shared state (the connect-rate limiter). */
+  redis: Redis
   store: RedisMatchStore
   adapter: ReturnType<typeof createAdapter>
   /** Waits for Redis, takes this node's lease and starts the housekeeping. */
@@ -29,6 +32,7 @@ export function createCluster(redisUrl: string, logger: Logger): Cluster {
 
   return {
     nodeId,
+    redis: redis.command,
     store,
     adapter,
     async start(hooks) {

@@ -44,6 +44,15 @@ async function eventually<T>(read: () => Promise<T>, predicate: (value: T) => bo
   }
 }
 
+async function refusalCode(url: string): Promise<string | undefined> {
+  const attempt = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false })
+  const error = await new Promise<Error & { data?: { code: string } }>((resolve) =>
+    attempt.once('connect_error', resolve),
+  )
+  attempt.close()
+  return error.data?.code
+}
+
 const disconnectAll = (clients: Client[]) =>
   Promise.all(
     clients.map((client) => {
@@ -94,22 +103,26 @@ describe('two nodes', () => {
     expect((await gone).reason).toBe('disconnected')
   })
 
-  it('counts connections per IP across nodes', async () => {
-    const [one, two] = await startNodes(redis.url, 2, { MAX_CONN_PER_IP: '2' })
-    await connectClient(one!)
+  it('holds the per-IP connection cap and connect rate across nodes', async () => {
+    const [one, two] = await startNodes(redis.url, 2, { MAX_CONN_PER_IP: '2', CONNECT_RATE_PER_MIN: '4' })
+    const first = await connectClient(one!)
     await connectClient(two!)
-    const extra = connect(two!.url, { transports: ['websocket'], forceNew: true, reconnection: false })
-    const error = await new Promise<Error & { data?: { code: string } }>((resolve) =>
-      extra.once('connect_error', resolve),
+    expect(await refusalCode(two!.url)).toBe('too-many-connections') // third attempt
+    const closed = new Promise((resolve) => first.once('disconnect', resolve))
+    first.disconnect()
+    await closed
+    await eventually(
+      () => redis.client.hget('hush:stats', 'online'),
+      (online) => online === '1',
     )
-    extra.close()
-    expect(error.data?.code).toBe('too-many-connections')
+    await connectClient(one!) // fourth attempt: a slot is free again
+    expect(await refusalCode(one!.url)).toBe('rate-limited') // fifth attempt within the minute
   })
 })
 
 describe('three nodes', () => {
   it('turns 1,001 simultaneous searches across nodes into 500 disjoint pairs and one waiter, with equal totals everywhere, and leaves no user keys', async () => {
-    const nodes = await startNodes(redis.url, 3, { MATCH_RATE_BURST: '10' })
+    const nodes = await startNodes(redis.url, 3, { MATCH_RATE_BURST: '10', CONNECT_RATE_PER_MIN: '100000' })
     const clients = (await Promise.all(nodes.map((node, i) => connectClients(node, i === 0 ? 335 : 333)))).flat()
     expect(clients).toHaveLength(1001)
     const found = new Map<Client, { chatId: string; initiator: boolean }>()
@@ -146,12 +159,13 @@ describe('three nodes', () => {
     ).toBe(true)
 
     await disconnectAll([...clients, ...watchers])
-    const nodeKeys = (key: string) => key === 'hush:nodes'
-    const keys = await eventually(
-      () => redis.client.keys('*'),
-      (all) => all.every(nodeKeys),
-    )
-    expect(keys).toEqual(['hush:nodes'])
+    // Every key left has a TTL, or is the registry of live nodes.
+    const keysWithoutTtl = async () => {
+      const keys = await redis.client.keys('*')
+      const ttls = await Promise.all(keys.map((key) => redis.client.pttl(key)))
+      return keys.filter((_, i) => ttls[i] === -1)
+    }
+    expect(await eventually(keysWithoutTtl, (keys) => keys.length === 1)).toEqual(['hush:nodes'])
     expect(await redis.client.zcard('hush:nodes')).toBe(3)
   })
 

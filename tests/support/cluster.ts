@@ -21,6 +21,7 @@ export async function startNode(redisUrl: string, env: Record<string, string> = 
       LOG_LEVEL: 'info',
       STATIC_DIR: '/nonexistent',
       MAX_CONN_PER_IP: '0',
+      CONNECT_RATE_PER_MIN: '0',
       REDIS_URL: redisUrl,
       ...env,
     },

@@ -23,6 +23,7 @@ export async function startTestServer(env: Record<string, string> = {}, deps: De
     PORT: '0',
     LOG_LEVEL: 'silent',
     MAX_CONN_PER_IP: '0',
+    CONNECT_RATE_PER_MIN: '0',
     STATIC_DIR: '/nonexistent',
     ...env,
   })
