@@ -5,14 +5,18 @@ import { performance } from 'node:perf_hooks'
 import { WebSocket } from 'ws'
 
 export type WorkerCommand =
-  | { cmd: 'connect'; url: string; count: number; localAddress: string }
-  | { cmd: 'burst' }
+  /** Connects `count` more clients, spread round-robin over the nodes' URLs. */
+  | { cmd: 'connect'; urls: string[]; count: number; localAddress: string }
+  /** Everyone searches at once; answers when all are matched and signalled, or at the deadline. */
+  | { cmd: 'burst'; timeoutMs: number }
   | { cmd: 'loop'; durationMs: number }
   | { cmd: 'leave' }
   | { cmd: 'disconnect' }
 
 export type WorkerReply =
-  { connected: number; failed: number } | { latenciesMs: number[]; matches: number } | { done: true }
+  | { connected: number; failed: number }
+  | { latenciesMs: number[]; matches: number; unsettled?: number }
+  | { done: true }
 
 const sdp = `v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n${'a=x-pad:benchmark-padding-line\r\n'.repeat(30)}`
 const offer = { type: 'offer', sdp }
@@ -91,14 +95,16 @@ const clients: Client[] = []
 const reply = (message: WorkerReply) => process.send?.(message)
 const noop = () => {}
 
-async function connectAll(url: string, count: number, localAddress: string): Promise<void> {
+let connectAttempts = 0
+
+async function connectAll(urls: string[], count: number, localAddress: string): Promise<void> {
   let failed = 0
   const batch = 100
   for (let start = 0; start < count; start += batch) {
     const size = Math.min(batch, count - start)
     await Promise.all(
       Array.from({ length: size }, async () => {
-        const socket = new RawSocket(url, localAddress)
+        const socket = new RawSocket(urls[connectAttempts++ % urls.length]!, localAddress)
         const ok = await new Promise<boolean>((resolve) => {
           socket.once('connect', () => resolve(true))
           socket.once('connect_error', () => resolve(false))
@@ -149,12 +155,21 @@ function find(client: Client): void {
   client.socket.emit('match:find', {}, noop)
 }
 
-function burst(): void {
+function burst(timeoutMs: number): void {
   const latenciesMs: number[] = []
   let matches = 0
   let settled = 0
+  let answered = false
+  const answer = () => {
+    if (answered) return
+    answered = true
+    clearTimeout(deadline)
+    reply({ latenciesMs, matches, unsettled: clients.length - settled })
+  }
+  // A server that loses waiters (the naive baseline) would otherwise never let the burst end.
+  const deadline = setTimeout(answer, timeoutMs)
   const settle = () => {
-    if (++settled === clients.length) reply({ latenciesMs, matches })
+    if (++settled === clients.length) answer()
   }
   wire(
     (client, latency) => {
@@ -202,13 +217,16 @@ function leaveAll(): void {
   setTimeout(() => reply({ done: true }), 500)
 }
 
+// The orchestrator went away (finished or interrupted): so do we.
+process.on('disconnect', () => process.exit(0))
+
 process.on('message', (command: WorkerCommand) => {
   switch (command.cmd) {
     case 'connect':
-      void connectAll(command.url, command.count, command.localAddress)
+      void connectAll(command.urls, command.count, command.localAddress)
       break
     case 'burst':
-      burst()
+      burst(command.timeoutMs)
       break
     case 'loop':
       loop(command.durationMs)
