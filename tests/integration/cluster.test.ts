@@ -103,6 +103,19 @@ describe('two nodes', () => {
     expect((await gone).reason).toBe('disconnected')
   })
 
+  it('tells partners on the other node at once when a node shuts down gracefully, and retires it', async () => {
+    const [one, two] = await startNodes(redis.url, 2)
+    const stays = await connectClient(one!)
+    const goes = await connectClient(two!)
+    const { a: found } = await pair(stays, goes)
+    const ended = nextEvent(stays, 'match:ended')
+    await two!.stop()
+    expect(await ended).toEqual({ chatId: found.chatId, reason: 'disconnected' })
+    await presenceWhere(stays, (p) => p.online === 1 && p.chatting === 0)
+    expect(await redis.client.zcard('hush:nodes')).toBe(1)
+    expect(await redis.client.keys('hush:node:*:users')).toHaveLength(1) // the survivor's only
+  })
+
   it('holds the per-IP connection cap and connect rate across nodes', async () => {
     const [one, two] = await startNodes(redis.url, 2, { MAX_CONN_PER_IP: '2', CONNECT_RATE_PER_MIN: '4' })
     const first = await connectClient(one!)
