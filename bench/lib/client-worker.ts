@@ -6,7 +6,7 @@ import { WebSocket } from 'ws'
 
 export type WorkerCommand =
   /** Connects `count` more clients, spread round-robin over the nodes' URLs. */
-  | { cmd: 'connect'; urls: string[]; count: number; localAddress: string }
+  | { cmd: 'connect'; urls: string[]; count: number; localAddresses: string[] }
   /** Everyone searches at once; answers when all are matched and signalled, or at the deadline. */
   | { cmd: 'burst'; timeoutMs: number }
   | { cmd: 'loop'; durationMs: number }
@@ -97,14 +97,16 @@ const noop = () => {}
 
 let connectAttempts = 0
 
-async function connectAll(urls: string[], count: number, localAddress: string): Promise<void> {
+async function connectAll(urls: string[], count: number, localAddresses: string[]): Promise<void> {
   let failed = 0
   const batch = 100
   for (let start = 0; start < count; start += batch) {
     const size = Math.min(batch, count - start)
     await Promise.all(
       Array.from({ length: size }, async () => {
-        const socket = new RawSocket(urls[connectAttempts++ % urls.length]!, localAddress)
+        const attempt = connectAttempts++
+        const localAddress = localAddresses[Math.floor((start / count) * localAddresses.length)]!
+        const socket = new RawSocket(urls[attempt % urls.length]!, localAddress)
         const ok = await new Promise<boolean>((resolve) => {
           socket.once('connect', () => resolve(true))
           socket.once('connect_error', () => resolve(false))
@@ -223,7 +225,7 @@ process.on('disconnect', () => process.exit(0))
 process.on('message', (command: WorkerCommand) => {
   switch (command.cmd) {
     case 'connect':
-      void connectAll(command.urls, command.count, command.localAddress)
+      void connectAll(command.urls, command.count, command.localAddresses)
       break
     case 'burst':
       burst(command.timeoutMs)

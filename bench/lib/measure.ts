@@ -51,16 +51,17 @@ export async function withWorkers<T>(count: number, run: (workers: LoadWorker[])
 /** Connects `count` more clients, shared between the workers, each spreading its own over the nodes. */
 export async function connectSpread(workers: LoadWorker[], urls: string[], count: number) {
   const share = Math.ceil(count / workers.length)
-  // Each worker keeps one source address for all its clients, spread over the nodes' addresses.
+  // Binding a source address limits it to ~5k connections here (bind-time port choice): a fresh one per 4,000.
   const replies = await Promise.all(
-    workers.map((worker, i) =>
-      worker.send<{ connected: number; failed: number }>({
+    workers.map((worker, i) => {
+      const own = Math.max(0, Math.min(share, count - i * share))
+      return worker.send<{ connected: number; failed: number }>({
         cmd: 'connect',
         urls,
-        count: Math.max(0, Math.min(share, count - i * share)),
-        localAddress: nextHost(),
-      }),
-    ),
+        count: own,
+        localAddresses: Array.from({ length: Math.max(1, Math.ceil(own / 4000)) }, nextHost),
+      })
+    }),
   )
   // Each worker answers with the total it holds.
   return { connected: replies.reduce((n, r) => n + r.connected, 0), failed: replies.reduce((n, r) => n + r.failed, 0) }
