@@ -24,6 +24,7 @@ if (args.has('redis')) {
     workers: workersCount,
     nodeCounts: (args.get('nodes') ?? '1,2,3').split(',').map(Number),
     clusterConnections: Number(args.get('cluster-connections') ?? 50_000),
+    connectionsOnly: args.has('connections-only'),
   })
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
   process.exit(0)

@@ -224,6 +224,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       if (error instanceof StoreUnavailableError) logger.debug({ err: error }, 'presence read failed')
       else logger.error({ err: error }, 'presence read failed')
     },
+    () => io.of('/').adapter.rooms.get(lobbyRoom)?.size ?? 0,
   )
 
   return {

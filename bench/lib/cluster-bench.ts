@@ -25,6 +25,8 @@ export interface ClusterBenchOptions {
   workers: number
   nodeCounts: number[]
   clusterConnections: number
+  /** Skips the matching runs (for trying the connections phase alone). */
+  connectionsOnly: boolean
 }
 
 /** Commands a Hush node sends itself; everything else in commandstats ran inside its Lua scripts. */
@@ -144,23 +146,25 @@ export async function runClusterBench(options: ClusterBenchOptions) {
           measureMatching(servers, workers, options.searchers, options.loopMs, hooks),
         ),
       )
-      process.stderr.write(`bench: ${target.name} on ${nodes} node(s) done\n`)
+      const { sustained, burst } = result
+      const summary = { matchesPerSecond: sustained.matchesPerSecond, burstP99: burst.searchToMatchedMs.p99 }
+      process.stderr.write(`bench: ${target.name} on ${nodes} node(s) done ${JSON.stringify(summary)}\n`)
       return { nodes, ...result }
     }
 
     const hushRuns: Record<string, Awaited<ReturnType<typeof matchingOn>>> = {}
-    for (const count of options.nodeCounts) {
+    for (const count of options.connectionsOnly ? [] : options.nodeCounts) {
       hushRuns[`${count}-node${count > 1 ? 's' : ''}`] = await matchingOn(
         hush,
         count,
         redisCost(redis, hushRoundTripCommands),
       )
     }
-    const naiveRun = await matchingOn(naive, 2, redisCost(redis, 'all'))
-    const memoryRun = await matchingOn(inMemory, 1)
+    const naiveRun = options.connectionsOnly ? undefined : await matchingOn(naive, 2, redisCost(redis, 'all'))
+    const memoryRun = options.connectionsOnly ? undefined : await matchingOn(inMemory, 1)
     await redis.client.flushall()
     const connections = await holdConnections(hush, redis, options.clusterConnections, options.workers)
-    process.stderr.write('bench: connections across 3 nodes done\n')
+    process.stderr.write(`bench: connections across 3 nodes done ${JSON.stringify(connections)}\n`)
 
     const twoNodes = hushRuns['2-nodes']
     const rate = (run: { sustained: { matchesPerSecond: number } } | undefined) => run?.sustained.matchesPerSecond ?? 0

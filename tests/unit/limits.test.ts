@@ -4,6 +4,7 @@ import { fullBucket, takeToken } from '../../signaling/token-bucket.ts'
 import { clientIp, originAllowed } from '../../signaling/connection-guard.ts'
 import { iceServersFor, turnCredential } from '../../signaling/turn.ts'
 import { createNameRegistry } from '../../signaling/names.ts'
+import { presenceDelayMs } from '../../signaling/presence.ts'
 
 describe('token bucket', () => {
   it('allows a burst, then refills at the configured rate', () => {
@@ -60,5 +61,14 @@ describe('guest names', () => {
     expect(new Set(names).size).toBe(200)
     for (const name of names) registry.release(name)
     expect(registry.size).toBe(0)
+  })
+})
+
+describe('presence coalescing', () => {
+  it('waits 250 ms for small lobbies and caps a node at 20,000 presence frames per second', () => {
+    expect(presenceDelayMs(0)).toBe(250)
+    expect(presenceDelayMs(5000)).toBe(250)
+    expect(presenceDelayMs(10_000)).toBe(500)
+    expect(presenceDelayMs(20_000)).toBe(1000)
   })
 })
