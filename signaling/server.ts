@@ -1,12 +1,12 @@
 // createSignalingServer(config, deps): the HTTP server, socket.io and matchmaking wired together.
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { randomBytes } from 'node:crypto'
 import { Server, type Socket } from 'socket.io'
 import type { Config } from './config.ts'
 import type { ClientToServerEvents, ServerToClientEvents } from './protocol.ts'
 import { createCluster, type Cluster } from './cluster/cluster.ts'
 import { clientIp, originAllowed } from './connection-guard.ts'
+import { createAdmission } from './admission.ts'
 import { createConnectLimiter } from './connect-limiter.ts'
 import { createHttpHandler } from './http.ts'
 import { createLogger, type Logger } from './logger.ts'
@@ -46,8 +46,6 @@ const maxHttpBufferSize = 20 * 1024
 /** The room of one chat on each node holding a side whose partner is on another node. */
 const chatRoom = (chatId: string) => `chat:${chatId}`
 
-const refusal = (code: string, message: string) => Object.assign(new Error(code), { data: { code, message } })
-
 export function createSignalingServer(config: Config, deps: Dependencies = {}): SignalingServer {
   const logger = deps.logger ?? createLogger(config.logLevel)
   const cluster: Cluster | null = !deps.store && config.redisUrl ? createCluster(config.redisUrl, logger) : null
@@ -56,7 +54,6 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   const validators = createValidators(config.limits)
   const names = createNameRegistry()
   const sockets = new Map<UserId, HushSocket>()
-  const connectLimiter = createConnectLimiter(config.connectRatePerMin, cluster?.redis ?? null)
   let closing = false
   const metrics = createMetrics(
     () => sockets.size,
@@ -146,44 +143,18 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     if (socket) sessions.apply(socket, notice)
   })
 
-  // Registration happens before the connection is accepted, so a refusal is a connect_error with a code.
+  const admit = createAdmission({
+    config,
+    store,
+    connectLimiter: createConnectLimiter(config.connectRatePerMin, cluster?.redis ?? null),
+    names,
+    metrics,
+    logger,
+    isClosing: () => closing,
+  })
   io.use((socket, next) => {
-    if (closing) return next(refusal('unavailable', 'server is shutting down'))
     const ip = addresses.get(socket.conn) ?? socket.handshake.address
-    const id = randomBytes(16).toString('base64url')
-    const name = names.take()
-    const admit = async () => {
-      if (!(await connectLimiter.allow(ip))) return 'rate-limited'
-      return store.add({ id, name, ip }, config.maxConnPerIp)
-    }
-    admit().then(
-      (outcome) => {
-        if (outcome === 'rate-limited') {
-          names.release(name)
-          metrics.countRejection('rate-limited')
-          return next(refusal('rate-limited', `at most ${config.connectRatePerMin} new connections per minute`))
-        }
-        if (outcome === 'too-many-connections') {
-          names.release(name)
-          metrics.countRejection('too-many-connections')
-          return next(refusal('too-many-connections', `at most ${config.maxConnPerIp} connections per address`))
-        }
-        if (socket.conn.readyState !== 'open') {
-          // Gone while we waited: socket.io will not emit 'connection' (nor 'disconnect') for it.
-          names.release(name)
-          void store.remove(id).catch(() => {})
-          return next(refusal('unavailable', 'connection closed'))
-        }
-        sessions.init(socket, id, name, ip)
-        next()
-      },
-      (error: unknown) => {
-        names.release(name)
-        logger.warn({ err: error }, 'could not register a connection')
-        metrics.countRejection('unavailable')
-        next(refusal('unavailable', 'matchmaking is unavailable; retry soon'))
-      },
-    )
+    admit(socket, ip, next, (id, name) => sessions.init(socket, id, name, ip))
   })
 
   io.on('connection', (socket) => {
