@@ -37,6 +37,7 @@ const envSchema = z.object({
   TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   TURN_TTL_S: positiveInt(3600),
   MAX_CONN_PER_IP: z.coerce.number().int().min(0).default(20),
+  CONNECT_RATE_PER_MIN: z.coerce.number().int().min(0).default(120),
   TRUST_PROXY: z
     .union([z.enum(['true', 'false']), z.string().regex(/^\d+$/, 'must be true, false or a hop count')])
     .default('false')
@@ -61,6 +62,8 @@ export interface Config {
   turnSecret: string | undefined
   turnTtlS: number
   maxConnPerIp: number
+  /** New connections per address per minute, across all nodes; 0 means unlimited. */
+  connectRatePerMin: number
   /** How many proxies in front of us to believe in X-Forwarded-For; 0 believes none. */
   trustProxyHops: number
   logLevel: string
@@ -92,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     turnSecret: e.TURN_SECRET,
     turnTtlS: e.TURN_TTL_S,
     maxConnPerIp: e.MAX_CONN_PER_IP,
+    connectRatePerMin: e.CONNECT_RATE_PER_MIN,
     trustProxyHops: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     staticDir: e.STATIC_DIR,

@@ -1,4 +1,5 @@
-// Who may connect: the Origin check (CORS does not stop WebSockets) and the per-IP connection cap.
+// Who may connect: the Origin check (CORS does not stop WebSockets) and the client's address
+// (the per-IP connection cap itself is counted by the store, so that it holds across nodes).
 import type { IncomingHttpHeaders } from 'node:http'
 
 /** The client's address: X-Forwarded-For is believed only for the configured number of proxy hops. */
@@ -30,28 +31,5 @@ export function originAllowed(
     return host !== undefined && new URL(origin).host === host
   } catch {
     return false
-  }
-}
-
-export interface IpCounter {
-  tryAcquire(ip: string): boolean
-  release(ip: string): void
-}
-
-/** Counts live connections per IP on this node; max 0 means unlimited. */
-export function createIpCounter(max: number): IpCounter {
-  const live = new Map<string, number>()
-  return {
-    tryAcquire(ip) {
-      const count = live.get(ip) ?? 0
-      if (max > 0 && count >= max) return false
-      live.set(ip, count + 1)
-      return true
-    },
-    release(ip) {
-      const count = live.get(ip) ?? 0
-      if (count <= 1) live.delete(ip)
-      else live.set(ip, count - 1)
-    },
   }
 }

@@ -1,54 +1,58 @@
 // Presence counts, broadcast coalesced: at most one broadcast per interval and only when changed,
 // so N users cost O(N) per interval (one encoded packet fanned out), not O(N²). Only the lobby
-// (users not in a chat) receives it, and the interval stretches with the audience so that the
-// fan-out stays within a budget of frames per second (each frame is a syscall: at 16k users, four
-// broadcasts a second starved new connections of CPU).
+// (users not in a chat) receives it: at 20k users that is most of the fan-out saved.
+// The interval stretches with the lobby so that a node never sends more than a fixed number of
+// presence frames per second: with many nodes the totals change on almost every tick, and 4 Hz to
+// 17k sockets per node starved everything else (docs/scaling.md).
 import type { Presence } from './protocol.ts'
 
 export const presenceIntervalMs = 250
 
-/** Presence frames one node may send per second; above 2,500 lobby users the interval grows. */
-export const presenceFramesPerSecond = 10_000
+/** Presence frames one node may send per second: 250 ms up to 5,000 lobby sockets, 1 s at 20,000. */
+export const presenceFramesPerSecond = 20_000
+
+/** The wait before the next broadcast for a lobby of this size. */
+export const presenceDelayMs = (lobbySize: number, minIntervalMs = presenceIntervalMs): number =>
+  Math.max(minIntervalMs, (lobbySize / presenceFramesPerSecond) * 1000)
 
 /** The room of users not in a chat: the only ones shown presence counts. */
 export const lobbyRoom = 'lobby'
 
-/** How long to wait after broadcasting to `audience` sockets before the next broadcast. */
-export const presenceDelayMs = (audience: number, minimumMs = presenceIntervalMs): number =>
-  Math.max(minimumMs, Math.ceil((audience / presenceFramesPerSecond) * 1000))
-
 export interface PresenceBroadcaster {
+  /** The counts read at the last tick. */
+  latest(): Presence
   stop(): void
 }
 
 export function startPresence(
   read: () => Promise<Presence>,
-  /** Sends the counts; returns how many sockets they went to. */
-  broadcast: (presence: Presence) => number,
+  broadcast: (presence: Presence) => void,
   onError: (error: unknown) => void,
+  lobbySize: () => number = () => 0,
   intervalMs = presenceIntervalMs,
 ): PresenceBroadcaster {
   let last: Presence = { online: 0, searching: 0, chatting: 0 }
-  let timer: NodeJS.Timeout | undefined
+  let timer: NodeJS.Timeout | null = null
   let stopped = false
   const tick = async () => {
-    let delayMs = intervalMs
     try {
       const next = await read()
       if (next.online !== last.online || next.searching !== last.searching || next.chatting !== last.chatting) {
         last = next
-        delayMs = presenceDelayMs(broadcast(next), intervalMs)
+        broadcast(next)
       }
     } catch (error) {
       onError(error)
     }
-    if (!stopped) timer = setTimeout(() => void tick(), delayMs)
+    // One tick at a time: the next is scheduled only once this one is done.
+    if (!stopped) timer = setTimeout(() => void tick(), presenceDelayMs(lobbySize(), intervalMs))
   }
   timer = setTimeout(() => void tick(), intervalMs)
   return {
+    latest: () => last,
     stop() {
       stopped = true
-      clearTimeout(timer)
+      if (timer) clearTimeout(timer)
     },
   }
 }

@@ -1,28 +1,32 @@
 // createSignalingServer(config, deps): the HTTP server, socket.io and matchmaking wired together.
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { randomBytes } from 'node:crypto'
 import { Server, type Socket } from 'socket.io'
 import type { Config } from './config.ts'
 import type { ClientToServerEvents, ServerToClientEvents } from './protocol.ts'
-import { clientIp, createIpCounter, originAllowed } from './connection-guard.ts'
+import { createCluster, type Cluster } from './cluster/cluster.ts'
+import { clientIp, originAllowed } from './connection-guard.ts'
+import { createAdmission } from './admission.ts'
+import { createConnectLimiter } from './connect-limiter.ts'
 import { createHttpHandler } from './http.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createMetrics } from './metrics.ts'
 import { createNameRegistry } from './names.ts'
 import { lobbyRoom, startPresence } from './presence.ts'
 import { createMemoryStore } from './store/memory-store.ts'
-import type { MatchStore, UserId } from './store/store.ts'
+import type { LocalUser } from './store/redis-store.ts'
+import { StoreUnavailableError, type MatchStore, type UserId } from './store/store.ts'
 import { iceServersFor, offersRelay } from './turn.ts'
 import { startIceRefresh } from './ice-refresh.ts'
 import { createValidators } from './validation.ts'
 import { coalesceWrites } from './write-coalescing.ts'
-import { createSessions, type SessionData } from './session.ts'
+import { createSessions, type InterServerEvents, type SessionData } from './session.ts'
 
-export type HushServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SessionData>
-export type HushSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SessionData>
+export type HushServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
+export type HushSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
 
 export interface Dependencies {
+  /** A store of the caller's; otherwise Redis when REDIS_URL is set, else memory. */
   store?: MatchStore
   logger?: Logger
   now?: () => number
@@ -40,13 +44,16 @@ export interface SignalingServer {
 /** Signaling needs ~16 KB (one SDP); anything bigger is refused by engine.io before parsing. */
 const maxHttpBufferSize = 20 * 1024
 
+/** The room of one chat on each node holding a side whose partner is on another node. */
+const chatRoom = (chatId: string) => `chat:${chatId}`
+
 export function createSignalingServer(config: Config, deps: Dependencies = {}): SignalingServer {
   const logger = deps.logger ?? createLogger(config.logLevel)
-  const store = deps.store ?? createMemoryStore()
+  const cluster: Cluster | null = !deps.store && config.redisUrl ? createCluster(config.redisUrl, logger) : null
+  const store = deps.store ?? cluster?.store ?? createMemoryStore()
   const now = deps.now ?? Date.now
   const validators = createValidators(config.limits)
   const names = createNameRegistry()
-  const ipCounter = createIpCounter(config.maxConnPerIp)
   const sockets = new Map<UserId, HushSocket>()
   let closing = false
   const metrics = createMetrics(
@@ -73,6 +80,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       callback('origin-refused', false)
     },
   })
+  if (cluster) io.adapter(cluster.adapter)
 
   // Keep only the client's address from the upgrade request, then let the request go (socket.io memory
   // notes). engine.io's WebSocketResponse also holds it for the connection's life through a 'close'
@@ -97,32 +105,6 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     raw.request = null
   })
 
-  io.use((socket, next) => {
-    const ip = addresses.get(socket.conn) ?? socket.handshake.address
-    if (closing)
-      return next(
-        Object.assign(new Error('unavailable'), { data: { code: 'unavailable', message: 'server is shutting down' } }),
-      )
-    if (!ipCounter.tryAcquire(ip)) {
-      metrics.countRejection('too-many-connections')
-      return next(
-        Object.assign(new Error('too-many-connections'), {
-          data: { code: 'too-many-connections', message: `at most ${config.maxConnPerIp} connections per address` },
-        }),
-      )
-    }
-    socket.data.ip = ip
-    next()
-  })
-
-  const deliver = <E extends keyof ServerToClientEvents>(
-    user: UserId,
-    event: E,
-    ...args: Parameters<ServerToClientEvents[E]>
-  ): void => {
-    sockets.get(user)?.emit(event, ...args)
-  }
-
   const sessions = createSessions({
     config,
     store,
@@ -130,47 +112,46 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     metrics,
     logger,
     now,
-    deliver,
-    lookup: (user) => sockets.get(user),
+    notify(user, notice) {
+      const socket = sockets.get(user)
+      if (socket) sessions.apply(socket, notice)
+      else if (cluster) io.serverSideEmit('hush:notice', user, notice)
+    },
+    relay(from, partner, chatId, signal) {
+      const local = sockets.get(partner)
+      // A local partner gets it directly (no Redis); a remote one through the chat's room on its node.
+      if (local) {
+        if (local.data.chatId === chatId) local.emit('signal:relay', signal)
+      } else if (cluster) {
+        from.to(chatRoom(chatId)).emit('signal:relay', signal)
+      }
+    },
+    inChat(socket, chatId, partner, joined) {
+      if (!cluster) return
+      if (!joined) return void socket.leave(chatRoom(chatId))
+      if (!sockets.has(partner)) void socket.join(chatRoom(chatId))
+    },
     inLobby(socket, inLobby) {
       if (!inLobby) return void socket.leave(lobbyRoom)
       void socket.join(lobbyRoom)
-      // Counts went unsent during the chat: bring the returning user up to date at once.
-      store.counts().then(
-        (counts) => socket.emit('presence:update', counts),
+      // Counts went unsent during the chat: bring the returning user up to date at once (in a
+      // cluster, with the counts read at the last tick: a Redis read per chat end is not worth it).
+      const counts = cluster ? Promise.resolve(broadcaster.latest()) : store.counts()
+      counts.then(
+        (latest) => socket.emit('presence:update', latest),
         (error: unknown) => logger.warn({ err: error }, 'presence read failed'),
       )
     },
     onGone(socket) {
       sockets.delete(socket.data.id)
       names.release(socket.data.name)
-      ipCounter.release(socket.data.ip)
     },
   })
 
-  io.on('connection', (socket) => {
-    const id = randomBytes(16).toString('base64url')
-    const name = names.take()
-    sockets.set(id, socket)
-    sessions
-      .attach(socket, id, name, socket.data.ip)
-      // Welcome only once the store knows the user, with counts that already include them.
-      .then(async () => {
-        socket.emit('session:welcome', {
-          id,
-          name,
-          iceServers: iceServersFor(config, id, now()),
-          relayOnly: offersRelay(config),
-          limits: config.limits,
-        })
-        void socket.join(lobbyRoom)
-        socket.emit('presence:update', await store.counts())
-      })
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'could not register a connection')
-        socket.emit('session:error', { code: 'unavailable', message: 'matchmaking is unavailable; retry soon' })
-        socket.disconnect(true)
-      })
+  // Notices for users of this node, sent by the node that made or ended their pair.
+  io.on('hush:notice', (user, notice) => {
+    const socket = sockets.get(user)
+    if (socket) sessions.apply(socket, notice)
   })
 
   const iceRefresh = offersRelay(config)
@@ -183,27 +164,88 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       )
     : null
 
+  const admit = createAdmission({
+    config,
+    store,
+    connectLimiter: createConnectLimiter(config.connectRatePerMin, cluster?.redis ?? null),
+    names,
+    metrics,
+    logger,
+    isClosing: () => closing,
+  })
+  io.use((socket, next) => {
+    const ip = addresses.get(socket.conn) ?? socket.handshake.address
+    admit(socket, ip, next, (id, name) => sessions.init(socket, id, name, ip))
+  })
+
+  io.on('connection', (socket) => {
+    const { id, name } = socket.data
+    sockets.set(id, socket)
+    sessions.attach(socket)
+    socket.emit('session:welcome', {
+      id,
+      name,
+      iceServers: iceServersFor(config, id, now()),
+      relayOnly: offersRelay(config),
+      limits: config.limits,
+    })
+    void socket.join(lobbyRoom)
+    // Counts that already include the newcomer.
+    store.counts().then(
+      (counts) => socket.emit('presence:update', counts),
+      (error: unknown) => logger.warn({ err: error }, 'presence read failed'),
+    )
+  })
+
+  const localUsers = (): LocalUser[] =>
+    [...sockets.values()].map(({ data }) => ({
+      id: data.id,
+      name: data.name,
+      ip: data.ip,
+      state: data.chatId !== null ? 'chatting' : 'idle',
+      chatId: data.chatId ?? '',
+      partner: data.partner ?? '',
+    }))
+
   const broadcaster = startPresence(
     () => store.counts(),
     // Each node sends the (global) counts to its own lobby sockets; chatting users don't see them.
-    (next) => {
-      io.local.to(lobbyRoom).emit('presence:update', next)
-      return io.of('/').adapter.rooms.get(lobbyRoom)?.size ?? 0
+    (next) => io.local.to(lobbyRoom).emit('presence:update', next),
+    // An outage is logged by the Redis connections already; anything else is a bug.
+    (error) => {
+      if (error instanceof StoreUnavailableError) logger.debug({ err: error }, 'presence read failed')
+      else logger.error({ err: error }, 'presence read failed')
     },
-    (error) => logger.error({ err: error }, 'presence read failed'),
+    () => io.of('/').adapter.rooms.get(lobbyRoom)?.size ?? 0,
   )
 
   return {
     io,
     http,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    async listen() {
+      await cluster?.start({
+        localUsers,
+        async resumeSearches() {
+          const searching = [...sockets.values()].filter((socket) => socket.data.searchingSinceMs !== null)
+          searching.sort((a, b) => (a.data.searchingSinceMs ?? 0) - (b.data.searchingSinceMs ?? 0))
+          for (const socket of searching) await sessions.resumeSearch(socket)
+        },
+        onEnded: (ended) => ended.forEach(sessions.announceEnd),
+        onFenced() {
+          for (const socket of sockets.values()) {
+            socket.emit('session:error', { code: 'unavailable', message: 'this server lost its place; reconnect' })
+            socket.disconnect(true)
+          }
+        },
+      })
+      return new Promise<number>((resolve, reject) => {
         http.once('error', reject)
         http.listen(config.port, config.host, () => {
           http.off('error', reject)
           resolve((http.address() as AddressInfo).port)
         })
-      }),
+      })
+    },
     async close() {
       if (closing) return
       closing = true
@@ -220,6 +262,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
         http.closeAllConnections()
       })
       await store.close()
+      await cluster?.close()
     },
   }
 }

@@ -1,6 +1,9 @@
 // Connected users' request handlers: validate, rate-limit, act on the store, answer every ack.
 // The handlers are shared by all sockets (socket.io calls them with `this` = the socket) and keep
 // per-user state in `socket.data`, so a connection costs a few numbers, not a dozen closures.
+// A pair's news (found, ended) reaches each side as a Notice applied by the node that holds its
+// socket: at once when local, through the cluster otherwise; so the cached partner is always set
+// by the socket's own node, which is what keeps the relay hot path free of store lookups.
 import type { Socket } from 'socket.io'
 import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
@@ -8,12 +11,21 @@ import type { Metrics } from './metrics.ts'
 import type {
   ClientEventName,
   ClientToServerEvents,
+  EndReason,
   ErrorCode,
   ProtocolError,
   RateLimit,
   ServerToClientEvents,
+  Signal,
 } from './protocol.ts'
-import type { Ended, MatchStore, Pairing, UserId } from './store/store.ts'
+import {
+  StoreUnavailableError,
+  type Ended,
+  type MatchStore,
+  type Member,
+  type Pairing,
+  type UserId,
+} from './store/store.ts'
 import type { Validators } from './validation.ts'
 import { fullBucket, takeToken, type Bucket } from './token-bucket.ts'
 
@@ -25,14 +37,26 @@ export interface SessionData {
   partner: UserId | null
   /** When the TURN credentials sent to this user expire (ms since the epoch). */
   iceExpiresAtMs: number
-  /** Pending until the store has registered the user; null afterwards. */
-  registering: Promise<void> | null
+  chatId: string | null
+  /** The chat that ended last: a match:found for it arriving late (from another node) is stale. */
+  endedChatId: string | null
+  /** When this user joined the queue, as far as this node knows; null when not searching. */
+  searchingSinceMs: number | null
   match: Bucket
   signal: Bucket
   abuse: Bucket
 }
 
-export type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SessionData>
+/** News of a pair for one of its sides, applied by the node that holds that side's socket. */
+export type Notice =
+  | { kind: 'found'; chatId: string; initiator: boolean; partner: Member }
+  | { kind: 'ended'; chatId: string; reason: EndReason }
+
+export interface InterServerEvents {
+  'hush:notice': (user: UserId, notice: Notice) => void
+}
+
+export type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
 
 export interface SessionContext {
   config: Config
@@ -41,12 +65,12 @@ export interface SessionContext {
   metrics: Metrics
   logger: Logger
   now: () => number
-  deliver<E extends keyof ServerToClientEvents>(
-    user: UserId,
-    event: E,
-    ...args: Parameters<ServerToClientEvents[E]>
-  ): void
-  lookup(user: UserId): SessionSocket | undefined
+  /** Hands a notice to the node holding the user's socket (this one, or another through the cluster). */
+  notify(user: UserId, notice: Notice): void
+  /** Forwards a signal to the sender's partner in the given chat, wherever the partner is connected. */
+  relay(from: SessionSocket, partner: UserId, chatId: string, signal: Signal): void
+  /** Joins or leaves the chat's room, which carries relays from a partner on another node. */
+  inChat(socket: SessionSocket, chatId: string, partner: UserId, joined: boolean): void
   /** Moves a local socket in or out of the lobby, the room that receives presence counts. */
   inLobby(socket: SessionSocket, inLobby: boolean): void
   onGone(socket: SessionSocket): void
@@ -82,6 +106,11 @@ export function createSessions(ctx: SessionContext) {
   }
 
   function failed(socket: SessionSocket, ack: AckFn, event: string, error: unknown): void {
+    if (error instanceof StoreUnavailableError) {
+      logger.warn({ event, user: socket.data.id, reason: error.message }, 'store unavailable')
+      metrics.countRejection('unavailable')
+      return ack({ code: 'unavailable', message: 'matchmaking is unavailable; retry soon' })
+    }
     logger.error({ err: error, event, user: socket.data.id }, 'handler failed')
     reject(socket, ack, 'internal', 'internal error; please retry')
   }
@@ -92,28 +121,48 @@ export function createSessions(ctx: SessionContext) {
     metrics.matches.inc()
     metrics.matchWait.observe(pairing.waitedMs / 1000)
     metrics.matchWait.observe(0)
-    for (const [self, other, isInitiator] of [
-      [initiator, responder, true],
-      [responder, initiator, false],
-    ] as const) {
-      const selfSocket = ctx.lookup(self.id)
-      if (selfSocket) {
-        selfSocket.data.partner = other.id
-        ctx.inLobby(selfSocket, false)
-      }
-      ctx.deliver(self.id, 'match:found', { chatId, initiator: isInitiator, partner: { name: other.name } })
-    }
+    ctx.notify(initiator.id, { kind: 'found', chatId, initiator: true, partner: responder })
+    ctx.notify(responder.id, { kind: 'found', chatId, initiator: false, partner: initiator })
   }
 
-  function announceEnd(socket: SessionSocket, ended: Ended): void {
-    socket.data.partner = null
+  /** Tells the one left behind; the user who ended the chat (if still here) has already been updated. */
+  function announceEnd(ended: Ended): void {
+    ctx.notify(ended.partner, { kind: 'ended', chatId: ended.chatId, reason: ended.reason })
+  }
+
+  function clearChat(socket: SessionSocket, chatId: string): void {
+    const { data } = socket
+    data.endedChatId = chatId
+    if (data.chatId !== chatId) return
+    if (data.partner !== null) ctx.inChat(socket, chatId, data.partner, false)
+    data.partner = null
+    data.chatId = null
     if (socket.connected) ctx.inLobby(socket, true)
-    const partnerSocket = ctx.lookup(ended.partner)
-    if (partnerSocket) {
-      partnerSocket.data.partner = null
-      ctx.inLobby(partnerSocket, true)
+  }
+
+  /** Applies a pair's news to a socket of this node; stale or repeated news is dropped. */
+  function apply(socket: SessionSocket, notice: Notice): void {
+    const { data } = socket
+    if (notice.kind === 'found') {
+      if (notice.chatId === data.endedChatId || notice.chatId === data.chatId) return
+      data.partner = notice.partner.id
+      data.chatId = notice.chatId
+      data.searchingSinceMs = null
+      ctx.inLobby(socket, false)
+      ctx.inChat(socket, notice.chatId, notice.partner.id, true)
+      socket.emit('match:found', {
+        chatId: notice.chatId,
+        initiator: notice.initiator,
+        partner: { name: notice.partner.name },
+      })
+      return
     }
-    ctx.deliver(ended.partner, 'match:ended', { chatId: ended.chatId, reason: ended.reason })
+    if (notice.chatId !== data.chatId) {
+      data.endedChatId = notice.chatId
+      return
+    }
+    clearChat(socket, notice.chatId)
+    socket.emit('match:ended', { chatId: notice.chatId, reason: notice.reason })
   }
 
   const handlers: Record<ClientEventName, { bucket: 'match' | 'signal'; handle: Handler }> = {
@@ -123,7 +172,8 @@ export function createSessions(ctx: SessionContext) {
         if (validators.findRequest(payload) === null) {
           return refuse('bad-payload', 'match:find takes { interests?: string[] }')
         }
-        const outcome = await store.find(socket.data.id, now())
+        const startedMs = now()
+        const outcome = await store.find(socket.data.id, startedMs)
         switch (outcome.kind) {
           case 'already-chatting':
             return refuse('already-chatting', 'leave the current chat before searching')
@@ -131,6 +181,8 @@ export function createSessions(ctx: SessionContext) {
             return refuse('internal', 'session not registered; reconnect')
           case 'already-searching':
           case 'queued':
+            // Unless a partner's node already paired this user while the answer was on its way.
+            if (socket.data.chatId === null) socket.data.searchingSinceMs ??= startedMs
             return ok({ status: 'queued' })
           case 'matched':
             announcePair(outcome.pairing)
@@ -142,7 +194,9 @@ export function createSessions(ctx: SessionContext) {
       bucket: 'match',
       async handle(socket, payload) {
         if (payload !== undefined) return refuse('bad-payload', 'match:cancel takes no payload')
-        return (await store.cancel(socket.data.id)) ? ok() : refuse('not-searching', 'not searching')
+        const cancelled = await store.cancel(socket.data.id)
+        if (cancelled) socket.data.searchingSinceMs = null
+        return cancelled ? ok() : refuse('not-searching', 'not searching')
       },
     },
     'match:leave': {
@@ -152,7 +206,8 @@ export function createSessions(ctx: SessionContext) {
         if (leave === null) return refuse('bad-payload', "match:leave takes { reason: 'left' | 'skipped' }")
         const ended = await store.leave(socket.data.id, leave.reason)
         if (ended === null) return refuse('not-paired', 'not in a chat')
-        announceEnd(socket, ended)
+        clearChat(socket, ended.chatId)
+        announceEnd(ended)
         return ok()
       },
     },
@@ -162,9 +217,9 @@ export function createSessions(ctx: SessionContext) {
       handle(socket, payload) {
         const signal = validators.signal(payload)
         if (signal === null) return refuse('bad-payload', 'not a valid offer, answer or candidate (SDP at most 16 KB)')
-        const partner = socket.data.partner
-        if (partner === null) return refuse('not-paired', 'no partner to relay to')
-        ctx.deliver(partner, 'signal:relay', signal)
+        const { partner, chatId } = socket.data
+        if (partner === null || chatId === null) return refuse('not-paired', 'no partner to relay to')
+        ctx.relay(socket, partner, chatId, signal)
         metrics.relayedSignals.inc()
         return ok()
       },
@@ -188,9 +243,8 @@ export function createSessions(ctx: SessionContext) {
       return reject(socket, ack, 'rate-limited', `too many ${event} requests; slow down`)
     }
     if (args.length > 1) return reject(socket, ack, 'bad-payload', `${event} takes at most one argument`)
-    const run = () => handle(socket, args[0])
     try {
-      const outcome = socket.data.registering ? socket.data.registering.then(run) : run()
+      const outcome = handle(socket, args[0])
       if ('then' in outcome) {
         outcome.then(
           (result) => answer(socket, ack, result),
@@ -211,37 +265,48 @@ export function createSessions(ctx: SessionContext) {
   function cleanUp(socket: SessionSocket): void {
     logger.debug({ user: socket.data.id }, 'disconnected')
     ctx.onGone(socket)
-    const remove = () => store.remove(socket.data.id)
-    ;(socket.data.registering ? socket.data.registering.then(remove) : remove()).then(
+    store.remove(socket.data.id).then(
       (ended) => {
-        if (ended) announceEnd(socket, ended)
+        if (ended) announceEnd(ended)
       },
-      (error: unknown) => logger.error({ err: error, user: socket.data.id }, 'cleanup after disconnect failed'),
+      (error: unknown) => logger.warn({ err: error, user: socket.data.id }, 'cleanup after disconnect failed'),
     )
   }
 
+  /** Searches again for a user who was searching when Redis lost its data. */
+  async function resumeSearch(socket: SessionSocket): Promise<void> {
+    const outcome = await store.find(socket.data.id, now())
+    if (outcome.kind === 'matched') announcePair(outcome.pairing)
+  }
+
   return {
-    /** Registers the user and wires the shared handlers; resolves once the store knows the user. */
-    attach(socket: SessionSocket, id: UserId, name: string, ip: string): Promise<void> {
+    apply,
+    announceEnd,
+    resumeSearch,
+    /** Fills a registered user's session; the store already knows them (see the connection middleware). */
+    init(socket: SessionSocket, id: UserId, name: string, ip: string): void {
       const nowMs = now()
-      const registering = store.add({ id, name })
       socket.data = {
         id,
         name,
         ip,
         partner: null,
         iceExpiresAtMs: nowMs + config.turnTtlS * 1000,
-        registering,
+        chatId: null,
+        endedChatId: null,
+        searchingSinceMs: null,
         match: fullBucket(config.limits.match, nowMs),
         signal: fullBucket(config.limits.signal, nowMs),
         abuse: fullBucket(abuseAllowance, nowMs),
       }
-      logger.debug({ user: id }, 'connected')
+    },
+    /** Wires the shared handlers once the connection is established. */
+    attach(socket: SessionSocket): void {
+      logger.debug({ user: socket.data.id }, 'connected')
       socket.onAny(onEvent)
       socket.on('disconnect', onDisconnect)
-      return registering.then(() => {
-        socket.data.registering = null
-      })
     },
   }
 }
+
+export type Sessions = ReturnType<typeof createSessions>

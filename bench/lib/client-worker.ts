@@ -5,14 +5,18 @@ import { performance } from 'node:perf_hooks'
 import { WebSocket } from 'ws'
 
 export type WorkerCommand =
-  | { cmd: 'connect'; url: string; count: number; localAddress: string }
-  | { cmd: 'burst' }
+  /** Connects `count` more clients, spread round-robin over the nodes' URLs. */
+  | { cmd: 'connect'; urls: string[]; count: number; localAddresses: string[] }
+  /** Everyone searches at once; answers when all are matched and signalled, or at the deadline. */
+  | { cmd: 'burst'; timeoutMs: number }
   | { cmd: 'loop'; durationMs: number }
   | { cmd: 'leave' }
   | { cmd: 'disconnect' }
 
 export type WorkerReply =
-  { connected: number; failed: number } | { latenciesMs: number[]; matches: number } | { done: true }
+  | { connected: number; failed: number }
+  | { latenciesMs: number[]; matches: number; unsettled?: number }
+  | { done: true }
 
 const sdp = `v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n${'a=x-pad:benchmark-padding-line\r\n'.repeat(30)}`
 const offer = { type: 'offer', sdp }
@@ -89,18 +93,21 @@ interface Client {
 
 const clients: Client[] = []
 const connectTimeoutMs = 15_000
-const burstTimeoutMs = 30_000
 const reply = (message: WorkerReply) => process.send?.(message)
 const noop = () => {}
 
-async function connectAll(url: string, count: number, localAddress: string): Promise<void> {
+let connectAttempts = 0
+
+async function connectAll(urls: string[], count: number, localAddresses: string[]): Promise<void> {
   let failed = 0
   const batch = 100
   for (let start = 0; start < count; start += batch) {
     const size = Math.min(batch, count - start)
     await Promise.all(
       Array.from({ length: size }, async () => {
-        const socket = new RawSocket(url, localAddress)
+        const attempt = connectAttempts++
+        const localAddress = localAddresses[Math.floor((start / count) * localAddresses.length)]!
+        const socket = new RawSocket(urls[attempt % urls.length]!, localAddress)
         const ok = await new Promise<boolean>((resolve) => {
           const timer = setTimeout(() => resolve(false), connectTimeoutMs)
           socket.once('connect', () => {
@@ -159,21 +166,21 @@ function find(client: Client): void {
   client.socket.emit('match:find', {}, noop)
 }
 
-function burst(): void {
+function burst(timeoutMs: number): void {
   const latenciesMs: number[] = []
   let matches = 0
   let settled = 0
-  let replied = false
-  const finish = () => {
-    if (replied) return
-    replied = true
+  let answered = false
+  const answer = () => {
+    if (answered) return
+    answered = true
     clearTimeout(deadline)
-    reply({ latenciesMs, matches })
+    reply({ latenciesMs, matches, unsettled: clients.length - settled })
   }
-  // An odd client left unmatched (another worker's partner failed to connect) must not hang the bench.
-  const deadline = setTimeout(finish, burstTimeoutMs)
+  // A server that loses waiters (the naive baseline) would otherwise never let the burst end.
+  const deadline = setTimeout(answer, timeoutMs)
   const settle = () => {
-    if (++settled === clients.length) finish()
+    if (++settled === clients.length) answer()
   }
   wire(
     (client, latency) => {
@@ -221,13 +228,16 @@ function leaveAll(): void {
   setTimeout(() => reply({ done: true }), 500)
 }
 
+// The orchestrator went away (finished or interrupted): so do we.
+process.on('disconnect', () => process.exit(0))
+
 process.on('message', (command: WorkerCommand) => {
   switch (command.cmd) {
     case 'connect':
-      void connectAll(command.url, command.count, command.localAddress)
+      void connectAll(command.urls, command.count, command.localAddresses)
       break
     case 'burst':
-      burst()
+      burst(command.timeoutMs)
       break
     case 'loop':
       loop(command.durationMs)

@@ -15,6 +15,8 @@ export function serveBenchIpc(http: Server): void {
   process.send?.({ ready: (http.address() as AddressInfo).port })
   // A clean exit lets --cpu-prof write its profile.
   process.once('SIGTERM', () => process.exit(0))
+  // An interrupted orchestrator leaves no server behind.
+  process.once('disconnect', () => process.exit(0))
   process.on('message', (message: ServerQuery) => {
     if (message.cmd !== 'stats') return
     gc?.()

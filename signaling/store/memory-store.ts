@@ -6,6 +6,7 @@ import type { Ended, FindOutcome, MatchStore, Pairing, UserId } from './store.ts
 
 interface UserState {
   name: string
+  ip: string
   /** Set while searching: when the user joined the queue. */
   queuedAtMs: number | null
   chat: { chatId: string; partner: UserId } | null
@@ -20,6 +21,7 @@ export function createMemoryStore(): MatchStore {
   const users = new Map<UserId, UserState>()
   // A Map iterates in insertion order and deletes in O(1): a FIFO queue with removal from the middle.
   const queue = new Map<UserId, UserState>()
+  const connectionsPerIp = new Map<string, number>()
   let chatting = 0
 
   const avoids = (a: UserId, aState: UserState, b: UserId, bState: UserState): boolean =>
@@ -53,8 +55,13 @@ export function createMemoryStore(): MatchStore {
   }
 
   const store: MatchStore = {
-    async add({ id, name }) {
-      if (!users.has(id)) users.set(id, { name, queuedAtMs: null, chat: null, lastPartner: null })
+    async add({ id, name, ip }, maxPerIp) {
+      if (users.has(id)) return 'added'
+      const held = connectionsPerIp.get(ip) ?? 0
+      if (maxPerIp > 0 && held >= maxPerIp) return 'too-many-connections'
+      connectionsPerIp.set(ip, held + 1)
+      users.set(id, { name, ip, queuedAtMs: null, chat: null, lastPartner: null })
+      return 'added'
     },
 
     async find(user, nowMs) {
@@ -102,6 +109,9 @@ export function createMemoryStore(): MatchStore {
       if (state.queuedAtMs !== null) queue.delete(user)
       const ended = endChat(user, 'disconnected')
       users.delete(user)
+      const held = connectionsPerIp.get(state.ip) ?? 0
+      if (held <= 1) connectionsPerIp.delete(state.ip)
+      else connectionsPerIp.set(state.ip, held - 1)
       return ended
     },
 
@@ -116,6 +126,7 @@ export function createMemoryStore(): MatchStore {
     async close() {
       users.clear()
       queue.clear()
+      connectionsPerIp.clear()
       chatting = 0
     },
   }

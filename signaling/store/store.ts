@@ -9,6 +9,13 @@ export interface Member {
   name: string
 }
 
+/** A user arriving, with the address their connections are counted under. */
+export interface Arrival extends Member {
+  ip: string
+}
+
+export type AddOutcome = 'added' | 'too-many-connections'
+
 export interface Pairing {
   chatId: string
   /** The user who waited in the queue; told to initiate the WebRTC offer. */
@@ -33,8 +40,8 @@ export interface Ended {
 }
 
 export interface MatchStore {
-  /** Registers a connected user as idle. */
-  add(user: Member): Promise<void>
+  /** Registers a connecting user as idle, unless their address already holds `maxPerIp` (0: no cap). */
+  add(user: Arrival, maxPerIp: number): Promise<AddOutcome>
   /** Pairs the user with the longest-waiting eligible stranger, or queues them. */
   find(user: UserId, nowMs: number): Promise<FindOutcome>
   /** Leaves the queue; false when the user was not searching. */
@@ -46,4 +53,9 @@ export interface MatchStore {
   partnerOf(user: UserId): Promise<UserId | null>
   counts(): Promise<Presence>
   close(): Promise<void>
+}
+
+/** The store cannot answer now (e.g. Redis is down): requests get the `unavailable` error code. */
+export class StoreUnavailableError extends Error {
+  readonly code = 'unavailable'
 }

@@ -148,6 +148,19 @@ describe('connection limits', () => {
     extra.close()
   })
 
+  it('limits new connections per address per minute with rate-limited', async () => {
+    const server = await startTestServer({ CONNECT_RATE_PER_MIN: '3' })
+    const first = await connectClient(server)
+    first.disconnect() // closing does not give the attempt back
+    await connectClients(server, 2)
+    const extra = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
+    const error = await new Promise<Error & { data?: { code: string } }>((resolve) =>
+      extra.once('connect_error', resolve),
+    )
+    expect(error.data?.code).toBe('rate-limited')
+    extra.close()
+  })
+
   it('frees the slot when a connection closes', async () => {
     const server = await startTestServer({ MAX_CONN_PER_IP: '1' })
     const first = await connectClient(server)

@@ -23,6 +23,7 @@ export async function startTestServer(env: Record<string, string> = {}, deps: De
     PORT: '0',
     LOG_LEVEL: 'silent',
     MAX_CONN_PER_IP: '0',
+    CONNECT_RATE_PER_MIN: '0',
     STATIC_DIR: '/nonexistent',
     ...env,
   })
@@ -39,7 +40,7 @@ export interface ConnectOptions {
 
 /** Connects one client and waits for its welcome. */
 export async function connectClient(
-  server: TestServer,
+  server: Pick<TestServer, 'url'>,
   options: ConnectOptions = {},
 ): Promise<Client & { welcome: Welcome }> {
   const socket: Client = connect(server.url, {
@@ -54,7 +55,7 @@ export async function connectClient(
   return Object.assign(socket, { welcome })
 }
 
-export const connectClients = (server: TestServer, count: number) =>
+export const connectClients = (server: Pick<TestServer, 'url'>, count: number) =>
   Promise.all(Array.from({ length: count }, () => connectClient(server)))
 
 /** Resolves with the first payload of the event, or rejects after the timeout. */

@@ -1,0 +1,48 @@
+// Scale-out over Redis: socket.io's Redis adapter carries cross-node emits (relays to a partner on
+// another node, pair notices), the Redis store holds the one queue, the pairs and the counts, and
+// the liveness loop keeps node leases, reaps dead nodes and rebuilds after a Redis restart.
+import { randomUUID } from 'node:crypto'
+import { createAdapter } from '@socket.io/redis-adapter'
+import type { Redis } from 'ioredis'
+import type { Logger } from '../logger.ts'
+import { createRedisStore, type RedisMatchStore } from '../store/redis-store.ts'
+import { createLiveness, type LivenessHooks } from './liveness.ts'
+import { connectRedis } from './redis-connections.ts'
+
+export interface Cluster {
+  nodeId: string
+  /** The command connection, for other shared state (the connect-rate limiter). */
+  redis: Redis
+  store: RedisMatchStore
+  adapter: ReturnType<typeof createAdapter>
+  /** Waits for Redis, takes this node's lease and starts the housekeeping. */
+  start(hooks: LivenessHooks): Promise<void>
+  /** Stops housekeeping and closes the connections (call after the store has retired). */
+  close(): Promise<void>
+}
+
+export function createCluster(redisUrl: string, logger: Logger): Cluster {
+  const nodeId = randomUUID()
+  const redis = connectRedis(redisUrl, logger.child({ node: nodeId }))
+  const store = createRedisStore(redis.command, { nodeId })
+  // The adapter's own key: messages are msgpack-encoded and every node hears every broadcast;
+  // nodes ignore rooms they do not hold (docs/scaling.md discusses the sharded adapter).
+  const adapter = createAdapter(redis.command, redis.subscriber, { key: 'hush-io' })
+  let liveness: ReturnType<typeof createLiveness> | null = null
+
+  return {
+    nodeId,
+    redis: redis.command,
+    store,
+    adapter,
+    async start(hooks) {
+      await redis.ready()
+      liveness = createLiveness(redis.command, store, hooks, logger.child({ node: nodeId }))
+      await liveness.start()
+    },
+    async close() {
+      liveness?.stop()
+      await redis.close()
+    },
+  }
+}

@@ -1,0 +1,121 @@
+// A node's lease in Redis and the cluster's housekeeping, on one timer:
+// - heartbeat: extends this node's lease (Redis clock, so node clocks don't matter);
+// - reaper: any healthy node removes the users of nodes whose lease ran out (kill -9, partition),
+//   so they leave the counts and the queue and their partners are told;
+// - recovery: when Redis comes back empty (restart), the node re-registers and rebuilds its live
+//   users (queue and presence) from its sockets; when Redis kept its data but this node was
+//   declared dead meanwhile, it drops its clients (they reconnect) rather than serve ghosts.
+import type { Redis } from 'ioredis'
+import type { Logger } from '../logger.ts'
+import type { LocalUser, RedisMatchStore } from '../store/redis-store.ts'
+import type { Ended } from '../store/store.ts'
+
+export const heartbeatIntervalMs = 1000
+/** A node silent this long is dead: detection takes at most lease + one tick (well within 15 s). */
+export const leaseMs = 5000
+const reapBatch = 500
+/** Batches reaped per tick at most, so one tick stays short. */
+const maxReapBatchesPerTick = 40
+
+export interface LivenessHooks {
+  localUsers(): LocalUser[]
+  /** After a rebuild: the users who were searching must search again, oldest first. */
+  resumeSearches(): Promise<void>
+  /** Chats ended by reaping a dead node: their partners must be told. */
+  onEnded(ended: readonly Ended[]): void
+  /** This node was declared dead while Redis kept running: its sessions are void. */
+  onFenced(): void
+}
+
+export interface Liveness {
+  /** Registers the node (first lease). */
+  start(): Promise<void>
+  stop(): void
+}
+
+async function redisRunId(redis: Redis): Promise<string> {
+  const info = await redis.info('server')
+  return /run_id:(\w+)/.exec(info)?.[1] ?? ''
+}
+
+export function createLiveness(redis: Redis, store: RedisMatchStore, hooks: LivenessHooks, logger: Logger): Liveness {
+  let runId = ''
+  let timer: NodeJS.Timeout | null = null
+  let ticking = false
+  // The reaper only runs after a full lease of healthy heartbeats: after an outage every node
+  // looks expired until it has beaten again, and none may be reaped for the outage itself.
+  let healthySinceMs: number | null = null
+  // Set while a rebuild is unfinished (Redis may fail again halfway): the next tick resumes it.
+  let rebuilding = false
+
+  async function register(): Promise<void> {
+    runId = await redisRunId(redis)
+    const result = await store.heartbeat(leaseMs, true)
+    if (result !== 'ok') throw new Error(`could not register this node: ${result}`)
+  }
+
+  async function rebuild(): Promise<void> {
+    rebuilding = true
+    store.setAvailable(false)
+    store.dropFailedRemovals()
+    await register()
+    const users = hooks.localUsers()
+    const restored = await store.restore(users)
+    store.setAvailable(true)
+    rebuilding = false
+    await hooks.resumeSearches()
+    logger.info({ users: users.length, restored }, 'rebuilt this node’s users after Redis lost its data')
+  }
+
+  async function fence(): Promise<void> {
+    logger.warn('this node was declared dead while Redis kept running; dropping its clients')
+    hooks.onFenced()
+    await register()
+  }
+
+  async function beat(): Promise<void> {
+    const result = await store.heartbeat(leaseMs, false)
+    if (result === 'ok') return
+    if (result === 'missing' && (await redisRunId(redis)) !== runId) return rebuild()
+    return fence()
+  }
+
+  async function reap(): Promise<void> {
+    for (let i = 0; i < maxReapBatchesPerTick; i++) {
+      const { node, ended } = await store.reap(reapBatch)
+      if (node === null) return
+      if (ended.length > 0) hooks.onEnded(ended)
+      logger.info({ node, partnersTold: ended.length }, 'reaped users of a dead node')
+    }
+  }
+
+  async function tick(): Promise<void> {
+    if (ticking) return
+    ticking = true
+    try {
+      await (rebuilding ? rebuild() : beat())
+      const nowMs = Date.now()
+      healthySinceMs ??= nowMs
+      const retried = await store.retryRemovals()
+      if (retried.length > 0) hooks.onEnded(retried)
+      if (nowMs - healthySinceMs >= leaseMs) await reap()
+    } catch (error) {
+      healthySinceMs = null
+      logger.debug({ err: error }, 'cluster housekeeping failed; retrying')
+    } finally {
+      ticking = false
+    }
+  }
+
+  return {
+    async start() {
+      await register()
+      healthySinceMs = Date.now()
+      timer = setInterval(() => void tick(), heartbeatIntervalMs)
+    },
+    stop() {
+      if (timer) clearInterval(timer)
+      timer = null
+    },
+  }
+}

@@ -1,0 +1,71 @@
+// The Redis connections of one node: commands (store scripts and the adapter's publishes) and the
+// adapter's subscriber. Error listeners on both: an outage is logged, never thrown, and ioredis
+// reconnects on its own (resubscribing the subscriber).
+import { Redis } from 'ioredis'
+import type { Logger } from '../logger.ts'
+
+export interface RedisConnections {
+  command: Redis
+  subscriber: Redis
+  /** Resolves once the command connection is ready (the first time). */
+  ready(): Promise<void>
+  close(): Promise<void>
+}
+
+/** A command that gets no answer in this time fails (as `unavailable`) instead of hanging a request. */
+export const commandTimeoutMs = 2000
+
+export function connectRedis(url: string, logger: Logger): RedisConnections {
+  const retryStrategy = (attempt: number) => Math.min(100 * attempt, 1000)
+  const command = new Redis(url, {
+    // Fail fast while Redis is away: users get `unavailable` now rather than a late answer.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: commandTimeoutMs,
+    // Concurrent commands leave in one write: fewer syscalls for Redis and for us under load.
+    enableAutoPipelining: true,
+    retryStrategy,
+    connectionName: 'hush-command',
+  })
+  // The adapter publishes without handling the promise: a failed publish must not become an unhandled rejection.
+  const publish = command.publish.bind(command) as (channel: string, message: string | Buffer) => Promise<number>
+  Object.assign(command, {
+    publish: (channel: string, message: string | Buffer) => {
+      const sent = publish(channel, message)
+      sent.catch((error: unknown) => logger.debug({ err: error }, 'cross-node publish lost'))
+      return sent
+    },
+  })
+  const subscriber = new Redis(url, { maxRetriesPerRequest: null, retryStrategy, connectionName: 'hush-subscriber' })
+
+  for (const [role, client] of [
+    ['command', command],
+    ['subscriber', subscriber],
+  ] as const) {
+    let down = false
+    client.on('error', (error: Error) => {
+      if (!down) logger.warn({ redis: role, reason: error.message }, 'Redis connection error')
+      down = true
+    })
+    client.on('ready', () => {
+      if (down) logger.info({ redis: role }, 'Redis connection restored')
+      down = false
+    })
+  }
+
+  const firstReady = new Promise<void>((resolve) => {
+    if (command.status === 'ready') resolve()
+    else command.once('ready', () => resolve())
+  })
+
+  return {
+    command,
+    subscriber,
+    ready: () => firstReady,
+    async close() {
+      await Promise.allSettled([command.quit(), subscriber.quit()])
+      command.disconnect()
+      subscriber.disconnect()
+    },
+  }
+}

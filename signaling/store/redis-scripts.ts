@@ -1,0 +1,218 @@
+// The Redis store's Lua scripts: each MatchStore method is one script, so it runs atomically on the
+// primary (no interleaving, no lost waiter, no user matched twice) in one round trip.
+// Keys (prefix P, default "hush:"):
+//   P u:<id>           hash  n name, node, ip, q queuedAt (searching), c chatId + p partner (chatting), l last partner
+//   P queue            zset  searching users, score = arrival sequence (FIFO)
+//   P stats            hash  online, chatting (a field at 0 is deleted, so an empty population leaves no key)
+//   P nodes            zset  live nodes, score = heartbeat deadline (Redis clock, ms)
+//   P node:<n>:users   set   the users a node serves: reaped with it when its heartbeat stops
+//   P node:<n>:ips     hash  ip -> live connections on that node (per-IP cap across nodes)
+// Every key but `nodes` is either owned by a node (reaped with it) or deleted when it empties.
+// Scripts build key names from ARGV[1]: fine on one primary; Redis Cluster would need hash tags (docs/scaling.md).
+
+const helpers = `
+local P = ARGV[1]
+local function ukey(id) return P .. 'u:' .. id end
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function bump(field, by)
+  if redis.call('HINCRBY', P .. 'stats', field, by) <= 0 then redis.call('HDEL', P .. 'stats', field) end
+end
+local function node_alive(node, now)
+  local deadline = redis.call('ZSCORE', P .. 'nodes', node)
+  return deadline and tonumber(deadline) >= now
+end
+local function end_chat(id)
+  local k = ukey(id)
+  local chat = redis.call('HGET', k, 'c')
+  if not chat then return nil end
+  local partner = redis.call('HGET', k, 'p')
+  redis.call('HDEL', k, 'c', 'p')
+  redis.call('HSET', k, 'l', partner)
+  bump('chatting', -1)
+  local pk = ukey(partner)
+  if redis.call('HGET', pk, 'c') == chat then
+    redis.call('HDEL', pk, 'c', 'p')
+    redis.call('HSET', pk, 'l', id)
+    bump('chatting', -1)
+  end
+  return { chat, partner }
+end
+local function release_ip(node, ip)
+  if not ip or ip == '' then return end
+  local key = P .. 'node:' .. node .. ':ips'
+  if redis.call('HINCRBY', key, ip, -1) <= 0 then redis.call('HDEL', key, ip) end
+end
+local function remove_user(id)
+  local k = ukey(id)
+  local node = redis.call('HGET', k, 'node')
+  if not node then return nil end
+  if redis.call('HEXISTS', k, 'q') == 1 then redis.call('ZREM', P .. 'queue', id) end
+  local ended = end_chat(id)
+  release_ip(node, redis.call('HGET', k, 'ip'))
+  redis.call('DEL', k)
+  redis.call('SREM', P .. 'node:' .. node .. ':users', id)
+  bump('online', -1)
+  return ended
+end
+local function enqueue(id, queued_at)
+  local tail = redis.call('ZRANGE', P .. 'queue', -1, -1, 'WITHSCORES')
+  local score = 0
+  if tail[2] then score = tonumber(tail[2]) + 1 end
+  redis.call('ZADD', P .. 'queue', score, id)
+  redis.call('HSET', ukey(id), 'q', queued_at)
+end
+`
+
+const script = (body: string) => `${helpers}\n${body}`
+
+/** ARGV: P, id, name, node, ip, maxPerIp. 1 added, 0 known already, -1 node not registered, -2 per-IP cap. */
+export const addScript = script(`
+local id, node, ip, max = ARGV[2], ARGV[4], ARGV[5], tonumber(ARGV[6])
+if not node_alive(node, now_ms()) then return -1 end
+local k = ukey(id)
+if redis.call('EXISTS', k) == 1 then return 0 end
+if ip ~= '' then
+  if max > 0 then
+    local total = 0
+    for _, n in ipairs(redis.call('ZRANGE', P .. 'nodes', 0, -1)) do
+      total = total + tonumber(redis.call('HGET', P .. 'node:' .. n .. ':ips', ip) or 0)
+    end
+    if total >= max then return -2 end
+  end
+  redis.call('HINCRBY', P .. 'node:' .. node .. ':ips', ip, 1)
+end
+redis.call('HSET', k, 'n', ARGV[3], 'node', node, 'ip', ip)
+redis.call('SADD', P .. 'node:' .. node .. ':users', id)
+bump('online', 1)
+return 1
+`)
+
+/**
+ * ARGV: P, id, nowMs, chatId (made by the caller: scripts must stay deterministic), maxSkips.
+ * Returns {kind} or {'matched', partnerId, partnerName, partnerQueuedAt, ownName}.
+ */
+export const findScript = script(`
+local id, chat_id, max_skips = ARGV[2], ARGV[4], tonumber(ARGV[5])
+local k = ukey(id)
+local me = redis.call('HMGET', k, 'n', 'c', 'q', 'l')
+if not me[1] then return { 'unknown-user' } end
+if me[2] then return { 'already-chatting' } end
+if me[3] then return { 'already-searching' } end
+local now = now_ms()
+local pick, pick_state
+for _, candidate in ipairs(redis.call('ZRANGE', P .. 'queue', 0, max_skips - 1)) do
+  local s = redis.call('HMGET', ukey(candidate), 'n', 'l', 'node', 'q')
+  if not s[1] then
+    redis.call('ZREM', P .. 'queue', candidate)
+  elseif candidate ~= me[4] and s[2] ~= id and node_alive(s[3], now) then
+    pick, pick_state = candidate, s
+    break
+  end
+end
+if not pick then
+  enqueue(id, ARGV[3])
+  return { 'queued' }
+end
+redis.call('ZREM', P .. 'queue', pick)
+local pk = ukey(pick)
+redis.call('HDEL', pk, 'q')
+redis.call('HSET', pk, 'c', chat_id, 'p', id)
+redis.call('HSET', k, 'c', chat_id, 'p', pick)
+bump('chatting', 2)
+return { 'matched', pick, pick_state[1], pick_state[4], me[1] }
+`)
+
+/** ARGV: P, id. 1 when the user was searching. */
+export const cancelScript = script(`
+local k = ukey(ARGV[2])
+if redis.call('HEXISTS', k, 'q') == 0 then return 0 end
+redis.call('HDEL', k, 'q')
+redis.call('ZREM', P .. 'queue', ARGV[2])
+return 1
+`)
+
+/** ARGV: P, id. {chatId, partner} or nil. */
+export const leaveScript = script(`return end_chat(ARGV[2])`)
+
+/** ARGV: P, id. {chatId, partner} or nil. */
+export const removeScript = script(`return remove_user(ARGV[2])`)
+
+/** ARGV: P. {online, searching, chatting}. */
+export const countsScript = script(`
+local stats = redis.call('HMGET', P .. 'stats', 'online', 'chatting')
+return { tonumber(stats[1] or 0), redis.call('ZCARD', P .. 'queue'), tonumber(stats[2] or 0) }
+`)
+
+/**
+ * ARGV: P, node, ttlMs, register ('1' or '0'). 'ok', or why the node may not go on:
+ * 'expired' (declared dead, being reaped) or 'missing' (reaped, or Redis lost its data).
+ */
+export const heartbeatScript = script(`
+local key, node = P .. 'nodes', ARGV[2]
+local now = now_ms()
+local deadline = redis.call('ZSCORE', key, node)
+if deadline and tonumber(deadline) < now then return 'expired' end
+if not deadline and ARGV[4] ~= '1' then return 'missing' end
+redis.call('ZADD', key, now + tonumber(ARGV[3]), node)
+return 'ok'
+`)
+
+/**
+ * ARGV: P, batch. Removes up to `batch` users of one node whose heartbeat deadline passed, and the
+ * node itself once none are left. Returns {node, chatId1, partner1, chatId2, partner2, ...} or {}.
+ */
+export const reapScript = script(`
+local dead = redis.call('ZRANGEBYSCORE', P .. 'nodes', '-inf', '(' .. now_ms(), 'LIMIT', 0, 1)
+local node = dead[1]
+if not node then return {} end
+local users = P .. 'node:' .. node .. ':users'
+local out = { node }
+for _, id in ipairs(redis.call('SPOP', users, tonumber(ARGV[2]))) do
+  local ended = remove_user(id)
+  if ended then
+    out[#out + 1] = ended[1]
+    out[#out + 1] = ended[2]
+  end
+end
+if redis.call('EXISTS', users) == 0 then
+  redis.call('ZREM', P .. 'nodes', node)
+  redis.call('DEL', P .. 'node:' .. node .. ':ips')
+end
+return out
+`)
+
+/** ARGV: P, node. Marks the node dead at once, so the next reap takes its users (graceful shutdown). */
+export const retireScript = script(`
+if redis.call('ZSCORE', P .. 'nodes', ARGV[2]) then redis.call('ZADD', P .. 'nodes', 0, ARGV[2]) end
+return 1
+`)
+
+/**
+ * ARGV: P, node, then per user: id, name, ip, state ('idle'|'chatting'), chatId, partner.
+ * Re-registers a node's live users after Redis lost its data; users already known are left alone.
+ * Searchers are restored idle and search again (the find script), so they can pair with anyone
+ * who arrived on a node that was rebuilt earlier.
+ */
+export const restoreScript = script(`
+local node = ARGV[2]
+local restored = 0
+for i = 3, #ARGV, 6 do
+  local id, ip, state = ARGV[i], ARGV[i + 2], ARGV[i + 3]
+  local k = ukey(id)
+  if redis.call('EXISTS', k) == 0 then
+    redis.call('HSET', k, 'n', ARGV[i + 1], 'node', node, 'ip', ip)
+    redis.call('SADD', P .. 'node:' .. node .. ':users', id)
+    if ip ~= '' then redis.call('HINCRBY', P .. 'node:' .. node .. ':ips', ip, 1) end
+    bump('online', 1)
+    if state == 'chatting' then
+      redis.call('HSET', k, 'c', ARGV[i + 4], 'p', ARGV[i + 5])
+      bump('chatting', 1)
+    end
+    restored = restored + 1
+  end
+end
+return restored
+`)

@@ -1,0 +1,219 @@
+// Matchmaking in Redis, shared by every node: one Lua script per MatchStore method (one round trip,
+// atomic on the primary), plus what a cluster needs: heartbeats, reaping dead nodes, and restoring a
+// node's live users after Redis lost its data.
+import { randomUUID } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import type { EndReason, Presence } from '../protocol.ts'
+import { maxRematchSkips } from './memory-store.ts'
+import * as scripts from './redis-scripts.ts'
+import {
+  StoreUnavailableError,
+  type AddOutcome,
+  type Ended,
+  type FindOutcome,
+  type MatchStore,
+  type UserId,
+} from './store.ts'
+
+/** What a node knows of one of its live users: enough to rebuild Redis after a restart. */
+export interface LocalUser {
+  id: UserId
+  name: string
+  ip: string
+  state: 'idle' | 'chatting'
+  chatId: string
+  partner: UserId
+}
+
+export type HeartbeatResult = 'ok' | 'expired' | 'missing'
+
+export interface RedisMatchStore extends MatchStore {
+  readonly nodeId: string
+  /** Extends this node's lease; `register` creates it when missing (start, or after Redis lost its data). */
+  heartbeat(ttlMs: number, register: boolean): Promise<HeartbeatResult>
+  /** Removes one batch of a dead node's users; the chats that ended are returned so partners can be told. */
+  reap(batch: number): Promise<{ node: string | null; ended: Ended[] }>
+  restore(users: readonly LocalUser[]): Promise<number>
+  /** Removals that failed while Redis was unreachable, retried now; their ended chats are returned. */
+  retryRemovals(): Promise<Ended[]>
+  /** Forgets removals that failed: Redis lost its data, so those users are gone anyway. */
+  dropFailedRemovals(): void
+  /** While false, calls fail with StoreUnavailableError (the node is rebuilding its state in Redis). */
+  setAvailable(available: boolean): void
+}
+
+export interface RedisStoreOptions {
+  nodeId: string
+  prefix?: string
+}
+
+type ScriptName = keyof typeof scriptSources
+/** What the find script answers: the outcome's kind, or a pair (partner id, name, queued at; own name). */
+type FindReply =
+  ['queued' | 'already-searching' | 'already-chatting' | 'unknown-user'] | ['matched', string, string, string, string]
+type ScriptCall = (...args: (string | number)[]) => Promise<unknown>
+
+const scriptSources = {
+  hushAdd: scripts.addScript,
+  hushFind: scripts.findScript,
+  hushCancel: scripts.cancelScript,
+  hushLeave: scripts.leaveScript,
+  hushRemove: scripts.removeScript,
+  hushCounts: scripts.countsScript,
+  hushHeartbeat: scripts.heartbeatScript,
+  hushReap: scripts.reapScript,
+  hushRetire: scripts.retireScript,
+  hushRestore: scripts.restoreScript,
+}
+
+/** Users restored per script call: keeps each call short so Redis never stalls other nodes. */
+const restoreBatch = 500
+
+const isReplyError = (error: unknown): boolean => error instanceof Error && error.name === 'ReplyError'
+
+export function createRedisStore(redis: Redis, options: RedisStoreOptions): RedisMatchStore {
+  const { nodeId } = options
+  const prefix = options.prefix ?? 'hush:'
+  let available = true
+  const failedRemovals = new Set<UserId>()
+
+  for (const [name, lua] of Object.entries(scriptSources)) redis.defineCommand(name, { numberOfKeys: 0, lua })
+  const commands = redis as unknown as Record<ScriptName, ScriptCall>
+
+  const rebuilding = () => new StoreUnavailableError('matchmaking is rebuilding after a Redis restart')
+
+  // Users' requests wait for the rebuild; the cluster's own calls (heartbeat, restore, reap) do not.
+  async function run(name: ScriptName, ...args: (string | number)[]): Promise<unknown> {
+    if (!available) throw rebuilding()
+    return call(name, ...args)
+  }
+
+  // A script error is a bug (internal); anything else means Redis is unreachable (unavailable).
+  async function call(name: ScriptName, ...args: (string | number)[]): Promise<unknown> {
+    try {
+      return await commands[name](prefix, ...args)
+    } catch (error) {
+      if (isReplyError(error)) throw error
+      throw new StoreUnavailableError('Redis is unreachable', { cause: error })
+    }
+  }
+
+  const toEnded = (reply: unknown, reason: EndReason): Ended | null => {
+    if (!Array.isArray(reply)) return null
+    const [chatId, partner] = reply as [string, string]
+    return { chatId, partner, reason }
+  }
+
+  async function remove(user: UserId): Promise<Ended | null> {
+    try {
+      const ended = toEnded(await run('hushRemove', user), 'disconnected')
+      failedRemovals.delete(user)
+      return ended
+    } catch (error) {
+      // Keep it to retry on reconnection: a live node's users must not outlive their sockets in Redis.
+      if (error instanceof StoreUnavailableError) failedRemovals.add(user)
+      throw error
+    }
+  }
+
+  return {
+    nodeId,
+
+    async add({ id, name, ip }, maxPerIp): Promise<AddOutcome> {
+      const reply = await run('hushAdd', id, name, nodeId, ip, maxPerIp)
+      if (reply === -1) throw new StoreUnavailableError('this node is not registered in Redis')
+      return reply === -2 ? 'too-many-connections' : 'added'
+    },
+
+    async find(user, nowMs): Promise<FindOutcome> {
+      const chatId = randomUUID()
+      const reply = (await run('hushFind', user, nowMs, chatId, maxRematchSkips)) as FindReply
+      if (reply[0] !== 'matched') return { kind: reply[0] }
+      const [, partner, partnerName, queuedAt, ownName] = reply
+      return {
+        kind: 'matched',
+        pairing: {
+          chatId,
+          initiator: { id: partner, name: partnerName },
+          responder: { id: user, name: ownName },
+          waitedMs: Math.max(0, nowMs - Number(queuedAt)),
+        },
+      }
+    },
+
+    async cancel(user) {
+      return (await run('hushCancel', user)) === 1
+    },
+
+    async leave(user, reason) {
+      return toEnded(await run('hushLeave', user), reason)
+    },
+
+    remove,
+
+    async partnerOf(user) {
+      if (!available) throw rebuilding()
+      return redis.hget(`${prefix}u:${user}`, 'p')
+    },
+
+    async counts(): Promise<Presence> {
+      const [online, searching, chatting] = (await run('hushCounts')) as [number, number, number]
+      return { online, searching, chatting }
+    },
+
+    async heartbeat(ttlMs, register) {
+      return (await call('hushHeartbeat', nodeId, ttlMs, register ? '1' : '0')) as HeartbeatResult
+    },
+
+    async reap(batch) {
+      const [node, ...pairs] = (await call('hushReap', batch)) as string[]
+      const ended: Ended[] = []
+      for (let i = 0; i + 1 < pairs.length; i += 2) {
+        ended.push({ chatId: pairs[i] ?? '', partner: pairs[i + 1] ?? '', reason: 'disconnected' })
+      }
+      return { node: node ?? null, ended }
+    },
+
+    async restore(users) {
+      let restored = 0
+      for (let start = 0; start < users.length; start += restoreBatch) {
+        const args = users
+          .slice(start, start + restoreBatch)
+          .flatMap((u) => [u.id, u.name, u.ip, u.state, u.chatId, u.partner])
+        restored += (await call('hushRestore', nodeId, ...args)) as number
+      }
+      return restored
+    },
+
+    async retryRemovals() {
+      const ended: Ended[] = []
+      for (const user of [...failedRemovals]) {
+        const result = await remove(user)
+        if (result) ended.push(result)
+      }
+      return ended
+    },
+
+    dropFailedRemovals() {
+      failedRemovals.clear()
+    },
+
+    setAvailable(next) {
+      available = next
+    },
+
+    /** Graceful: hands this node's remaining users to the reaper at once, then reaps until it is gone. */
+    async close() {
+      try {
+        await call('hushRetire', nodeId)
+        // A retired node scores 0, so it is the first dead node each reap takes.
+        for (let round = 0; round < 1000; round++) {
+          const reply = (await call('hushReap', restoreBatch)) as string[]
+          if (reply[0] !== nodeId) break
+        }
+      } catch {
+        // Redis unreachable at shutdown: the other nodes reap this one when its lease runs out.
+      }
+    },
+  }
+}

@@ -1,0 +1,249 @@
+// Several real signaling processes over one real redis-server: one population across nodes, and
+// what happens when a node is killed or Redis restarts.
+import { io as connect } from 'socket.io-client'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { startNodes, stopAllNodes } from '../support/cluster.ts'
+import { startRedis, type TestRedis } from '../support/redis.ts'
+import {
+  closeAll,
+  connectClient,
+  connectClients,
+  nextEvent,
+  pair,
+  presenceWhere,
+  quiet,
+  request,
+  type Client,
+} from '../support/signaling.ts'
+
+let redis: TestRedis
+
+beforeAll(async () => {
+  redis = await startRedis()
+})
+
+afterEach(async () => {
+  await closeAll()
+  await stopAllNodes()
+  await redis.client.flushall()
+})
+
+afterAll(() => redis.stop())
+
+const offer = { type: 'offer', sdp: 'v=0\r\n' }
+const answer = { type: 'answer', sdp: 'v=0\r\n' }
+
+/** Polls Redis (not the clients) until the predicate holds: for state that has no event. */
+async function eventually<T>(read: () => Promise<T>, predicate: (value: T) => boolean, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (predicate(value)) return value
+    if (Date.now() > deadline) throw new Error(`never held; last: ${JSON.stringify(value)}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+async function refusalCode(url: string): Promise<string | undefined> {
+  const attempt = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false })
+  const error = await new Promise<Error & { data?: { code: string } }>((resolve) =>
+    attempt.once('connect_error', resolve),
+  )
+  attempt.close()
+  return error.data?.code
+}
+
+const disconnectAll = (clients: Client[]) =>
+  Promise.all(
+    clients.map((client) => {
+      const closed = new Promise((resolve) => client.once('disconnect', resolve))
+      client.disconnect()
+      return closed
+    }),
+  )
+
+describe('two nodes', () => {
+  it('pairs users of different nodes and relays between them, to the partner only', async () => {
+    const [one, two] = await startNodes(redis.url, 2)
+    const a = await connectClient(one!)
+    const b = await connectClient(two!)
+    const bystander = await connectClient(one!)
+    const found = await pair(a, b)
+    expect(found.a.chatId).toBe(found.b.chatId)
+    expect(found.a.partner.name).toBe(b.welcome.name)
+    expect(found.b.partner.name).toBe(a.welcome.name)
+    expect([found.a.initiator, found.b.initiator].sort()).toEqual([false, true])
+
+    const atB = nextEvent(b, 'signal:relay')
+    expect((await request(a, 'signal:relay', offer)).error).toBeNull()
+    expect(await atB).toEqual(offer)
+    const atA = nextEvent(a, 'signal:relay')
+    expect((await request(b, 'signal:relay', answer)).error).toBeNull()
+    expect(await atA).toEqual(answer)
+    expect(await quiet(bystander, 'signal:relay')).toBe(true)
+  })
+
+  it('tells the partner on the other node when a chat ends, and relays no more', async () => {
+    const [one, two] = await startNodes(redis.url, 2)
+    const [a, c] = await connectClients(one!, 2)
+    const b = await connectClient(two!)
+    const { b: found } = await pair(a!, b)
+    const ended = nextEvent(b, 'match:ended')
+    expect((await request(a!, 'match:leave', { reason: 'skipped' })).error).toBeNull()
+    expect(await ended).toEqual({ chatId: found.chatId, reason: 'skipped' })
+    expect((await request(b, 'signal:relay', offer)).error?.code).toBe('not-paired')
+    // No immediate rematch across nodes either: b waits for someone new (c), not a.
+    await request(a!, 'match:find', {})
+    expect((await request(b, 'match:find', {})).data).toEqual({ status: 'queued' })
+    const foundC = nextEvent(c!, 'match:found')
+    await request(c!, 'match:find', {})
+    expect((await foundC).partner.name).toBe(a!.welcome.name)
+    const gone = nextEvent(c!, 'match:ended')
+    a!.disconnect()
+    expect((await gone).reason).toBe('disconnected')
+  })
+
+  it('tells partners on the other node at once when a node shuts down gracefully, and retires it', async () => {
+    const [one, two] = await startNodes(redis.url, 2)
+    const stays = await connectClient(one!)
+    const goes = await connectClient(two!)
+    const { a: found } = await pair(stays, goes)
+    const ended = nextEvent(stays, 'match:ended')
+    await two!.stop()
+    expect(await ended).toEqual({ chatId: found.chatId, reason: 'disconnected' })
+    await presenceWhere(stays, (p) => p.online === 1 && p.chatting === 0)
+    expect(await redis.client.zcard('hush:nodes')).toBe(1)
+    expect(await redis.client.keys('hush:node:*:users')).toHaveLength(1) // the survivor's only
+  })
+
+  it('holds the per-IP connection cap and connect rate across nodes', async () => {
+    const [one, two] = await startNodes(redis.url, 2, { MAX_CONN_PER_IP: '2', CONNECT_RATE_PER_MIN: '4' })
+    const first = await connectClient(one!)
+    await connectClient(two!)
+    expect(await refusalCode(two!.url)).toBe('too-many-connections') // third attempt
+    const closed = new Promise((resolve) => first.once('disconnect', resolve))
+    first.disconnect()
+    await closed
+    await eventually(
+      () => redis.client.hget('hush:stats', 'online'),
+      (online) => online === '1',
+    )
+    await connectClient(one!) // fourth attempt: a slot is free again
+    expect(await refusalCode(one!.url)).toBe('rate-limited') // fifth attempt within the minute
+  })
+})
+
+describe('three nodes', () => {
+  it('turns 1,001 simultaneous searches across nodes into 500 disjoint pairs and one waiter, with equal totals everywhere, and leaves no user keys', async () => {
+    const nodes = await startNodes(redis.url, 3, { MATCH_RATE_BURST: '10', CONNECT_RATE_PER_MIN: '100000' })
+    const clients = (await Promise.all(nodes.map((node, i) => connectClients(node, i === 0 ? 335 : 333)))).flat()
+    expect(clients).toHaveLength(1001)
+    const found = new Map<Client, { chatId: string; initiator: boolean }>()
+    const allButOneFound = new Promise<void>((resolve) => {
+      for (const client of clients) {
+        client.once('match:found', (result) => {
+          found.set(client, result)
+          if (found.size === 1000) resolve()
+        })
+      }
+    })
+    const answers = await Promise.all(clients.map((client) => request(client, 'match:find', {})))
+    expect(answers.every((answer) => answer.error === null)).toBe(true)
+    await allButOneFound
+
+    const watchers = await Promise.all(nodes.map((node) => connectClient(node)))
+    const totals = (p: { online: number; searching: number; chatting: number }) =>
+      p.online === 1004 && p.searching === 1 && p.chatting === 1000
+    await Promise.all(watchers.map((watcher) => presenceWhere(watcher, totals, 10_000)))
+
+    const byChat = new Map<string, Client[]>()
+    for (const [client, result] of found) byChat.set(result.chatId, [...(byChat.get(result.chatId) ?? []), client])
+    expect(byChat.size).toBe(500)
+    for (const members of byChat.values()) {
+      expect(members).toHaveLength(2)
+      expect(members.filter((member) => found.get(member)?.initiator)).toHaveLength(1)
+    }
+    expect(
+      await quiet(
+        clients.find((client) => !found.has(client))!,
+        'match:found',
+        200,
+      ),
+    ).toBe(true)
+
+    await disconnectAll([...clients, ...watchers])
+    // Every key left has a TTL, or is the registry of live nodes.
+    const keysWithoutTtl = async () => {
+      const keys = await redis.client.keys('*')
+      const ttls = await Promise.all(keys.map((key) => redis.client.pttl(key)))
+      return keys.filter((_, i) => ttls[i] === -1)
+    }
+    expect(await eventually(keysWithoutTtl, (keys) => keys.length === 1)).toEqual(['hush:nodes'])
+    expect(await redis.client.zcard('hush:nodes')).toBe(3)
+  })
+
+  it('forgets a node killed with SIGKILL within 15 s: totals, queue and partners', async () => {
+    const [one, two, doomed] = await startNodes(redis.url, 3)
+    const watcher = await connectClient(one!)
+    const partner = await connectClient(two!)
+    const [victim, waiter] = await connectClients(doomed!, 2)
+    const { a: found } = await pair(partner, victim!)
+    await request(waiter!, 'match:find', {})
+    await presenceWhere(watcher, (p) => p.online === 4 && p.searching === 1 && p.chatting === 2)
+
+    const ended = nextEvent(partner, 'match:ended', 15_000)
+    const killedAt = Date.now()
+    await doomed!.kill9()
+    expect(await ended).toEqual({ chatId: found.chatId, reason: 'disconnected' })
+    await presenceWhere(watcher, (p) => p.online === 2 && p.searching === 0 && p.chatting === 0, 15_000)
+    expect(Date.now() - killedAt).toBeLessThan(15_000)
+    expect(await redis.client.zcard('hush:queue')).toBe(0)
+    expect(await redis.client.zcard('hush:nodes')).toBe(2)
+
+    // The survivors pair with each other again.
+    const newcomer = await connectClient(one!)
+    const again = await pair(partner, newcomer)
+    expect(again.a.partner.name).toBe(newcomer.welcome.name)
+  })
+
+  it('survives a Redis restart: unavailable while it is down, new pairs within 10 s of its return, chats kept', async () => {
+    const nodes = await startNodes(redis.url, 2)
+    const [one, two] = nodes
+    const a = await connectClient(one!)
+    const b = await connectClient(two!)
+    const { a: chat } = await pair(a, b)
+    const [searcher, late] = [await connectClient(one!), await connectClient(two!)]
+    await request(searcher, 'match:find', {})
+    const watcher = await connectClient(one!)
+    await presenceWhere(watcher, (p) => p.online === 5 && p.searching === 1 && p.chatting === 2)
+
+    await redis.kill()
+    const refused = await request(late, 'match:find', {})
+    expect(refused.error?.code).toBe('unavailable')
+
+    await redis.start()
+    const backAt = Date.now()
+    // Rebuilt from the nodes' live sockets: everyone online, the pair chatting.
+    await eventually(
+      () => redis.client.hgetall('hush:stats'),
+      (stats) => stats.online === '5' && stats.chatting === '2',
+    )
+    const paired = nextEvent(late, 'match:found', 10_000)
+    for (;;) {
+      const retry = await request(late, 'match:find', {})
+      if (retry.error?.code !== 'unavailable') break
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    expect((await paired).partner.name).toBe(searcher.welcome.name)
+    expect(Date.now() - backAt).toBeLessThan(10_000)
+
+    // The chat made before the restart still relays across nodes and ends cleanly.
+    const atB = nextEvent(b, 'signal:relay')
+    await request(a, 'signal:relay', offer)
+    expect(await atB).toEqual(offer)
+    const ended = nextEvent(b, 'match:ended')
+    await request(a, 'match:leave', { reason: 'left' })
+    expect((await ended).chatId).toBe(chat.chatId)
+    expect(nodes.every((node) => node.alive())).toBe(true)
+  })
+})

@@ -1,0 +1,65 @@
+// Real signaling server processes (signaling/main.ts) for cluster tests: started with REDIS_URL,
+// killed with SIGKILL or stopped with SIGTERM, by pid, by the test that started them.
+import { spawn, type ChildProcess } from 'node:child_process'
+
+export interface NodeProcess {
+  url: string
+  pid: number
+  /** True while the process runs; a crash makes it false. */
+  alive(): boolean
+  kill9(): Promise<void>
+  stop(): Promise<void>
+}
+
+const running = new Set<NodeProcess>()
+
+export async function startNode(redisUrl: string, env: Record<string, string> = {}): Promise<NodeProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      STATIC_DIR: '/nonexistent',
+      MAX_CONN_PER_IP: '0',
+      CONNECT_RATE_PER_MIN: '0',
+      REDIS_URL: redisUrl,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString()
+      const match = /"port":(\d+)/.exec(out)
+      if (!match) return
+      child.stdout?.off('data', onData)
+      child.stdout?.resume() // keep draining the logs
+      resolve(Number(match[1]))
+    }
+    child.stdout?.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`node exited early (${code}): ${out}`)))
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const signal = async (name: NodeJS.Signals) => {
+    running.delete(node)
+    if (child.exitCode === null && child.signalCode === null) child.kill(name)
+    await exited
+  }
+  const node: NodeProcess = {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? -1,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    kill9: () => signal('SIGKILL'),
+    stop: () => signal('SIGTERM'),
+  }
+  running.add(node)
+  return node
+}
+
+export const startNodes = (redisUrl: string, count: number, env: Record<string, string> = {}) =>
+  Promise.all(Array.from({ length: count }, () => startNode(redisUrl, env)))
+
+export async function stopAllNodes(): Promise<void> {
+  await Promise.all([...running].map((node) => node.stop()))
+}
