@@ -116,6 +116,29 @@ describe('two nodes', () => {
     expect(await redis.client.keys('hush:node:*:users')).toHaveLength(1) // the survivor's only
   })
 
+  it('puts a searcher back in the queue when their pair was made by a node that died before telling them', async () => {
+    const [one, two] = await startNodes(redis.url, 2)
+    const waiter = await connectClient(one!)
+    await request(waiter, 'match:find', {})
+    // What the reaper leaves behind: the waiter idle in Redis, and a match:ended for a chat never announced.
+    await redis.client.zrem('hush:queue', waiter.welcome.id)
+    await redis.client.hdel(`hush:u:${waiter.welcome.id}`, 'q')
+    const notice = { kind: 'ended', chatId: 'never-announced', reason: 'disconnected' }
+    await redis.client.publish(
+      'hush-io-request#/#',
+      JSON.stringify({ uid: 'test', type: 6, data: ['hush:notice', waiter.welcome.id, notice] }),
+    )
+    await eventually(
+      () => redis.client.zcard('hush:queue'),
+      (queued) => queued === 1,
+    )
+    const newcomer = await connectClient(two!)
+    const found = nextEvent(waiter, 'match:found')
+    await request(newcomer, 'match:find', {})
+    expect((await found).partner.name).toBe(newcomer.welcome.name)
+    expect(await quiet(waiter, 'match:ended')).toBe(true)
+  })
+
   it('holds the per-IP connection cap and connect rate across nodes', async () => {
     const [one, two] = await startNodes(redis.url, 2, { MAX_CONN_PER_IP: '2', CONNECT_RATE_PER_MIN: '4' })
     const first = await connectClient(one!)
