@@ -229,6 +229,42 @@ describe('three nodes', () => {
     expect(again.a.partner.name).toBe(newcomer.welcome.name)
   })
 
+  it('rides out a Redis freeze longer than the node lease: nobody dropped or reaped, the chat goes on', async () => {
+    const [one, two] = await startNodes(redis.url, 2)
+    const a = await connectClient(one!)
+    const b = await connectClient(two!)
+    const { a: chat } = await pair(a, b)
+    let dropped = 0
+    for (const client of [a, b]) client.on('disconnect', () => dropped++)
+    const bystander = await connectClient(one!)
+    redis.pause()
+    // The scenario itself is a duration: frozen past the 5 s lease, so every lease has run out.
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    const during = request(bystander, 'match:cancel') // times out (2 s) while Redis is still frozen
+    await new Promise((resolve) => setTimeout(resolve, 3500))
+    expect((await during).error?.code).toBe('unavailable')
+    redis.resume()
+    // Healthy again: the pair still relays across nodes, and both nodes keep their leases.
+    await eventually(
+      async () => {
+        const atB = nextEvent(b, 'signal:relay', 500).then(
+          () => true,
+          () => false,
+        )
+        await request(a, 'signal:relay', offer)
+        return atB
+      },
+      (delivered) => delivered,
+    )
+    await new Promise((resolve) => setTimeout(resolve, 6000)) // one more lease: a reaper would have struck by now
+    expect(await redis.client.zcard('hush:nodes')).toBe(2)
+    expect(await redis.client.hget('hush:stats', 'chatting')).toBe('2')
+    const ended = nextEvent(b, 'match:ended')
+    expect((await request(a, 'match:leave', { reason: 'left' })).error).toBeNull()
+    expect((await ended).chatId).toBe(chat.chatId)
+    expect(dropped).toBe(0)
+  })
+
   it('survives a Redis restart: unavailable while it is down, new pairs within 10 s of its return, chats kept', async () => {
     const nodes = await startNodes(redis.url, 2)
     const [one, two] = nodes
