@@ -139,6 +139,19 @@ describe('two nodes', () => {
     expect(await quiet(waiter, 'match:ended')).toBe(true)
   })
 
+  it('shuts down cleanly (exit 0) with SIGTERM while Redis is down', async () => {
+    const [node] = await startNodes(redis.url, 1)
+    const client = await connectClient(node!)
+    const told = nextEvent(client, 'session:error')
+    await redis.kill()
+    const stoppingAt = Date.now()
+    await node!.stop()
+    expect((await told).code).toBe('unavailable')
+    expect(node!.exitCode()).toBe(0)
+    expect(Date.now() - stoppingAt).toBeLessThan(3000) // not the 4.5 s forced exit
+    await redis.start()
+  })
+
   it('holds the per-IP connection cap and connect rate across nodes', async () => {
     const [one, two] = await startNodes(redis.url, 2, { MAX_CONN_PER_IP: '2', CONNECT_RATE_PER_MIN: '4' })
     const first = await connectClient(one!)
@@ -279,6 +292,8 @@ describe('three nodes', () => {
     await redis.kill()
     const refused = await request(late, 'match:find', {})
     expect(refused.error?.code).toBe('unavailable')
+    // A relay to the other node is lost while Redis is down (the browsers retry), and crashes nothing.
+    expect((await request(a, 'signal:relay', offer)).error).toBeNull()
 
     await redis.start()
     const backAt = Date.now()
