@@ -15,6 +15,22 @@ export default defineConfig({
       },
       {
         test: {
+          // The same suites with every test server backed by Redis: both stores, one behaviour.
+          name: 'integration-redis',
+          include: [
+            'tests/integration/session.test.ts',
+            'tests/integration/matchmaking.test.ts',
+            'tests/integration/relay.test.ts',
+            'tests/integration/abuse.test.ts',
+          ],
+          setupFiles: ['tests/support/redis-mode.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',

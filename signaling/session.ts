@@ -159,6 +159,13 @@ export function createSessions(ctx: SessionContext) {
     }
     if (notice.chatId !== data.chatId) {
       data.endedChatId = notice.chatId
+      // A chat this node never heard of ended while its user searched: the node that paired them
+      // died before sending match:found, and the reaper has made the user idle. Search again.
+      if (data.chatId === null && data.searchingSinceMs !== null) {
+        resumeSearch(socket).catch((error: unknown) =>
+          logger.warn({ err: error, user: data.id }, 'could not resume a search after a lost pair'),
+        )
+      }
       return
     }
     clearChat(socket, notice.chatId)

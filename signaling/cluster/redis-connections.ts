@@ -27,16 +27,9 @@ export function connectRedis(url: string, logger: Logger): RedisConnections {
     retryStrategy,
     connectionName: 'hush-command',
   })
-  // The adapter publishes without handling the promise: a failed publish must not become an unhandled rejection.
-  const publish = command.publish.bind(command) as (channel: string, message: string | Buffer) => Promise<number>
-  Object.assign(command, {
-    publish: (channel: string, message: string | Buffer) => {
-      const sent = publish(channel, message)
-      sent.catch((error: unknown) => logger.debug({ err: error }, 'cross-node publish lost'))
-      return sent
-    },
-  })
   const subscriber = new Redis(url, { maxRetriesPerRequest: null, retryStrategy, connectionName: 'hush-subscriber' })
+  guardFireAndForget(command, ['publish'], logger)
+  guardFireAndForget(subscriber, ['psubscribe', 'subscribe', 'punsubscribe', 'unsubscribe'], logger)
 
   for (const [role, client] of [
     ['command', command],
@@ -63,9 +56,28 @@ export function connectRedis(url: string, logger: Logger): RedisConnections {
     subscriber,
     ready: () => firstReady,
     async close() {
-      await Promise.allSettled([command.quit(), subscriber.quit()])
+      // QUIT lets pending replies arrive; a connection that is down has none worth waiting for.
+      const quit = (client: Redis) => (client.status === 'ready' ? client.quit() : Promise.resolve())
+      await Promise.allSettled([quit(command), quit(subscriber)])
       command.disconnect()
       subscriber.disconnect()
     },
+  }
+}
+
+/**
+ * The adapter calls these without handling the returned promise: while Redis is away (or at
+ * shutdown) a rejection would become an unhandled rejection and end the process. Logged instead.
+ */
+function guardFireAndForget(client: Redis, methods: readonly string[], logger: Logger): void {
+  const target = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>
+  for (const method of methods) {
+    const original = target[method]
+    if (typeof original !== 'function') continue
+    target[method] = (...args: unknown[]) => {
+      const result = original.apply(client, args)
+      result.catch((error: unknown) => logger.debug({ err: error, method }, 'Redis call lost'))
+      return result
+    }
   }
 }

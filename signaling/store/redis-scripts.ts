@@ -4,7 +4,7 @@
 //   P u:<id>           hash  n name, node, ip, q queuedAt (searching), c chatId + p partner (chatting), l last partner
 //   P queue            zset  searching users, score = arrival sequence (FIFO)
 //   P stats            hash  online, chatting (a field at 0 is deleted, so an empty population leaves no key)
-//   P nodes            zset  live nodes, score = heartbeat deadline (Redis clock, ms)
+//   P nodes            zset  live nodes, score = heartbeat deadline (Redis clock, ms); -1 while being reaped
 //   P node:<n>:users   set   the users a node serves: reaped with it when its heartbeat stops
 //   P node:<n>:ips     hash  ip -> live connections on that node (per-IP cap across nodes)
 // Every key but `nodes` is either owned by a node (reaped with it) or deleted when it empties.
@@ -148,15 +148,16 @@ return { tonumber(stats[1] or 0), redis.call('ZCARD', P .. 'queue'), tonumber(st
 
 /**
  * ARGV: P, node, ttlMs, register ('1' or '0'). 'ok', or why the node may not go on:
- * 'expired' (declared dead, being reaped) or 'missing' (reaped, or Redis lost its data).
+ * 'expired' (a reaper has started removing its users) or 'missing' (reaped, or Redis lost its data).
+ * A lease that ran out but that no reaper has touched is simply renewed: after a Redis pause every
+ * lease looks expired, and no node must drop its users for that.
  */
 export const heartbeatScript = script(`
 local key, node = P .. 'nodes', ARGV[2]
-local now = now_ms()
 local deadline = redis.call('ZSCORE', key, node)
-if deadline and tonumber(deadline) < now then return 'expired' end
+if deadline and tonumber(deadline) < 0 then return 'expired' end
 if not deadline and ARGV[4] ~= '1' then return 'missing' end
-redis.call('ZADD', key, now + tonumber(ARGV[3]), node)
+redis.call('ZADD', key, now_ms() + tonumber(ARGV[3]), node)
 return 'ok'
 `)
 
@@ -168,6 +169,8 @@ export const reapScript = script(`
 local dead = redis.call('ZRANGEBYSCORE', P .. 'nodes', '-inf', '(' .. now_ms(), 'LIMIT', 0, 1)
 local node = dead[1]
 if not node then return {} end
+-- Marked as being reaped: from now on its own heartbeat answers 'expired' and it drops its clients.
+redis.call('ZADD', P .. 'nodes', -1, node)
 local users = P .. 'node:' .. node .. ':users'
 local out = { node }
 for _, id in ipairs(redis.call('SPOP', users, tonumber(ARGV[2]))) do

@@ -116,6 +116,42 @@ describe('two nodes', () => {
     expect(await redis.client.keys('hush:node:*:users')).toHaveLength(1) // the survivor's only
   })
 
+  it('puts a searcher back in the queue when their pair was made by a node that died before telling them', async () => {
+    const [one, two] = await startNodes(redis.url, 2)
+    const waiter = await connectClient(one!)
+    await request(waiter, 'match:find', {})
+    // What the reaper leaves behind: the waiter idle in Redis, and a match:ended for a chat never announced.
+    await redis.client.zrem('hush:queue', waiter.welcome.id)
+    await redis.client.hdel(`hush:u:${waiter.welcome.id}`, 'q')
+    const notice = { kind: 'ended', chatId: 'never-announced', reason: 'disconnected' }
+    await redis.client.publish(
+      'hush-io-request#/#',
+      JSON.stringify({ uid: 'test', type: 6, data: ['hush:notice', waiter.welcome.id, notice] }),
+    )
+    await eventually(
+      () => redis.client.zcard('hush:queue'),
+      (queued) => queued === 1,
+    )
+    const newcomer = await connectClient(two!)
+    const found = nextEvent(waiter, 'match:found')
+    await request(newcomer, 'match:find', {})
+    expect((await found).partner.name).toBe(newcomer.welcome.name)
+    expect(await quiet(waiter, 'match:ended')).toBe(true)
+  })
+
+  it('shuts down cleanly (exit 0) with SIGTERM while Redis is down', async () => {
+    const [node] = await startNodes(redis.url, 1)
+    const client = await connectClient(node!)
+    const told = nextEvent(client, 'session:error')
+    await redis.kill()
+    const stoppingAt = Date.now()
+    await node!.stop()
+    expect((await told).code).toBe('unavailable')
+    expect(node!.exitCode()).toBe(0)
+    expect(Date.now() - stoppingAt).toBeLessThan(3000) // not the 4.5 s forced exit
+    await redis.start()
+  })
+
   it('holds the per-IP connection cap and connect rate across nodes', async () => {
     const [one, two] = await startNodes(redis.url, 2, { MAX_CONN_PER_IP: '2', CONNECT_RATE_PER_MIN: '4' })
     const first = await connectClient(one!)
@@ -206,6 +242,42 @@ describe('three nodes', () => {
     expect(again.a.partner.name).toBe(newcomer.welcome.name)
   })
 
+  it('rides out a Redis freeze longer than the node lease: nobody dropped or reaped, the chat goes on', async () => {
+    const [one, two] = await startNodes(redis.url, 2)
+    const a = await connectClient(one!)
+    const b = await connectClient(two!)
+    const { a: chat } = await pair(a, b)
+    let dropped = 0
+    for (const client of [a, b]) client.on('disconnect', () => dropped++)
+    const bystander = await connectClient(one!)
+    redis.pause()
+    // The scenario itself is a duration: frozen past the 5 s lease, so every lease has run out.
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    const during = request(bystander, 'match:cancel') // times out (2 s) while Redis is still frozen
+    await new Promise((resolve) => setTimeout(resolve, 3500))
+    expect((await during).error?.code).toBe('unavailable')
+    redis.resume()
+    // Healthy again: the pair still relays across nodes, and both nodes keep their leases.
+    await eventually(
+      async () => {
+        const atB = nextEvent(b, 'signal:relay', 500).then(
+          () => true,
+          () => false,
+        )
+        await request(a, 'signal:relay', offer)
+        return atB
+      },
+      (delivered) => delivered,
+    )
+    await new Promise((resolve) => setTimeout(resolve, 6000)) // one more lease: a reaper would have struck by now
+    expect(await redis.client.zcard('hush:nodes')).toBe(2)
+    expect(await redis.client.hget('hush:stats', 'chatting')).toBe('2')
+    const ended = nextEvent(b, 'match:ended')
+    expect((await request(a, 'match:leave', { reason: 'left' })).error).toBeNull()
+    expect((await ended).chatId).toBe(chat.chatId)
+    expect(dropped).toBe(0)
+  })
+
   it('survives a Redis restart: unavailable while it is down, new pairs within 10 s of its return, chats kept', async () => {
     const nodes = await startNodes(redis.url, 2)
     const [one, two] = nodes
@@ -220,6 +292,8 @@ describe('three nodes', () => {
     await redis.kill()
     const refused = await request(late, 'match:find', {})
     expect(refused.error?.code).toBe('unavailable')
+    // A relay to the other node is lost while Redis is down (the browsers retry), and crashes nothing.
+    expect((await request(a, 'signal:relay', offer)).error).toBeNull()
 
     await redis.start()
     const backAt = Date.now()

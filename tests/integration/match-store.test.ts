@@ -220,6 +220,22 @@ describe('redis store across nodes', () => {
     expect(await live.partnerOf('p')).toBeNull()
   })
 
+  it('renews a lease that ran out but that no reaper touched (a Redis pause), and fences one being reaped', async () => {
+    await redis.client.flushall()
+    const late = await redisNode('late')
+    await late.heartbeat(20, false)
+    await late.add({ id: 'u1', name: 'U1', ip: '' }, 0)
+    await late.add({ id: 'u2', name: 'U2', ip: '' }, 0)
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    expect(await late.heartbeat(20, false)).toBe('ok')
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    const reaper = await redisNode('reaper')
+    expect((await reaper.reap(1)).node).toBe('late') // one of two users: reaping has begun
+    expect(await late.heartbeat(leaseMs, false)).toBe('expired')
+    expect((await reaper.reap(1)).node).toBe('late')
+    expect(await late.heartbeat(leaseMs, false)).toBe('missing')
+  })
+
   it('restores a node’s users after Redis lost its data', async () => {
     await redis.client.flushall()
     const store = await redisNode('node-a')

@@ -7,6 +7,8 @@ export interface NodeProcess {
   pid: number
   /** True while the process runs; a crash makes it false. */
   alive(): boolean
+  /** The exit code once it has exited (null while running or when killed by a signal). */
+  exitCode(): number | null
   kill9(): Promise<void>
   stop(): Promise<void>
 }
@@ -50,6 +52,7 @@ export async function startNode(redisUrl: string, env: Record<string, string> = 
     url: `http://127.0.0.1:${port}`,
     pid: child.pid ?? -1,
     alive: () => child.exitCode === null && child.signalCode === null,
+    exitCode: () => child.exitCode,
     kill9: () => signal('SIGKILL'),
     stop: () => signal('SIGTERM'),
   }

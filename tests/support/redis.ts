@@ -13,6 +13,9 @@ export interface TestRedis {
   kill(): Promise<void>
   /** Starts it again on the same port; resolves once it accepts connections. */
   start(): Promise<void>
+  /** Freezes the server (SIGSTOP) or lets it go on (SIGCONT): an outage that keeps the data. */
+  pause(): void
+  resume(): void
   stop(): Promise<void>
 }
 
@@ -73,6 +76,8 @@ export async function startRedis(): Promise<TestRedis> {
     async start() {
       child = await launchAndWait(port)
     },
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     async stop() {
       client.disconnect()
       await kill()

@@ -15,6 +15,12 @@ export interface TestServer {
 }
 
 const started: TestServer[] = []
+let redisUrl: string | null = null
+
+/** Backs every test server started from now on with this Redis (null: in memory again). */
+export function useRedisForTestServers(url: string | null): void {
+  redisUrl = url
+}
 const clients: Client[] = []
 const latestPresence = new WeakMap<Client, Presence>()
 
@@ -25,6 +31,7 @@ export async function startTestServer(env: Record<string, string> = {}, deps: De
     MAX_CONN_PER_IP: '0',
     CONNECT_RATE_PER_MIN: '0',
     STATIC_DIR: '/nonexistent',
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...env,
   })
   const server = createSignalingServer(config, { logger: createLogger('silent'), ...deps })
