@@ -313,7 +313,8 @@ export class Session {
     chat.heartbeat?.heard()
     switch (frame.t) {
       case 'msg': {
-        chat.channel.send({ t: 'ack', id: frame.id })
+        // Acked after the list updates (next task): the render is the hot path, and "delivered" means shown.
+        setTimeout(() => chat.channel.send({ t: 'ack', id: frame.id }), 0)
         if (chat.seen.has(frame.id)) return
         chat.seen.add(frame.id)
         this.#setTyping(false)
