@@ -1,80 +1,14 @@
 // Connected users' request handlers: validate, rate-limit, act on the store, answer every ack.
 // The handlers are shared by all sockets (socket.io calls them with `this` = the socket) and keep
 // per-user state in `socket.data`, so a connection costs a few numbers, not a dozen closures.
-// A pair's news (found, ended) reaches each side as a Notice applied by the node that holds its
-// socket: at once when local, through the cluster otherwise; so the cached partner is always set
-// by the socket's own node, which is what keeps the relay hot path free of store lookups.
-import type { Socket } from 'socket.io'
-import type { Config } from './config.ts'
-import type { Logger } from './logger.ts'
-import type { Metrics } from './metrics.ts'
-import type {
-  ClientEventName,
-  ClientToServerEvents,
-  EndReason,
-  ErrorCode,
-  ProtocolError,
-  RateLimit,
-  ServerToClientEvents,
-  Signal,
-} from './protocol.ts'
-import {
-  StoreUnavailableError,
-  type Ended,
-  type MatchStore,
-  type Member,
-  type Pairing,
-  type UserId,
-} from './store/store.ts'
-import type { Validators } from './validation.ts'
-import { fullBucket, takeToken, type Bucket } from './token-bucket.ts'
+// A pair's news reaches each side through pair-notices.ts.
+import type { ClientEventName, ErrorCode, ProtocolError, RateLimit } from './protocol.ts'
+import { StoreUnavailableError, type UserId } from './store/store.ts'
+import { fullBucket, takeToken } from './token-bucket.ts'
+import { createPairNotices } from './pair-notices.ts'
+import type { SessionContext, SessionSocket } from './session-types.ts'
 
-export interface SessionData {
-  id: UserId
-  name: string
-  ip: string
-  /** The partner of the current chat, cached here so relaying never waits on the store. */
-  partner: UserId | null
-  /** When the TURN credentials sent to this user expire (ms since the epoch). */
-  iceExpiresAtMs: number
-  chatId: string | null
-  /** The chat that ended last: a match:found for it arriving late (from another node) is stale. */
-  endedChatId: string | null
-  /** When this user joined the queue, as far as this node knows; null when not searching. */
-  searchingSinceMs: number | null
-  match: Bucket
-  signal: Bucket
-  abuse: Bucket
-}
-
-/** News of a pair for one of its sides, applied by the node that holds that side's socket. */
-export type Notice =
-  | { kind: 'found'; chatId: string; initiator: boolean; partner: Member }
-  | { kind: 'ended'; chatId: string; reason: EndReason }
-
-export interface InterServerEvents {
-  'hush:notice': (user: UserId, notice: Notice) => void
-}
-
-export type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
-
-export interface SessionContext {
-  config: Config
-  store: MatchStore
-  validators: Validators
-  metrics: Metrics
-  logger: Logger
-  now: () => number
-  /** Hands a notice to the node holding the user's socket (this one, or another through the cluster). */
-  notify(user: UserId, notice: Notice): void
-  /** Forwards a signal to the sender's partner in the given chat, wherever the partner is connected. */
-  relay(from: SessionSocket, partner: UserId, chatId: string, signal: Signal): void
-  /** Joins or leaves the chat's room, which carries relays from a partner on another node. */
-  inChat(socket: SessionSocket, chatId: string, partner: UserId, joined: boolean): void
-  /** Moves a local socket in or out of the lobby, the room that receives presence counts. */
-  inLobby(socket: SessionSocket, inLobby: boolean): void
-  onGone(socket: SessionSocket): void
-}
+export type { InterServerEvents, Notice, SessionContext, SessionData, SessionSocket } from './session-types.ts'
 
 type AckFn = (error: ProtocolError | null, data?: unknown) => void
 type Outcome = { error: ErrorCode; message: string } | { data?: unknown }
@@ -115,62 +49,7 @@ export function createSessions(ctx: SessionContext) {
     reject(socket, ack, 'internal', 'internal error; please retry')
   }
 
-  function announcePair(pairing: Pairing): void {
-    const { chatId, initiator, responder } = pairing
-    logger.debug({ chatId, waitedMs: pairing.waitedMs }, 'paired')
-    metrics.matches.inc()
-    metrics.matchWait.observe(pairing.waitedMs / 1000)
-    metrics.matchWait.observe(0)
-    ctx.notify(initiator.id, { kind: 'found', chatId, initiator: true, partner: responder })
-    ctx.notify(responder.id, { kind: 'found', chatId, initiator: false, partner: initiator })
-  }
-
-  /** Tells the one left behind; the user who ended the chat (if still here) has already been updated. */
-  function announceEnd(ended: Ended): void {
-    ctx.notify(ended.partner, { kind: 'ended', chatId: ended.chatId, reason: ended.reason })
-  }
-
-  function clearChat(socket: SessionSocket, chatId: string): void {
-    const { data } = socket
-    data.endedChatId = chatId
-    if (data.chatId !== chatId) return
-    if (data.partner !== null) ctx.inChat(socket, chatId, data.partner, false)
-    data.partner = null
-    data.chatId = null
-    if (socket.connected) ctx.inLobby(socket, true)
-  }
-
-  /** Applies a pair's news to a socket of this node; stale or repeated news is dropped. */
-  function apply(socket: SessionSocket, notice: Notice): void {
-    const { data } = socket
-    if (notice.kind === 'found') {
-      if (notice.chatId === data.endedChatId || notice.chatId === data.chatId) return
-      data.partner = notice.partner.id
-      data.chatId = notice.chatId
-      data.searchingSinceMs = null
-      ctx.inLobby(socket, false)
-      ctx.inChat(socket, notice.chatId, notice.partner.id, true)
-      socket.emit('match:found', {
-        chatId: notice.chatId,
-        initiator: notice.initiator,
-        partner: { name: notice.partner.name },
-      })
-      return
-    }
-    if (notice.chatId !== data.chatId) {
-      data.endedChatId = notice.chatId
-      // A chat this node never heard of ended while its user searched: the node that paired them
-      // died before sending match:found, and the reaper has made the user idle. Search again.
-      if (data.chatId === null && data.searchingSinceMs !== null) {
-        resumeSearch(socket).catch((error: unknown) =>
-          logger.warn({ err: error, user: data.id }, 'could not resume a search after a lost pair'),
-        )
-      }
-      return
-    }
-    clearChat(socket, notice.chatId)
-    socket.emit('match:ended', { chatId: notice.chatId, reason: notice.reason })
-  }
+  const { announcePair, announceEnd, clearChat, apply, resumeSearch } = createPairNotices(ctx)
 
   const handlers: Record<ClientEventName, { bucket: 'match' | 'signal'; handle: Handler }> = {
     'match:find': {
@@ -278,12 +157,6 @@ export function createSessions(ctx: SessionContext) {
       },
       (error: unknown) => logger.warn({ err: error, user: socket.data.id }, 'cleanup after disconnect failed'),
     )
-  }
-
-  /** Searches again for a user who was searching when Redis lost its data. */
-  async function resumeSearch(socket: SessionSocket): Promise<void> {
-    const outcome = await store.find(socket.data.id, now())
-    if (outcome.kind === 'matched') announcePair(outcome.pairing)
   }
 
   return {

@@ -1,0 +1,76 @@
+// A pair's news (found, ended) for each side, applied by the node that holds that side's socket:
+// at once when local, through the cluster otherwise. Only the socket's own node ever sets its cached
+// partner, which is what keeps the relay hot path free of store lookups.
+import type { Ended, Pairing } from './store/store.ts'
+import type { Notice, SessionContext, SessionSocket } from './session-types.ts'
+
+export function createPairNotices(ctx: SessionContext) {
+  const { store, metrics, logger, now } = ctx
+
+  function announcePair(pairing: Pairing): void {
+    const { chatId, initiator, responder } = pairing
+    logger.debug({ chatId, waitedMs: pairing.waitedMs }, 'paired')
+    metrics.matches.inc()
+    metrics.matchWait.observe(pairing.waitedMs / 1000)
+    metrics.matchWait.observe(0)
+    ctx.notify(initiator.id, { kind: 'found', chatId, initiator: true, partner: responder })
+    ctx.notify(responder.id, { kind: 'found', chatId, initiator: false, partner: initiator })
+  }
+
+  /** Tells the one left behind; the user who ended the chat (if still here) has already been updated. */
+  function announceEnd(ended: Ended): void {
+    ctx.notify(ended.partner, { kind: 'ended', chatId: ended.chatId, reason: ended.reason })
+  }
+
+  function clearChat(socket: SessionSocket, chatId: string): void {
+    const { data } = socket
+    data.endedChatId = chatId
+    if (data.chatId !== chatId) return
+    if (data.partner !== null) ctx.inChat(socket, chatId, data.partner, false)
+    data.partner = null
+    data.chatId = null
+    if (socket.connected) ctx.inLobby(socket, true)
+  }
+
+  /** Applies a pair's news to a socket of this node; stale or repeated news is dropped. */
+  function apply(socket: SessionSocket, notice: Notice): void {
+    const { data } = socket
+    if (notice.kind === 'found') {
+      if (notice.chatId === data.endedChatId || notice.chatId === data.chatId) return
+      data.partner = notice.partner.id
+      data.chatId = notice.chatId
+      data.searchingSinceMs = null
+      ctx.inLobby(socket, false)
+      ctx.inChat(socket, notice.chatId, notice.partner.id, true)
+      socket.emit('match:found', {
+        chatId: notice.chatId,
+        initiator: notice.initiator,
+        partner: { name: notice.partner.name },
+      })
+      return
+    }
+    if (notice.chatId !== data.chatId) {
+      data.endedChatId = notice.chatId
+      // A chat this node never heard of ended while its user searched: the node that paired them
+      // died before sending match:found, and the reaper has made the user idle. Search again.
+      if (data.chatId === null && data.searchingSinceMs !== null) {
+        resumeSearch(socket).catch((error: unknown) =>
+          logger.warn({ err: error, user: data.id }, 'could not resume a search after a lost pair'),
+        )
+      }
+      return
+    }
+    clearChat(socket, notice.chatId)
+    socket.emit('match:ended', { chatId: notice.chatId, reason: notice.reason })
+  }
+
+  /** Searches again for a user who was searching when Redis lost its data. */
+  async function resumeSearch(socket: SessionSocket): Promise<void> {
+    const outcome = await store.find(socket.data.id, now())
+    if (outcome.kind === 'matched') announcePair(outcome.pairing)
+  }
+
+  return { announcePair, announceEnd, clearChat, apply, resumeSearch }
+}
+
+export type PairNotices = ReturnType<typeof createPairNotices>

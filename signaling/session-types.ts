@@ -1,0 +1,56 @@
+// The shapes a session is made of: per-socket data, pair notices between nodes, the session's dependencies.
+import type { Socket } from 'socket.io'
+import type { Config } from './config.ts'
+import type { Logger } from './logger.ts'
+import type { Metrics } from './metrics.ts'
+import type { ClientToServerEvents, EndReason, ServerToClientEvents, Signal } from './protocol.ts'
+import type { MatchStore, Member, UserId } from './store/store.ts'
+import type { Validators } from './validation.ts'
+import type { Bucket } from './token-bucket.ts'
+
+export interface SessionData {
+  id: UserId
+  name: string
+  ip: string
+  /** The partner of the current chat, cached here so relaying never waits on the store. */
+  partner: UserId | null
+  /** When the TURN credentials sent to this user expire (ms since the epoch). */
+  iceExpiresAtMs: number
+  chatId: string | null
+  /** The chat that ended last: a match:found for it arriving late (from another node) is stale. */
+  endedChatId: string | null
+  /** When this user joined the queue, as far as this node knows; null when not searching. */
+  searchingSinceMs: number | null
+  match: Bucket
+  signal: Bucket
+  abuse: Bucket
+}
+
+/** News of a pair for one of its sides, applied by the node that holds that side's socket. */
+export type Notice =
+  | { kind: 'found'; chatId: string; initiator: boolean; partner: Member }
+  | { kind: 'ended'; chatId: string; reason: EndReason }
+
+export interface InterServerEvents {
+  'hush:notice': (user: UserId, notice: Notice) => void
+}
+
+export type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
+
+export interface SessionContext {
+  config: Config
+  store: MatchStore
+  validators: Validators
+  metrics: Metrics
+  logger: Logger
+  now: () => number
+  /** Hands a notice to the node holding the user's socket (this one, or another through the cluster). */
+  notify(user: UserId, notice: Notice): void
+  /** Forwards a signal to the sender's partner in the given chat, wherever the partner is connected. */
+  relay(from: SessionSocket, partner: UserId, chatId: string, signal: Signal): void
+  /** Joins or leaves the chat's room, which carries relays from a partner on another node. */
+  inChat(socket: SessionSocket, chatId: string, partner: UserId, joined: boolean): void
+  /** Moves a local socket in or out of the lobby, the room that receives presence counts. */
+  inLobby(socket: SessionSocket, inLobby: boolean): void
+  onGone(socket: SessionSocket): void
+}
