@@ -1,26 +1,16 @@
 // A real coturn (turnserver) on free loopback ports, configured per DESIGN.md §7 (use-auth-secret).
+import { freePort } from './ports.ts'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 
 export const turnserverPath = process.env.TURNSERVER_PATH ?? 'turnserver'
+
+export { freePort }
 
 export interface Coturn {
   port: number
   secret: string
   url: string
   stop(): Promise<void>
-}
-
-/** A TCP port that was free a moment ago (turnserver also takes the UDP port of the same number). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
 }
 
 export async function startCoturn(secret = 'coturn-test-secret-0123456789'): Promise<Coturn> {

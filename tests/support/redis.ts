@@ -1,7 +1,7 @@
 // A real redis-server per test file, on a free loopback port, with no persistence; stoppable and
 // restartable (same port, empty data: what a restart of a cache-only Redis looks like).
+import { freePort } from './ports.ts'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
 
 export interface TestRedis {
@@ -17,17 +17,6 @@ export interface TestRedis {
   pause(): void
   resume(): void
   stop(): Promise<void>
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
 }
 
 // Resolves once the server logs that it accepts connections.
