@@ -24,11 +24,16 @@ export interface PeerLink {
   route(): Promise<Route | null>
 }
 
+type SimplePeerClass = typeof import('simple-peer/simplepeer.min.js').default
+let loaded: SimplePeerClass | null = null
+
 /** Starts the download early (on idle) so Start → chat does not wait for it. */
-export const loadSimplePeer = () => import('simple-peer/simplepeer.min.js').then((module) => module.default)
+export const loadSimplePeer = (): Promise<SimplePeerClass> =>
+  import('simple-peer/simplepeer.min.js').then((module) => (loaded = module.default))
 
 export async function createPeer(options: PeerOptions): Promise<PeerLink> {
-  const SimplePeer = await loadSimplePeer()
+  // Once loaded, the connection is made synchronously: ICE starts before the chat view renders.
+  const SimplePeer = loaded ?? (await loadSimplePeer())
   const peer = new SimplePeer({
     initiator: options.initiator,
     trickle: true,
@@ -64,14 +69,21 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
     for (const data of queued) peer.send(data)
     options.onConnect()
   }
+  // Frames are read from the channel itself: simple-peer's stream hands them on through its bundled
+  // process.nextTick shim (timers), which cost the handshake ~30 ms and every message a hop.
   const watch = (channel: RTCDataChannel) => {
+    channel.binaryType = 'arraybuffer'
+    channel.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) =>
+      options.onData(typeof event.data === 'string' ? event.data : new Uint8Array(event.data)),
+    )
     if (channel.readyState === 'open') opened()
     else channel.addEventListener('open', opened, { once: true })
   }
   if (peer._channel) watch(peer._channel)
   else peer._pc?.addEventListener('datachannel', (event) => watch(event.channel), { once: true })
   peer.on('connect', opened)
-  peer.on('data', (data) => options.onData(data))
+  // Keep simple-peer's own copy flowing and dropped, so its stream buffer never grows.
+  peer.on('data', () => {})
   peer.on('close', () => close(null))
   peer.on('error', (error) => close(error.code ?? 'ERR_PEER'))
 
