@@ -9,7 +9,7 @@ import {
   type Signal,
 } from '../../../signaling/protocol.ts'
 import { randomId } from './bytes.ts'
-import { safetyCode } from './crypto.ts'
+import { newKeyPair, safetyCode, type KeyPair } from './crypto.ts'
 import type { ByeReason, Frame } from './frames.ts'
 import { startHeartbeat, silenceLimitMs, type Heartbeat } from './heartbeat.ts'
 import type { ChatRecord, StoredMessage } from './history.ts'
@@ -71,6 +71,7 @@ export class Session {
   #socket: SignalingSocket
   #library: Library
   #iceServers: IceServer[] = []
+  #nextKeys: KeyPair | null = null
   #chat: ActiveChat | null = null
   #noticeId = 0
 
@@ -115,6 +116,13 @@ export class Session {
     this.state = 'searching'
     this.#say('Searching for a stranger…')
     this.#find()
+    this.#prepareKeys()
+  }
+
+  /** Makes the next chat's fresh key pair while searching, so matching doesn't wait on X25519. */
+  #prepareKeys(): void {
+    if (this.#nextKeys) return
+    setTimeout(() => (this.#nextKeys ??= newKeyPair()), 0)
   }
 
   cancel(): void {
@@ -131,6 +139,7 @@ export class Session {
     this.#resetChatView()
     this.state = 'searching'
     this.#say('Skipped. Searching for the next stranger…')
+    this.#prepareKeys()
   }
 
   end(): void {
@@ -259,7 +268,11 @@ export class Session {
   }
 
   #secureChannel(initiator: boolean): SecureChannel {
+    // Used once: every chat gets its own key pair.
+    const keyPair = this.#nextKeys ?? undefined
+    this.#nextKeys = null
     return createSecureChannel({
+      keyPair,
       role: initiator ? 'initiator' : 'responder',
       maxMessageChars: this.limits.maxMessageChars,
       transmit: (data) => this.#chat?.peer?.send(data),
