@@ -11,8 +11,11 @@ import {
 import { randomId } from './bytes.ts'
 import { newKeyPair, safetyCode, type KeyPair } from './crypto.ts'
 import type { ByeReason, Frame } from './frames.ts'
-import { startHeartbeat, silenceLimitMs, type Heartbeat } from './heartbeat.ts'
-import type { ChatRecord, StoredMessage } from './history.ts'
+import { startHeartbeat, type Heartbeat } from './heartbeat.ts'
+import { connectFailureText, droppedFramesText, handshakeFailureText, partnerGoneText } from './chat-texts.ts'
+import { NoticeBoard } from './notices.svelte.ts'
+import { Conversation } from './conversation.ts'
+import type { StoredMessage } from './history.ts'
 import type { Library } from './library.svelte.ts'
 import { createPeer, type PeerLink, type Route } from './peer.ts'
 import { createSecureChannel, type SecureChannel } from './secure-channel.ts'
@@ -22,13 +25,7 @@ import { createTypingSender, typingExpiryMs, type TypingSender } from './typing.
 
 export type ChatState = 'idle' | 'searching' | 'connecting' | 'chatting' | 'ended'
 export type EndReason = 'left' | 'skipped' | 'lost' | 'disconnected' | 'failed' | 'error' | 'you-left'
-export type NoticeKind = 'partner' | 'offline' | 'crypto' | 'history' | 'error'
-
-export interface Notice {
-  id: number
-  kind: NoticeKind
-  text: string
-}
+export type { Notice, NoticeKind } from './notices.svelte.ts'
 
 /** Long enough for trickle ICE through a TURN relay on a slow network, short enough not to strand anyone. */
 export const connectTimeoutMs = 15_000
@@ -39,9 +36,7 @@ interface ActiveChat {
   channel: SecureChannel
   peer: PeerLink | null
   pendingSignals: Signal[]
-  record: ChatRecord
-  seen: Set<string>
-  mine: Map<string, StoredMessage>
+  conversation: Conversation
   heartbeat: Heartbeat | null
   typing: TypingSender
   timers: ReturnType<typeof setTimeout>[]
@@ -63,17 +58,14 @@ export class Session {
   safetyCode = $state<string | null>(null)
   route = $state<Route | null>(null)
   endReason = $state<EndReason | null>(null)
-  notices = $state<Notice[]>([])
   dropped = $state(0)
-  /** Read by a polite live region: state changes, spoken once. */
-  announcement = $state('')
 
   #socket: SignalingSocket
   #library: Library
   #iceServers: IceServer[] = []
   #nextKeys: KeyPair | null = null
   #chat: ActiveChat | null = null
-  #noticeId = 0
+  #board = new NoticeBoard()
 
   constructor(socket: SignalingSocket, library: Library) {
     this.#socket = socket
@@ -88,7 +80,7 @@ export class Session {
     })
     socket.on('session:ice', (servers) => (this.#iceServers = servers))
     socket.on('session:error', (error) => {
-      if (error.code !== 'unavailable') this.#notify('error', `Server: ${error.message}`)
+      if (error.code !== 'unavailable') this.#board.notify('error', `Server: ${error.message}`)
     })
     socket.on('presence:update', (presence) => (this.presence = presence))
     socket.on('match:found', (found) => this.#onMatch(found))
@@ -96,8 +88,17 @@ export class Session {
     socket.on('signal:relay', (signal) => this.#onSignal(signal))
     library.ready.then(() => {
       if (library.status === 'unavailable')
-        this.#notify('history', 'History is off: this browser refused local storage. The chat works as usual.')
+        this.#board.notify('history', 'History is off: this browser refused local storage. The chat works as usual.')
     })
+  }
+
+  get notices() {
+    return this.#board.items
+  }
+
+  /** Read by a polite live region: state changes, spoken once. */
+  get announcement(): string {
+    return this.#board.announcement
   }
 
   /** Whether relay-only ICE is in force for the next chat. */
@@ -114,7 +115,7 @@ export class Session {
     if (this.state !== 'idle' && this.state !== 'ended') return
     this.#resetChatView()
     this.state = 'searching'
-    this.#say('Searching for a stranger…')
+    this.#board.say('Searching for a stranger…')
     this.#find()
     this.#prepareKeys()
   }
@@ -128,7 +129,7 @@ export class Session {
   cancel(): void {
     if (this.state !== 'searching') return
     this.state = 'idle'
-    this.#say('Search cancelled.')
+    this.#board.say('Search cancelled.')
     if (this.connected) this.#socket.emit('match:cancel')
   }
 
@@ -138,7 +139,7 @@ export class Session {
     this.#leave('skipped')
     this.#resetChatView()
     this.state = 'searching'
-    this.#say('Skipped. Searching for the next stranger…')
+    this.#board.say('Skipped. Searching for the next stranger…')
     this.#prepareKeys()
   }
 
@@ -155,13 +156,12 @@ export class Session {
     const body = text.trim()
     if (!chat || this.state !== 'chatting' || body.length === 0 || [...text].length > this.limits.maxMessageChars)
       return false
-    const message: StoredMessage = { id: randomId(), from: 'me', text, at: Date.now(), status: 'sending' }
-    if (!chat.channel.send({ t: 'msg', id: message.id, text, sentAt: message.at })) return false
+    const id = randomId()
+    const at = Date.now()
+    if (!chat.channel.send({ t: 'msg', id, text, sentAt: at })) return false
     chat.typing.stop()
-    this.messages = [...this.messages, message]
-    chat.mine.set(message.id, message)
-    chat.record.messages.push({ ...message })
-    this.#library.save(chat.record)
+    this.messages = [...this.messages, chat.conversation.sent(id, text, at)]
+    this.#library.save(chat.conversation.record)
     return true
   }
 
@@ -170,7 +170,7 @@ export class Session {
   }
 
   dismiss(id: number): void {
-    this.notices = this.notices.filter((notice) => notice.id !== id)
+    this.#board.dismiss(id)
   }
 
   /** On page hide: tell the partner and write what is pending, while we still can. */
@@ -181,14 +181,14 @@ export class Session {
 
   #onConnect(): void {
     this.connected = true
-    this.notices = this.notices.filter((notice) => notice.kind !== 'offline')
+    this.#board.clear('offline')
     if (this.state === 'searching' && !this.#chat) this.#find()
   }
 
   #onDisconnect(): void {
     this.connected = false
     const chatting = this.state === 'chatting'
-    this.#notify(
+    this.#board.notify(
       'offline',
       chatting
         ? 'Matchmaking server offline. This chat goes on peer to peer; reconnecting in the background…'
@@ -201,7 +201,7 @@ export class Session {
     this.#socket.emit('match:find', {}, (error) => {
       if (!error || this.state !== 'searching') return
       this.state = 'idle'
-      this.#notify('error', `Could not search: ${error.message}`)
+      this.#board.notify('error', `Could not search: ${error.message}`)
     })
   }
 
@@ -213,26 +213,21 @@ export class Session {
     }
     this.partnerName = found.partner.name
     this.state = 'connecting'
-    this.#say(`Matched with ${found.partner.name}. Securing connection…`)
+    this.#board.say(`Matched with ${found.partner.name}. Securing connection…`)
     const chat: ActiveChat = {
       chatId: found.chatId,
       initiator: found.initiator,
       channel: this.#secureChannel(found.initiator),
       peer: null,
       pendingSignals: [],
-      record: {
+      conversation: new Conversation({
         chatId: found.chatId,
         myName: this.myName,
         partnerName: found.partner.name,
         startedAt: Date.now(),
         endedAt: null,
         messages: [],
-      },
-      // Bookkeeping only, never rendered: plain collections on purpose.
-      // eslint-disable-next-line svelte/prefer-svelte-reactivity
-      seen: new Set(),
-      // eslint-disable-next-line svelte/prefer-svelte-reactivity
-      mine: new Map(),
+      }),
       heartbeat: null,
       typing: createTypingSender((on) => this.#chat?.channel.send({ t: 'typing', on })),
       timers: [],
@@ -281,19 +276,10 @@ export class Session {
       onDropped: () => {
         this.dropped += 1
         // One visible warning per chat, however many frames are dropped.
-        if (this.dropped === 1)
-          this.#notify(
-            'crypto',
-            'Some data failed verification and was discarded (never shown). If this repeats, end the chat.',
-          )
+        if (this.dropped === 1) this.#board.notify('crypto', droppedFramesText)
       },
       onFailure: (reason) => {
-        this.#notify(
-          'crypto',
-          reason === 'commitment-mismatch'
-            ? 'The partner’s key did not match its commitment: the connection may be intercepted. Chat ended.'
-            : 'The secure handshake failed. Chat ended.',
-        )
+        this.#board.notify('crypto', handshakeFailureText(reason))
         this.#leave('left')
         this.#finish('error')
       },
@@ -304,19 +290,19 @@ export class Session {
     const chat = this.#chat
     const prints = chat?.peer?.fingerprints()
     if (!chat || !prints?.local || !prints.remote) {
-      this.#notify('crypto', 'Could not read the connection’s certificate fingerprints. Chat ended.')
+      this.#board.notify('crypto', 'Could not read the connection’s certificate fingerprints. Chat ended.')
       this.#leave('left')
       return this.#finish('error')
     }
     this.safetyCode = safetyCode({ publicKeys: [keys.mine, keys.theirs], fingerprints: [prints.local, prints.remote] })
     this.state = 'chatting'
     // Saved from the first message on: an empty chat is not worth a history entry.
-    chat.record.startedAt = Date.now()
+    chat.conversation.record.startedAt = Date.now()
     chat.heartbeat = startHeartbeat(
       () => chat.channel.send({ t: 'ping' }),
       () => this.#chat === chat && this.#partnerGone('lost'),
     )
-    this.#say(`Connected with ${this.partnerName}. Messages are end-to-end encrypted.`)
+    this.#board.say(`Connected with ${this.partnerName}. Messages are end-to-end encrypted.`)
     void chat.peer?.route().then((route) => this.#chat === chat && (this.route = route))
   }
 
@@ -328,29 +314,17 @@ export class Session {
       case 'msg': {
         // Acked after the list updates (next task): the render is the hot path, and "delivered" means shown.
         setTimeout(() => chat.channel.send({ t: 'ack', id: frame.id }), 0)
-        if (chat.seen.has(frame.id)) return
-        chat.seen.add(frame.id)
+        const message = chat.conversation.received(frame.id, frame.text, Date.now())
+        if (!message) return
         this.#setTyping(false)
-        const message: StoredMessage = {
-          id: frame.id,
-          from: 'them',
-          text: frame.text,
-          at: Date.now(),
-          status: 'received',
-        }
         this.messages = [...this.messages, message]
-        chat.record.messages.push({ ...message })
-        this.#library.save(chat.record)
+        this.#library.save(chat.conversation.record)
         return
       }
       case 'ack': {
-        const mine = chat.mine.get(frame.id)
-        if (!mine || mine.status === 'delivered') return
-        mine.status = 'delivered'
+        if (!chat.conversation.delivered(frame.id)) return
         this.messages = this.messages.map((m) => (m.id === frame.id ? { ...m, status: 'delivered' } : m))
-        const stored = chat.record.messages.find((m) => m.id === frame.id)
-        if (stored) stored.status = 'delivered'
-        this.#library.save(chat.record)
+        this.#library.save(chat.conversation.record)
         return
       }
       case 'typing':
@@ -390,27 +364,12 @@ export class Session {
 
   #partnerGone(reason: 'left' | 'skipped' | 'lost' | 'disconnected'): void {
     const name = this.partnerName || 'The stranger'
-    // Before the channel opened, "left the chat" would mislead: their connection may have failed.
-    const beforeConnected = this.state === 'connecting' && reason !== 'lost'
-    const text = beforeConnected
-      ? `${name} left before the connection was set up. Try the next stranger.`
-      : {
-          left: `${name} left the chat.`,
-          skipped: `${name} skipped to the next stranger.`,
-          lost: `Connection to ${name} was lost (no answer for ${silenceLimitMs / 1000} s).`,
-          disconnected: `${name} disconnected.`,
-        }[reason]
-    this.#notify('partner', text)
+    this.#board.notify('partner', partnerGoneText(name, reason, this.state === 'connecting'))
     this.#finish(reason)
   }
 
   #fail(): void {
-    const text = this.relayOnly
-      ? 'Couldn’t connect through the relay. Try the next stranger.'
-      : this.relayOffered
-        ? 'Couldn’t connect directly. Turning on “Hide my IP address” uses the relay, which works on more networks.'
-        : 'Couldn’t connect: your network may block peer-to-peer and this server offers no relay. Try the next stranger.'
-    this.#notify('error', text)
+    this.#board.notify('error', connectFailureText(this.relayOnly, this.relayOffered))
     this.#leave('left')
     this.#finish('failed')
   }
@@ -431,7 +390,7 @@ export class Session {
     this.#teardown()
     this.endReason = reason
     this.state = 'ended'
-    if (reason === 'you-left') this.#say('You left the chat.')
+    if (reason === 'you-left') this.#board.say('You left the chat.')
   }
 
   #teardown(): void {
@@ -444,9 +403,9 @@ export class Session {
     // Let the bye leave before the channel closes (send is queued in order on the same SCTP stream).
     setTimeout(() => chat.peer?.destroy(), 100)
     this.partnerTyping = false
-    chat.record.endedAt = Date.now()
-    if (chat.record.messages.length > 0) {
-      this.#library.save(chat.record)
+    chat.conversation.record.endedAt = Date.now()
+    if (chat.conversation.record.messages.length > 0) {
+      this.#library.save(chat.conversation.record)
       void this.#library.flush()
     }
   }
@@ -459,16 +418,6 @@ export class Session {
     this.partnerName = ''
     this.partnerTyping = false
     this.dropped = 0
-    this.notices = this.notices.filter((n) => n.kind !== 'partner' && n.kind !== 'crypto' && n.kind !== 'error')
-  }
-
-  #notify(kind: NoticeKind, text: string): void {
-    const kept = this.notices.filter((n) => n.kind !== kind || kind === 'partner').slice(-3)
-    this.notices = [...kept, { id: ++this.#noticeId, kind, text }]
-    this.#say(text)
-  }
-
-  #say(text: string): void {
-    this.announcement = text
+    this.#board.clear('partner', 'crypto', 'error')
   }
 }

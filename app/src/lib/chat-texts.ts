@@ -1,0 +1,32 @@
+// What the user is told when a chat ends badly: one place for the wording, kept honest and specific.
+import { silenceLimitMs } from './heartbeat.ts'
+
+export type PartnerGoneReason = 'left' | 'skipped' | 'lost' | 'disconnected'
+
+/** Before the channel opened, "left the chat" would mislead: their connection may have failed. */
+export function partnerGoneText(name: string, reason: PartnerGoneReason, stillConnecting: boolean): string {
+  if (stillConnecting && reason !== 'lost')
+    return `${name} left before the connection was set up. Try the next stranger.`
+  return {
+    left: `${name} left the chat.`,
+    skipped: `${name} skipped to the next stranger.`,
+    lost: `Connection to ${name} was lost (no answer for ${silenceLimitMs / 1000} s).`,
+    disconnected: `${name} disconnected.`,
+  }[reason]
+}
+
+/** Why a connection attempt failed, and what might help, given the relay situation. */
+export function connectFailureText(relayOnly: boolean, relayOffered: boolean): string {
+  if (relayOnly) return 'Couldn’t connect through the relay. Try the next stranger.'
+  if (relayOffered)
+    return 'Couldn’t connect directly. Turning on “Hide my IP address” uses the relay, which works on more networks.'
+  return 'Couldn’t connect: your network may block peer-to-peer and this server offers no relay. Try the next stranger.'
+}
+
+export const droppedFramesText =
+  'Some data failed verification and was discarded (never shown). If this repeats, end the chat.'
+
+export const handshakeFailureText = (reason: 'commitment-mismatch' | 'protocol-violation'): string =>
+  reason === 'commitment-mismatch'
+    ? 'The partner’s key did not match its commitment: the connection may be intercepted. Chat ended.'
+    : 'The secure handshake failed. Chat ended.'

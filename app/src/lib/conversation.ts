@@ -1,0 +1,39 @@
+// One chat's messages as a ledger: our sent ones awaiting a delivery ack, the partner's deduplicated
+// by id, and the history record kept in step (the record holds copies, never the rendered objects).
+import type { ChatRecord, StoredMessage } from './history.ts'
+
+export class Conversation {
+  readonly record: ChatRecord
+  // Bookkeeping only, never rendered: plain collections on purpose.
+  readonly #received = new Set<string>()
+  readonly #awaitingAck = new Set<string>()
+
+  constructor(record: ChatRecord) {
+    this.record = record
+  }
+
+  /** Records a message we sent; it shows as 'sending' until the partner acks it. */
+  sent(id: string, text: string, at: number): StoredMessage {
+    const message: StoredMessage = { id, from: 'me', text, at, status: 'sending' }
+    this.#awaitingAck.add(id)
+    this.record.messages.push({ ...message })
+    return message
+  }
+
+  /** Records a partner's message; null when that id was already received (a replayed duplicate). */
+  received(id: string, text: string, at: number): StoredMessage | null {
+    if (this.#received.has(id)) return null
+    this.#received.add(id)
+    const message: StoredMessage = { id, from: 'them', text, at, status: 'received' }
+    this.record.messages.push({ ...message })
+    return message
+  }
+
+  /** Marks our message delivered; false when the id is unknown or already delivered. */
+  delivered(id: string): boolean {
+    if (!this.#awaitingAck.delete(id)) return false
+    const stored = this.record.messages.find((m) => m.id === id && m.from === 'me')
+    if (stored) stored.status = 'delivered'
+    return true
+  }
+}

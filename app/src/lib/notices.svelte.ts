@@ -1,0 +1,37 @@
+// The notices the user sees and the polite announcement screen readers speak: one of each kind at a
+// time (partner news piles up), at most four, every new one also announced.
+export type NoticeKind = 'partner' | 'offline' | 'crypto' | 'history' | 'error'
+
+export interface Notice {
+  id: number
+  kind: NoticeKind
+  text: string
+}
+
+const maxNotices = 4
+
+export class NoticeBoard {
+  items = $state<Notice[]>([])
+  /** Read by a polite live region: state changes, spoken once. */
+  announcement = $state('')
+  #nextId = 0
+
+  notify(kind: NoticeKind, text: string): void {
+    const kept = this.items.filter((n) => n.kind !== kind || kind === 'partner').slice(-(maxNotices - 1))
+    this.items = [...kept, { id: ++this.#nextId, kind, text }]
+    this.say(text)
+  }
+
+  say(text: string): void {
+    this.announcement = text
+  }
+
+  dismiss(id: number): void {
+    this.items = this.items.filter((notice) => notice.id !== id)
+  }
+
+  /** Drops the notices of kinds that belong to one chat. */
+  clear(...kinds: NoticeKind[]): void {
+    this.items = this.items.filter((notice) => !kinds.includes(notice.kind))
+  }
+}
