@@ -26,7 +26,9 @@ export function connectFailureText(relayOnly: boolean, relayOffered: boolean): s
 export const droppedFramesText =
   'Some data failed verification and was discarded (never shown). If this repeats, end the chat.'
 
-export const handshakeFailureText = (reason: 'commitment-mismatch' | 'protocol-violation'): string =>
-  reason === 'commitment-mismatch'
-    ? 'The partner’s key did not match its commitment: the connection may be intercepted. Chat ended.'
-    : 'The secure handshake failed. Chat ended.'
+export function handshakeFailureText(reason: 'commitment-mismatch' | 'protocol-violation' | 'no-fingerprints'): string {
+  if (reason === 'commitment-mismatch')
+    return 'The partner’s key did not match its commitment: the connection may be intercepted. Chat ended.'
+  if (reason === 'no-fingerprints') return 'Could not read the connection’s certificate fingerprints. Chat ended.'
+  return 'The secure handshake failed. Chat ended.'
+}

@@ -9,7 +9,7 @@ import {
   type Signal,
 } from '../../../signaling/protocol.ts'
 import { randomId } from './bytes.ts'
-import { newKeyPair, safetyCode, type KeyPair } from './crypto.ts'
+import { newKeyPair, type KeyPair } from './crypto.ts'
 import type { ByeReason, Frame } from './frames.ts'
 import { startHeartbeat, type Heartbeat } from './heartbeat.ts'
 import { connectFailureText, droppedFramesText, handshakeFailureText, partnerGoneText } from './chat-texts.ts'
@@ -17,8 +17,8 @@ import { NoticeBoard } from './notices.svelte.ts'
 import { Conversation } from './conversation.ts'
 import type { StoredMessage } from './history.ts'
 import type { Library } from './library.svelte.ts'
-import { createPeer, type PeerLink, type Route } from './peer.ts'
-import { createSecureChannel, type SecureChannel } from './secure-channel.ts'
+import type { Route } from './peer.ts'
+import { openChatLink, type ChatLink } from './chat-link.ts'
 import { readSetting, writeSetting } from './settings.ts'
 import type { SignalingSocket } from './signaling.ts'
 import { createTypingSender, typingExpiryMs, type TypingSender } from './typing.ts'
@@ -32,10 +32,7 @@ export const connectTimeoutMs = 15_000
 
 interface ActiveChat {
   chatId: string
-  initiator: boolean
-  channel: SecureChannel
-  peer: PeerLink | null
-  pendingSignals: Signal[]
+  link: ChatLink
   conversation: Conversation
   heartbeat: Heartbeat | null
   typing: TypingSender
@@ -158,7 +155,7 @@ export class Session {
       return false
     const id = randomId()
     const at = Date.now()
-    if (!chat.channel.send({ t: 'msg', id, text, sentAt: at })) return false
+    if (!chat.link.send({ t: 'msg', id, text, sentAt: at })) return false
     chat.typing.stop()
     this.messages = [...this.messages, chat.conversation.sent(id, text, at)]
     this.#library.save(chat.conversation.record)
@@ -175,7 +172,7 @@ export class Session {
 
   /** On page hide: tell the partner and write what is pending, while we still can. */
   pageHidden(): void {
-    if (this.#chat?.channel.ready) this.#chat.channel.send({ t: 'bye', reason: 'left' })
+    if (this.#chat?.link.ready) this.#chat.link.send({ t: 'bye', reason: 'left' })
     void this.#library.flush()
   }
 
@@ -214,12 +211,39 @@ export class Session {
     this.partnerName = found.partner.name
     this.state = 'connecting'
     this.#board.say(`Matched with ${found.partner.name}. Securing connection…`)
+    // Used once: every chat gets its own key pair.
+    const keyPair = this.#nextKeys ?? undefined
+    this.#nextKeys = null
+    const live = () => this.#chat === chat
     const chat: ActiveChat = {
       chatId: found.chatId,
-      initiator: found.initiator,
-      channel: this.#secureChannel(found.initiator),
-      peer: null,
-      pendingSignals: [],
+      link: openChatLink({
+        initiator: found.initiator,
+        iceServers: this.#iceServers,
+        relayOnly: this.relayOnly,
+        keyPair,
+        maxMessageChars: this.limits.maxMessageChars,
+        // No ack: a lost candidate shows up as a failed connection, which the app explains anyway.
+        sendSignal: (signal) => live() && this.#socket.emit('signal:relay', signal),
+        onSecured: (code) => live() && this.#onSecured(code),
+        onFrame: (frame) => live() && this.#onFrame(frame),
+        onDropped: () => {
+          this.dropped += 1
+          // One visible warning per chat, however many frames are dropped.
+          if (this.dropped === 1) this.#board.notify('crypto', droppedFramesText)
+        },
+        onFailure: (reason) => {
+          if (!live()) return
+          this.#board.notify('crypto', handshakeFailureText(reason))
+          this.#leave('left')
+          this.#finish('error')
+        },
+        onClosed: () => {
+          if (!live()) return
+          if (this.state === 'chatting') this.#partnerGone('lost')
+          else this.#fail()
+        },
+      }),
       conversation: new Conversation({
         chatId: found.chatId,
         myName: this.myName,
@@ -229,81 +253,26 @@ export class Session {
         messages: [],
       }),
       heartbeat: null,
-      typing: createTypingSender((on) => this.#chat?.channel.send({ t: 'typing', on })),
+      typing: createTypingSender((on) => this.#chat?.link.send({ t: 'typing', on })),
       timers: [],
     }
     this.#chat = chat
-    chat.timers.push(
-      setTimeout(() => this.#chat === chat && this.state === 'connecting' && this.#fail(), connectTimeoutMs),
-    )
-    const relayOnly = this.relayOnly
-    createPeer({
-      initiator: found.initiator,
-      iceServers: this.#iceServers,
-      relayOnly,
-      onSignal: (signal) => {
-        // No ack: a lost candidate shows up as a failed connection, which the app explains anyway.
-        if (this.#chat === chat) this.#socket.emit('signal:relay', signal)
-      },
-      onConnect: () => this.#chat === chat && chat.channel.open(),
-      onData: (data) => this.#chat === chat && chat.channel.receive(data),
-      onClose: () => {
-        if (this.#chat !== chat) return
-        if (this.state === 'chatting') this.#partnerGone('lost')
-        else this.#fail()
-      },
-    }).then(
-      (peer) => {
-        if (this.#chat !== chat) return peer.destroy()
-        chat.peer = peer
-        for (const signal of chat.pendingSignals.splice(0)) peer.signal(signal)
-      },
-      () => this.#chat === chat && this.#fail(),
-    )
+    chat.timers.push(setTimeout(() => live() && this.state === 'connecting' && this.#fail(), connectTimeoutMs))
   }
 
-  #secureChannel(initiator: boolean): SecureChannel {
-    // Used once: every chat gets its own key pair.
-    const keyPair = this.#nextKeys ?? undefined
-    this.#nextKeys = null
-    return createSecureChannel({
-      keyPair,
-      role: initiator ? 'initiator' : 'responder',
-      maxMessageChars: this.limits.maxMessageChars,
-      transmit: (data) => this.#chat?.peer?.send(data),
-      onReady: (keys) => this.#onSecured(keys),
-      onFrame: (frame) => this.#onFrame(frame),
-      onDropped: () => {
-        this.dropped += 1
-        // One visible warning per chat, however many frames are dropped.
-        if (this.dropped === 1) this.#board.notify('crypto', droppedFramesText)
-      },
-      onFailure: (reason) => {
-        this.#board.notify('crypto', handshakeFailureText(reason))
-        this.#leave('left')
-        this.#finish('error')
-      },
-    })
-  }
-
-  #onSecured(keys: { mine: Uint8Array; theirs: Uint8Array }): void {
+  #onSecured(code: string): void {
     const chat = this.#chat
-    const prints = chat?.peer?.fingerprints()
-    if (!chat || !prints?.local || !prints.remote) {
-      this.#board.notify('crypto', 'Could not read the connection’s certificate fingerprints. Chat ended.')
-      this.#leave('left')
-      return this.#finish('error')
-    }
-    this.safetyCode = safetyCode({ publicKeys: [keys.mine, keys.theirs], fingerprints: [prints.local, prints.remote] })
+    if (!chat) return
+    this.safetyCode = code
     this.state = 'chatting'
     // Saved from the first message on: an empty chat is not worth a history entry.
     chat.conversation.record.startedAt = Date.now()
     chat.heartbeat = startHeartbeat(
-      () => chat.channel.send({ t: 'ping' }),
+      () => chat.link.send({ t: 'ping' }),
       () => this.#chat === chat && this.#partnerGone('lost'),
     )
     this.#board.say(`Connected with ${this.partnerName}. Messages are end-to-end encrypted.`)
-    void chat.peer?.route().then((route) => this.#chat === chat && (this.route = route))
+    void chat.link.route().then((route) => this.#chat === chat && (this.route = route))
   }
 
   #onFrame(frame: Frame): void {
@@ -313,7 +282,7 @@ export class Session {
     switch (frame.t) {
       case 'msg': {
         // Acked after the list updates (next task): the render is the hot path, and "delivered" means shown.
-        setTimeout(() => chat.channel.send({ t: 'ack', id: frame.id }), 0)
+        setTimeout(() => chat.link.send({ t: 'ack', id: frame.id }), 0)
         const message = chat.conversation.received(frame.id, frame.text, Date.now())
         if (!message) return
         this.#setTyping(false)
@@ -330,7 +299,7 @@ export class Session {
       case 'typing':
         return this.#setTyping(frame.on)
       case 'ping':
-        chat.channel.send({ t: 'pong' })
+        chat.link.send({ t: 'pong' })
         return
       case 'pong':
         return
@@ -350,8 +319,7 @@ export class Session {
   #onSignal(signal: Signal): void {
     const chat = this.#chat
     if (!chat) return
-    if (chat.peer) chat.peer.signal(signal)
-    else chat.pendingSignals.push(signal)
+    chat.link.signal(signal)
   }
 
   #onMatchEnded(ended: MatchEnded): void {
@@ -378,7 +346,7 @@ export class Session {
   #leave(reason: ByeReason): void {
     const chat = this.#chat
     if (!chat) return
-    chat.channel.send({ t: 'bye', reason })
+    chat.link.send({ t: 'bye', reason })
     this.#teardown()
     if (!this.connected) return
     this.#socket.emit('match:leave', { reason }, () => {
@@ -400,8 +368,7 @@ export class Session {
     chat.heartbeat?.stop()
     for (const timer of chat.timers) clearTimeout(timer)
     clearTimeout(chat.typingExpiry)
-    // Let the bye leave before the channel closes (send is queued in order on the same SCTP stream).
-    setTimeout(() => chat.peer?.destroy(), 100)
+    chat.link.close()
     this.partnerTyping = false
     chat.conversation.record.endedAt = Date.now()
     if (chat.conversation.record.messages.length > 0) {
