@@ -125,6 +125,44 @@ describe('two strangers chatting', () => {
     }
   })
 
+  it('keeps the newest message in view, and the reader’s place once they scroll up', async () => {
+    const count = await messages(b, 'them').count()
+    for (let i = 1; i <= 30; i++) await send(a, `filler ${i}`)
+    await expect.poll(() => messages(b, 'them').count()).toBe(count + 30)
+    const inView = (text: string) =>
+      b.page.evaluate((wanted) => {
+        const scroller = document.querySelector('.scroller')!
+        const item = [...document.querySelectorAll('[data-testid="message"] .text')].find(
+          (m) => m.textContent === wanted,
+        )!
+        const box = scroller.getBoundingClientRect()
+        const at = item.getBoundingClientRect()
+        return at.top >= box.top - 1 && at.bottom <= box.bottom + 1
+      }, text)
+    expect(
+      await b.page.evaluate(
+        () => document.querySelector('.scroller')!.scrollHeight > document.querySelector('.scroller')!.clientHeight,
+      ),
+    ).toBe(true)
+    expect(await inView('filler 30')).toBe(true)
+    expect(await inView('filler 1')).toBe(false)
+
+    // Scrolled to the top to read: a new message must not move what the reader is looking at.
+    await b.page.evaluate(() => document.querySelector('.scroller')!.scrollBy(0, -1e6))
+    const reading = () =>
+      b.page.evaluate(() => {
+        const first = [...document.querySelectorAll('[data-testid="message"] .text')].find(
+          (m) => m.textContent === 'filler 1',
+        )!
+        return Math.round(first.getBoundingClientRect().top)
+      })
+    const before = await reading()
+    await send(a, 'filler 31')
+    await expect.poll(() => messages(b, 'them').count()).toBe(count + 31)
+    expect(await reading()).toBe(before)
+    expect(await inView('filler 31')).toBe(false)
+  })
+
   it('ends on End and tells the partner at once, peer to peer', async () => {
     await a.page.getByTestId('end').click()
     await expectState(a, 'ended')
