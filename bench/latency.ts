@@ -163,6 +163,11 @@ async function timeToChat(browsers: [Browser, Browser], url: string, count: numb
     samples.push(secured - clicked)
     const connecting = Math.max(...[sa, sb].map((s) => s.seen.find((x) => x.kind === 'state-connecting')!.at))
     phases.push(connecting - clicked)
+    if (process.env.BENCH_TTC_DETAIL) {
+      const rel = (s: Awaited<ReturnType<typeof stampsOf>>) =>
+        s.seen.map((x) => `${x.kind}@${(x.at - clicked).toFixed(1)}`)
+      console.error(JSON.stringify({ a: rel(sa), b: rel(sb) }))
+    }
     await closeUsers(a, b)
   }
   return { samples, matchmaking: phases }

@@ -13,6 +13,8 @@ export interface AppUser {
 export interface OpenOptions {
   /** Records every RTCDataChannel.send payload (as bytes) in window.__sentFrames. */
   captureFrames?: boolean
+  /** Page source run before the app's own scripts (benchmark instrumentation). */
+  initScript?: string
 }
 
 declare global {
@@ -26,6 +28,7 @@ export async function openApp(browser: Browser, url: string, options: OpenOption
   const context = await browser.newContext()
   await context.grantPermissions(['camera', 'microphone'], { origin: new URL(url).origin })
   if (options.captureFrames) await context.addInitScript(captureDataChannelFrames)
+  if (options.initScript) await context.addInitScript(options.initScript)
   const page = await context.newPage()
   const problems: string[] = []
   page.on('console', (message) => {

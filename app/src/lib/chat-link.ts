@@ -12,6 +12,8 @@ export interface ChatLinkOptions {
   relayOnly: boolean
   /** A fresh key pair made ahead of time; a new one is made when absent. */
   keyPair: KeyPair | undefined
+  /** A fresh DTLS certificate made ahead of time; the peer connection makes one when absent. */
+  certificate: RTCCertificate | undefined
   maxMessageChars: number
   sendSignal(signal: Signal): void
   /** The handshake is done: frames flow, and this is the code both people should see. */
@@ -62,6 +64,7 @@ export function openChatLink(options: ChatLinkOptions): ChatLink {
     initiator: options.initiator,
     iceServers: options.iceServers,
     relayOnly: options.relayOnly,
+    certificate: options.certificate,
     onSignal: (signal) => !closed && options.sendSignal(signal),
     onConnect: () => !closed && channel.open(),
     onData: (data) => !closed && channel.receive(data),

@@ -28,6 +28,16 @@ const minFrameLength = nonceLength + nacl.box.overheadLength
 
 export const newKeyPair = (): KeyPair => nacl.box.keyPair()
 
+/**
+ * A key pair made ahead of a chat, while the page is idle. Hashing its commitment once as well means the
+ * handshake's SHA-512 runs optimised code, not a cold first call, when the stranger is waiting.
+ */
+export function prepareKeyPair(): KeyPair {
+  const keys = newKeyPair()
+  commitmentOf(keys.publicKey)
+  return keys
+}
+
 export const commitmentOf = (publicKey: Uint8Array): Uint8Array => nacl.hash(concatBytes(commitTag, publicKey))
 
 /** Constant-time check that the revealed key is the one committed to. */

@@ -8,6 +8,8 @@ export interface PeerOptions {
   initiator: boolean
   iceServers: IceServer[]
   relayOnly: boolean
+  /** Made ahead of time so that the offer does not wait for key generation; fresh per chat. */
+  certificate?: RTCCertificate | undefined
   onSignal(signal: Signal): void
   onConnect(): void
   onData(data: string | Uint8Array): void
@@ -40,6 +42,7 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
     config: {
       iceServers: options.iceServers.map((server) => ({ ...server })),
       iceTransportPolicy: options.relayOnly ? 'relay' : 'all',
+      ...(options.certificate ? { certificates: [options.certificate] } : {}),
     },
   })
   let local: string | null = null

@@ -9,7 +9,7 @@ import {
   type Signal,
 } from '../../../signaling/protocol.ts'
 import { randomId } from './bytes.ts'
-import { newKeyPair, type KeyPair } from './crypto.ts'
+import { ChatPreparation } from './chat-prep.ts'
 import type { ByeReason, Frame } from './frames.ts'
 import { startHeartbeat, type Heartbeat } from './heartbeat.ts'
 import { connectFailureText, droppedFramesText, handshakeFailureText, partnerGoneText } from './chat-texts.ts'
@@ -60,7 +60,7 @@ export class Session {
   #socket: SignalingSocket
   #library: Library
   #iceServers: IceServer[] = []
-  #nextKeys: KeyPair | null = null
+  #prep = new ChatPreparation()
   #chat: ActiveChat | null = null
   #board = new NoticeBoard()
 
@@ -83,6 +83,7 @@ export class Session {
     socket.on('match:found', (found) => this.#onMatch(found))
     socket.on('match:ended', (ended) => this.#onMatchEnded(ended))
     socket.on('signal:relay', (signal) => this.#onSignal(signal))
+    this.#prep.prepare()
     library.ready.then(() => {
       if (library.status === 'unavailable')
         this.#board.notify('history', 'History is off: this browser refused local storage. The chat works as usual.')
@@ -114,13 +115,7 @@ export class Session {
     this.state = 'searching'
     this.#board.say('Searching for a stranger…')
     this.#find()
-    this.#prepareKeys()
-  }
-
-  /** Makes the next chat's fresh key pair while searching, so matching doesn't wait on X25519. */
-  #prepareKeys(): void {
-    if (this.#nextKeys) return
-    setTimeout(() => (this.#nextKeys ??= newKeyPair()), 0)
+    this.#prep.prepare()
   }
 
   cancel(): void {
@@ -137,7 +132,7 @@ export class Session {
     this.#resetChatView()
     this.state = 'searching'
     this.#board.say('Skipped. Searching for the next stranger…')
-    this.#prepareKeys()
+    this.#prep.prepare()
   }
 
   end(): void {
@@ -211,9 +206,8 @@ export class Session {
     this.partnerName = found.partner.name
     this.state = 'connecting'
     this.#board.say(`Matched with ${found.partner.name}. Securing connection…`)
-    // Used once: every chat gets its own key pair.
-    const keyPair = this.#nextKeys ?? undefined
-    this.#nextKeys = null
+    // Used once: every chat gets its own key pair and certificate.
+    const { keyPair, certificate } = this.#prep.take()
     const live = () => this.#chat === chat
     const chat: ActiveChat = {
       chatId: found.chatId,
@@ -222,6 +216,7 @@ export class Session {
         iceServers: this.#iceServers,
         relayOnly: this.relayOnly,
         keyPair,
+        certificate,
         maxMessageChars: this.limits.maxMessageChars,
         // No ack: a lost candidate shows up as a failed connection, which the app explains anyway.
         sendSignal: (signal) => live() && this.#socket.emit('signal:relay', signal),
@@ -272,6 +267,8 @@ export class Session {
       () => this.#chat === chat && this.#partnerGone('lost'),
     )
     this.#board.say(`Connected with ${this.partnerName}. Messages are end-to-end encrypted.`)
+    // Not while connecting: the main thread is the bottleneck of the handshake then.
+    this.#prep.prepare()
     void chat.link.route().then((route) => this.#chat === chat && (this.route = route))
   }
 
