@@ -16,6 +16,8 @@ const searchers = Number(args.get('searchers') ?? 2000)
 const loopMs = Number(args.get('loop-ms') ?? 10_000)
 const idleCpuWindowMs = Number(args.get('idle-ms') ?? 10_000)
 const workersCount = Number(args.get('workers') ?? 4)
+/** Idle connections only (memory and idle CPU): no matching phases, no comparison. */
+const connectionsOnly = args.has('connections-only')
 
 if (args.has('redis')) {
   const report = await runClusterBench({
@@ -60,20 +62,21 @@ const report: Record<string, unknown> = {
 }
 for (const target of targets) {
   const connections = await connectionsOf(target)
-  const matching = await matchingOf(target)
+  const matching = connectionsOnly ? null : await matchingOf(target)
   report[target.name] = { connections, matching }
   process.stderr.write(`bench: ${target.name} done\n`)
 }
-if (targets.length < allTargets.length) {
+if (targets.length < allTargets.length || connectionsOnly) {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
   process.exit(0)
 }
-const hush = report.hush as {
+type TargetReport = {
   connections: Awaited<ReturnType<typeof connectionsOf>>
   matching: Awaited<ReturnType<typeof matchingOf>>
 }
-const base = report.baseline as typeof hush
-const top = (r: typeof hush) => r.connections.steps[r.connections.steps.length - 1]
+const hush = report.hush as TargetReport
+const base = report.baseline as TargetReport
+const top = (r: TargetReport) => r.connections.steps[r.connections.steps.length - 1]
 report.comparison = {
   matchesPerSecondRatio: round(hush.matching.sustained.matchesPerSecond / base.matching.sustained.matchesPerSecond),
   burstP99Ratio: round(hush.matching.burst.searchToMatchedMs.p99 / base.matching.burst.searchToMatchedMs.p99),

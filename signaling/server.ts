@@ -20,6 +20,7 @@ import { iceServersFor, offersRelay } from './turn.ts'
 import { startIceRefresh } from './ice-refresh.ts'
 import { createValidators } from './validation.ts'
 import { coalesceWrites } from './write-coalescing.ts'
+import { releaseHandshake, releaseUpgradeLeftovers, releaseUpgradeResponse } from './connection-memory.ts'
 import { createSessions, type InterServerEvents, type SessionData } from './session.ts'
 
 export type HushServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
@@ -82,15 +83,10 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   })
   if (cluster) io.adapter(cluster.adapter)
 
-  // Keep only the client's address from the upgrade request, then let the request go (socket.io memory
-  // notes). engine.io's WebSocketResponse also holds it for the connection's life through a 'close'
-  // listener, so that reference is cut too: ~1.5 KB per connection.
+  // Keep only the client's address from the upgrade request, then let the request go (socket.io
+  // memory notes): engine.io would hold it, and its WebSocketResponse, for the connection's life.
   const addresses = new WeakMap<object, string>()
-  const upgradeResponses = new WeakMap<object, { req: unknown }>()
-  io.engine.use((req: object, res: { req: unknown }, next: () => void) => {
-    upgradeResponses.set(req, res)
-    next()
-  })
+  io.engine.use(releaseUpgradeResponse)
   let coalescingWarned = false
   io.engine.on('connection', (raw: { request: IncomingMessage | null }) => {
     if (!coalesceWrites(raw) && !coalescingWarned) {
@@ -98,11 +94,8 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       logger.warn('engine.io transport shape changed: write coalescing is off')
     }
     const request = raw.request
-    if (!request) return
-    addresses.set(raw, clientIp(request.headers, request.socket.remoteAddress, config.trustProxyHops))
-    const response = upgradeResponses.get(request)
-    if (response) response.req = null
-    raw.request = null
+    if (request) addresses.set(raw, clientIp(request.headers, request.socket.remoteAddress, config.trustProxyHops))
+    releaseUpgradeLeftovers(raw)
   })
 
   const sessions = createSessions({
@@ -179,6 +172,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   })
 
   io.on('connection', (socket) => {
+    releaseHandshake(socket)
     const { id, name } = socket.data
     sockets.set(id, socket)
     sessions.attach(socket)

@@ -146,6 +146,7 @@ export async function measureConnections(
   const empty = await node.server.stats()
   const steps = []
   let held = 0
+  let previous = { stats: empty, held: 0 }
   for (const step of connectionSteps) {
     const started = performance.now()
     const result = await connectSpread(workers, [node.url], step - held)
@@ -159,7 +160,12 @@ export async function measureConnections(
       rssMiB: round(stats.rss / 2 ** 20),
       rssPerConnectionKB: round((stats.rss - empty.rss) / held / 1000),
       heapPerConnectionKB: round((stats.heapUsed - empty.heapUsed) / held / 1000),
+      // Committed V8 heap (used + free space V8 keeps): what the heap adds to RSS.
+      heapTotalPerConnectionKB: round((stats.heapTotal - empty.heapTotal) / held / 1000),
+      // RSS added by this step's connections alone: free of the empty server's startup leftovers.
+      marginalRssPerConnectionKB: round((stats.rss - previous.stats.rss) / (held - previous.held) / 1000),
     })
+    previous = { stats, held }
   }
   const before = await node.server.stats()
   const windowStart = performance.now()

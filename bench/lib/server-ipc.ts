@@ -6,6 +6,9 @@ export type ServerQuery = { cmd: 'stats' }
 export interface ServerStats {
   rss: number
   heapUsed: number
+  heapTotal: number
+  external: number
+  arrayBuffers: number
   cpuUserMicros: number
   cpuSystemMicros: number
 }
@@ -25,6 +28,9 @@ export function serveBenchIpc(http: Server): void {
     const stats: ServerStats = {
       rss: memory.rss,
       heapUsed: memory.heapUsed,
+      heapTotal: memory.heapTotal,
+      external: memory.external,
+      arrayBuffers: memory.arrayBuffers,
       cpuUserMicros: cpu.user,
       cpuSystemMicros: cpu.system,
     }
