@@ -15,6 +15,8 @@ const connectionSteps = (args.get('connections') ?? '5000,10000,19500').split(',
 const searchers = Number(args.get('searchers') ?? 2000)
 const loopMs = Number(args.get('loop-ms') ?? 10_000)
 const idleCpuWindowMs = Number(args.get('idle-ms') ?? 10_000)
+/** Then how long the held connections rest before the settled memory reading. */
+const settleMs = Number(args.get('settle-ms') ?? 20_000)
 const workersCount = Number(args.get('workers') ?? 4)
 /** Idle connections only (memory and idle CPU): no matching phases, no comparison. */
 const connectionsOnly = args.has('connections-only')
@@ -41,7 +43,9 @@ const targets = only ? allTargets.filter((t) => t.name === only) : allTargets
 
 const connectionsOf = (target: Target) =>
   withServers(target, 1, ([node]) =>
-    withWorkers(workersCount, (workers) => measureConnections(node!, workers, connectionSteps, idleCpuWindowMs)),
+    withWorkers(workersCount, (workers) =>
+      measureConnections(node!, workers, connectionSteps, idleCpuWindowMs, settleMs),
+    ),
   )
 
 const matchingOf = (target: Target) =>
@@ -83,11 +87,19 @@ report.comparison = {
   sustainedP99Ratio: round(
     hush.matching.sustained.searchToMatchedMs.p99 / base.matching.sustained.searchToMatchedMs.p99,
   ),
-  rssPerConnectionKB: { hush: top(hush)?.rssPerConnectionKB, baseline: top(base)?.rssPerConnectionKB },
+  rssPerConnectionKB: {
+    justAfterRamp: { hush: top(hush)?.rssPerConnectionKB, baseline: top(base)?.rssPerConnectionKB },
+    settled: {
+      hush: hush.connections.settled.rssPerConnectionKB,
+      baseline: base.connections.settled.rssPerConnectionKB,
+    },
+  },
 }
 report.targets = {
   'connections held ≥ 19,500': (top(hush)?.connections ?? 0) >= 19_500,
-  'RSS per connection ≤ 10 KB': (top(hush)?.rssPerConnectionKB ?? Infinity) <= 10,
+  // Judged on the held connections once settled; the figure right after the ramp is reported beside it.
+  'RSS per connection ≤ 10 KB (settled)': hush.connections.settled.rssPerConnectionKB <= 10,
+  'RSS per connection ≤ 10 KB (right after the ramp)': (top(hush)?.rssPerConnectionKB ?? Infinity) <= 10,
   'matches/s ≥ 1.5× baseline': (report.comparison as { matchesPerSecondRatio: number }).matchesPerSecondRatio >= 1.5,
   'p99 search→matched ≤ 0.5× baseline (burst)': (report.comparison as { burstP99Ratio: number }).burstP99Ratio <= 0.5,
   'idle CPU ≤ 5 % of a core': hush.connections.idleCpuPercentOfCore <= 5,

@@ -142,6 +142,7 @@ export async function measureConnections(
   workers: LoadWorker[],
   connectionSteps: number[],
   idleCpuWindowMs: number,
+  settleMs = 20_000,
 ) {
   const empty = await node.server.stats()
   const steps = []
@@ -174,6 +175,17 @@ export async function measureConnections(
   const idleCpuPercentOfCore = round(
     ((cpuMicros(after) - cpuMicros(before)) / 1000 / (performance.now() - windowStart)) * 100,
   )
+  // The same connections after a longer quiet spell: V8 hands back the young generation and the free
+  // pages it grew during the ramp, so this is what a server holding them for long actually keeps.
+  await sleep(settleMs)
+  const rested = await node.server.stats()
+  const settled = {
+    afterSeconds: round((idleCpuWindowMs + settleMs) / 1000),
+    connections: held,
+    rssPerConnectionKB: round((rested.rss - empty.rss) / held / 1000),
+    heapPerConnectionKB: round((rested.heapUsed - empty.heapUsed) / held / 1000),
+    heapTotalPerConnectionKB: round((rested.heapTotal - empty.heapTotal) / held / 1000),
+  }
   await Promise.all(workers.map((worker) => worker.send({ cmd: 'disconnect' })))
-  return { steps, idleCpuPercentOfCore, idleWindowSeconds: idleCpuWindowMs / 1000 }
+  return { steps, settled, idleCpuPercentOfCore, idleWindowSeconds: idleCpuWindowMs / 1000 }
 }
