@@ -163,6 +163,20 @@ describe('two strangers chatting', () => {
     expect(await inView('filler 31')).toBe(false)
   })
 
+  it('keeps long chats light: the latest 100 messages in the page, earlier ones on request', async () => {
+    const all = b.page.getByTestId('message')
+    const before = await all.count()
+    expect(before).toBeLessThan(100)
+    for (let i = 1; i <= 105 - before; i++) await send(a, `long ${i}`)
+    await expect.poll(() => lastText(b, 'them')).toBe(`long ${105 - before}`)
+    expect(await all.count()).toBe(100)
+    const earlier = b.page.getByTestId('show-earlier')
+    expect(await earlier.textContent()).toContain('Show 5 earlier messages')
+    await earlier.click()
+    expect(await all.count()).toBe(105)
+    expect(await earlier.count()).toBe(0)
+  })
+
   it('ends on End and tells the partner at once, peer to peer', async () => {
     await a.page.getByTestId('end').click()
     await expectState(a, 'ended')
