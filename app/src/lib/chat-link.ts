@@ -18,6 +18,8 @@ export interface ChatLinkOptions {
   sendSignal(signal: Signal): void
   /** The handshake is done: frames flow, and this is the code both people should see. */
   onSecured(code: string): void
+  /** Our side of the connection setup is sent; what remains is the network's and the partner's. */
+  onGathered(): void
   onFrame(frame: Frame): void
   onDropped(): void
   onFailure(reason: HandshakeFailure | 'no-fingerprints'): void
@@ -67,6 +69,7 @@ export function openChatLink(options: ChatLinkOptions): ChatLink {
     certificate: options.certificate,
     onSignal: (signal) => !closed && options.sendSignal(signal),
     onConnect: () => !closed && channel.open(),
+    onGathered: () => !closed && options.onGathered(),
     onData: (data) => !closed && channel.receive(data),
     onClose: () => !closed && options.onClosed(),
   }).then(

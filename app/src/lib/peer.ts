@@ -12,6 +12,8 @@ export interface PeerOptions {
   certificate?: RTCCertificate | undefined
   onSignal(signal: Signal): void
   onConnect(): void
+  /** Our ICE candidates are all out (or gathering has finished): the wait is the network's now. */
+  onGathered?(): void
   onData(data: string | Uint8Array): void
   /** The channel closed or failed; called once. */
   onClose(error: string | null): void
@@ -81,6 +83,12 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
     )
     if (channel.readyState === 'open') opened()
     else channel.addEventListener('open', opened, { once: true })
+  }
+  const pc = peer._pc
+  if (pc && options.onGathered) {
+    const gathered = options.onGathered
+    const check = () => pc.iceGatheringState === 'complete' && gathered()
+    pc.addEventListener('icegatheringstatechange', check)
   }
   if (peer._channel) watch(peer._channel)
   else peer._pc?.addEventListener('datachannel', (event) => watch(event.channel), { once: true })

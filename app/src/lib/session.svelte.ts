@@ -29,6 +29,8 @@ export type { Notice, NoticeKind } from './notices.svelte.ts'
 
 /** Long enough for trickle ICE through a TURN relay on a slow network, short enough not to strand anyone. */
 export const connectTimeoutMs = 15_000
+/** The longest the lobby stays up after a match while our side of the handshake goes out. */
+const chatViewDelayMaxMs = 60
 
 interface ActiveChat {
   chatId: string
@@ -53,6 +55,11 @@ export class Session {
   messages = $state.raw<StoredMessage[]>([])
   partnerTyping = $state(false)
   safetyCode = $state<string | null>(null)
+  /**
+   * Whether the chat view replaces the lobby yet. It waits, while connecting, until our offer or answer
+   * and candidates are out: rendering it first (~15 ms of main thread) would hold up the handshake.
+   */
+  chatView = $state(false)
   route = $state<Route | null>(null)
   endReason = $state<EndReason | null>(null)
   dropped = $state(0)
@@ -221,6 +228,7 @@ export class Session {
         // No ack: a lost candidate shows up as a failed connection, which the app explains anyway.
         sendSignal: (signal) => live() && this.#socket.emit('signal:relay', signal),
         onSecured: (code) => live() && this.#onSecured(code),
+        onGathered: () => live() && (this.chatView = true),
         onFrame: (frame) => live() && this.#onFrame(frame),
         onDropped: () => {
           this.dropped += 1
@@ -253,12 +261,15 @@ export class Session {
     }
     this.#chat = chat
     chat.timers.push(setTimeout(() => live() && this.state === 'connecting' && this.#fail(), connectTimeoutMs))
+    // However slow the gathering (a far TURN server), the chat view is up within a blink.
+    chat.timers.push(setTimeout(() => live() && (this.chatView = true), chatViewDelayMaxMs))
   }
 
   #onSecured(code: string): void {
     const chat = this.#chat
     if (!chat) return
     this.safetyCode = code
+    this.chatView = true
     this.state = 'chatting'
     // Saved from the first message on: an empty chat is not worth a history entry.
     chat.conversation.record.startedAt = Date.now()
@@ -375,6 +386,7 @@ export class Session {
   }
 
   #resetChatView(): void {
+    this.chatView = false
     this.messages = []
     this.safetyCode = null
     this.route = null
