@@ -6,6 +6,9 @@ const linkPattern = /https:\/\/[^\s<>"'`]+/g
 /** Punctuation that usually ends the sentence, not the URL. */
 const trailing = /[.,;:!?)\]}]+$/
 
+/** A cheap first look: text without "https://" is rendered as one plain text node. */
+export const hasLink = (text: string): boolean => text.includes('https://')
+
 export function segments(text: string): Segment[] {
   const out: Segment[] = []
   let last = 0
