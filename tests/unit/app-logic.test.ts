@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createTypingSender } from '../../app/src/lib/typing.ts'
 import { startHeartbeat } from '../../app/src/lib/heartbeat.ts'
 import { createBatcher, exportText, parseRecord, type ChatRecord } from '../../app/src/lib/history.ts'
-import { segments } from '../../app/src/lib/links.ts'
+import { hasLink, segments } from '../../app/src/lib/links.ts'
 
 beforeEach(() => vi.useFakeTimers())
 afterEach(() => vi.useRealTimers())
@@ -153,5 +153,10 @@ describe('links', () => {
       { kind: 'text', text: '. and http://b.example or javascript:alert(1)' },
     ])
     expect(segments('<b>plain</b>')).toEqual([{ kind: 'text', text: '<b>plain</b>' }])
+  })
+
+  it('sends only text that may hold a link through the parser (every https link is seen)', () => {
+    for (const text of ['go to https://a.example', 'HTTPS://A.EXAMPLE', 'http://b.example', 'plain'])
+      expect(hasLink(text)).toBe(segments(text).some((part) => part.kind === 'link'))
   })
 })
