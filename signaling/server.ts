@@ -245,7 +245,8 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       closing = true
       broadcaster.stop()
       iceRefresh?.stop()
-      io.emit('session:error', { code: 'unavailable', message: 'server is shutting down' })
+      // This node's clients only: a plain io.emit would reach every node's clients through the adapter.
+      io.local.emit('session:error', { code: 'unavailable', message: 'server is shutting down' })
       await new Promise<void>((resolve) => {
         const forced = setTimeout(resolve, config.shutdownGraceMs)
         forced.unref()

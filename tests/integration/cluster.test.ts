@@ -109,8 +109,10 @@ describe('two nodes', () => {
     const goes = await connectClient(two!)
     const { a: found } = await pair(stays, goes)
     const ended = nextEvent(stays, 'match:ended')
+    const notTold = quiet(stays, 'session:error', 1500)
     await two!.stop()
     expect(await ended).toEqual({ chatId: found.chatId, reason: 'disconnected' })
+    expect(await notTold).toBe(true) // the shutdown notice is for the stopping node's clients only
     await presenceWhere(stays, (p) => p.online === 1 && p.chatting === 0)
     expect(await redis.client.zcard('hush:nodes')).toBe(1)
     expect(await redis.client.keys('hush:node:*:users')).toHaveLength(1) // the survivor's only
