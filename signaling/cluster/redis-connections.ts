@@ -29,8 +29,8 @@ export function connectRedis(url: string, logger: Logger): RedisConnections {
     connectionName: 'hush-command',
   })
   const subscriber = new Redis(url, { maxRetriesPerRequest: null, retryStrategy, connectionName: 'hush-subscriber' })
-  guardFireAndForget(command, ['publish'], logger)
-  guardFireAndForget(subscriber, ['psubscribe', 'subscribe', 'punsubscribe', 'unsubscribe'], logger)
+  guardFireAndForget(command, ['spublish'], logger)
+  guardFireAndForget(subscriber, ['ssubscribe', 'sunsubscribe'], logger)
 
   for (const [role, client] of [
     ['command', command],

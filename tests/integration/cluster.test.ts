@@ -83,6 +83,27 @@ describe('two nodes', () => {
     expect(await quiet(bystander, 'signal:relay')).toBe(true)
   })
 
+  it('relays through one channel per socket, subscribed by its node only, renewed after a chat', async () => {
+    const [one, two] = await startNodes(redis.url, 2)
+    const a = await connectClient(one!)
+    const b = await connectClient(two!)
+    const relayChannels = async () =>
+      ((await redis.client.call('PUBSUB', 'SHARDCHANNELS', 'hush-io#/#r:*')) as string[]).sort()
+    const before = await eventually(relayChannels, (channels) => channels.length === 2)
+    await pair(a, b)
+    const atB = nextEvent(b, 'signal:relay')
+    await request(a, 'signal:relay', offer)
+    expect(await atB).toEqual(offer)
+    await request(a, 'match:leave', { reason: 'left' })
+    // Both sides moved to new rooms (a late signal of that chat reaches nobody), none left behind.
+    await eventually(
+      relayChannels,
+      (channels) => channels.length === 2 && !channels.some((channel) => before.includes(channel)),
+    )
+    await disconnectAll([a, b])
+    await eventually(relayChannels, (channels) => channels.length === 0)
+  })
+
   it('tells the partner on the other node when a chat ends, and relays no more', async () => {
     const [one, two] = await startNodes(redis.url, 2)
     const [a, c] = await connectClients(one!, 2)
@@ -126,9 +147,10 @@ describe('two nodes', () => {
     await redis.client.zrem('hush:queue', waiter.welcome.id)
     await redis.client.hdel(`hush:u:${waiter.welcome.id}`, 'q')
     const notice = { kind: 'ended', chatId: 'never-announced', reason: 'disconnected' }
-    await redis.client.publish(
-      'hush-io-request#/#',
-      JSON.stringify({ uid: 'test', type: 6, data: ['hush:notice', waiter.welcome.id, notice] }),
+    // A server-side emit as the sharded adapter sends it (type 9), on the namespace's main channel.
+    await redis.client.spublish(
+      'hush-io#/#',
+      JSON.stringify({ uid: 'test', nsp: '/', type: 9, data: { packet: ['hush:notice', waiter.welcome.id, notice] } }),
     )
     await eventually(
       () => redis.client.zcard('hush:queue'),
