@@ -34,7 +34,7 @@ export interface ClusterBenchOptions {
 }
 
 /** Commands a Hush node sends itself; everything else in commandstats ran inside its Lua scripts. */
-const hushRoundTripCommands = ['evalsha', 'eval', 'publish', 'info']
+const hushRoundTripCommands = ['evalsha', 'eval', 'publish', 'spublish', 'ssubscribe', 'sunsubscribe', 'info']
 
 function parseCommandStats(info: string): Map<string, number> {
   const calls = new Map<string, number>()
