@@ -4,7 +4,9 @@
 //     search → match → 3 relayed signals each way → skip, reporting matches per second.
 // Prints one JSON document. Loopback only; every phase is bounded in count and time.
 // --redis runs the scale-out benchmark instead (bench/lib/cluster-bench.ts): Hush on 1, 2 and 3
-// nodes over one redis-server, 50,000 connections across 3 nodes, and a naive Redis baseline.
+// nodes over one redis-server, 50,000 connections across 3 nodes, and a naive Redis baseline
+// (--only=hush skips the baselines, --cluster-connections=0 the connections phase, --think-ms=N
+// pauses each client 0…N ms before searching again, so that more pairs span two nodes).
 import { cpus } from 'node:os'
 import { hushEnv, runClusterBench } from './lib/cluster-bench.ts'
 import { measureConnections, measureMatching, withServers, withWorkers, type Target } from './lib/measure.ts'
@@ -29,6 +31,8 @@ if (args.has('redis')) {
     nodeCounts: (args.get('nodes') ?? '1,2,3').split(',').map(Number),
     clusterConnections: Number(args.get('cluster-connections') ?? 50_000),
     connectionsOnly: args.has('connections-only'),
+    hushOnly: args.get('only') === 'hush',
+    thinkMs: Number(args.get('think-ms') ?? 0),
   })
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
   process.exit(0)

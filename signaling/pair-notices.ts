@@ -26,8 +26,9 @@ export function createPairNotices(ctx: SessionContext) {
     const { data } = socket
     data.endedChatId = chatId
     if (data.chatId !== chatId) return
-    if (data.partner !== null) ctx.inChat(socket, chatId, data.partner, false)
+    if (data.partner !== null) ctx.chatEnded(socket, data.partner)
     data.partner = null
+    data.partnerRoom = ''
     data.chatId = null
     if (socket.connected) ctx.inLobby(socket, true)
   }
@@ -38,10 +39,10 @@ export function createPairNotices(ctx: SessionContext) {
     if (notice.kind === 'found') {
       if (notice.chatId === data.endedChatId || notice.chatId === data.chatId) return
       data.partner = notice.partner.id
+      data.partnerRoom = notice.partner.relayRoom
       data.chatId = notice.chatId
       data.searchingSinceMs = null
       ctx.inLobby(socket, false)
-      ctx.inChat(socket, notice.chatId, notice.partner.id, true)
       socket.emit('match:found', {
         chatId: notice.chatId,
         initiator: notice.initiator,
@@ -66,7 +67,7 @@ export function createPairNotices(ctx: SessionContext) {
 
   /** Searches again for a user who was searching when Redis lost its data. */
   async function resumeSearch(socket: SessionSocket): Promise<void> {
-    const outcome = await store.find(socket.data.id, now())
+    const outcome = await store.find(socket.data.id, now(), socket.data.relayRoom)
     if (outcome.kind === 'matched') announcePair(outcome.pairing)
   }
 

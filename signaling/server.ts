@@ -1,4 +1,5 @@
 // createSignalingServer(config, deps): the HTTP server, socket.io and matchmaking wired together.
+import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Server, type Socket } from 'socket.io'
@@ -45,8 +46,14 @@ export interface SignalingServer {
 /** Signaling needs ~16 KB (one SDP); anything bigger is refused by engine.io before parsing. */
 const maxHttpBufferSize = 20 * 1024
 
-/** The room of one chat on each node holding a side whose partner is on another node. */
-const chatRoom = (chatId: string) => `chat:${chatId}`
+/**
+ * A room of one socket that carries relays from a partner on another node: with the sharded
+ * adapter its channel is subscribed by that socket's node only. Joined at connection, so it is
+ * subscribed long before any partner can relay to it (a room joined when the pair is made would
+ * be subscribed only after the partner's first signals: measured, they were lost). Replaced after
+ * each chat with a remote partner, so a late signal from that chat can never reach the next one.
+ */
+const newRelayRoom = () => `r:${randomUUID()}`
 
 export function createSignalingServer(config: Config, deps: Dependencies = {}): SignalingServer {
   const logger = deps.logger ?? createLogger(config.logLevel)
@@ -112,17 +119,19 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     },
     relay(from, partner, chatId, signal) {
       const local = sockets.get(partner)
-      // A local partner gets it directly (no Redis); a remote one through the chat's room on its node.
+      // A local partner gets it directly (no Redis); a remote one through its relay room on its node.
       if (local) {
         if (local.data.chatId === chatId) local.emit('signal:relay', signal)
-      } else if (cluster) {
-        from.to(chatRoom(chatId)).emit('signal:relay', signal)
+      } else if (cluster && from.data.partnerRoom !== '') {
+        io.to(from.data.partnerRoom).emit('signal:relay', signal)
       }
     },
-    inChat(socket, chatId, partner, joined) {
-      if (!cluster) return
-      if (!joined) return void socket.leave(chatRoom(chatId))
-      if (!sockets.has(partner)) void socket.join(chatRoom(chatId))
+    chatEnded(socket, partner) {
+      // A local partner's signals never went through the room: it stays.
+      if (!cluster || sockets.has(partner) || !socket.connected) return
+      void socket.leave(socket.data.relayRoom)
+      socket.data.relayRoom = newRelayRoom()
+      void socket.join(socket.data.relayRoom)
     },
     inLobby(socket, inLobby) {
       if (!inLobby) return void socket.leave(lobbyRoom)
@@ -184,6 +193,10 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       limits: config.limits,
     })
     void socket.join(lobbyRoom)
+    if (cluster) {
+      socket.data.relayRoom = newRelayRoom()
+      void socket.join(socket.data.relayRoom)
+    }
     // Counts that already include the newcomer.
     store.counts().then(
       (counts) => socket.emit('presence:update', counts),
@@ -245,7 +258,8 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       closing = true
       broadcaster.stop()
       iceRefresh?.stop()
-      io.emit('session:error', { code: 'unavailable', message: 'server is shutting down' })
+      // This node's clients only: a plain io.emit would reach every node's clients through the adapter.
+      io.local.emit('session:error', { code: 'unavailable', message: 'server is shutting down' })
       await new Promise<void>((resolve) => {
         const forced = setTimeout(resolve, config.shutdownGraceMs)
         forced.unref()

@@ -4,7 +4,7 @@ import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './metrics.ts'
 import type { ClientToServerEvents, EndReason, ServerToClientEvents, Signal } from './protocol.ts'
-import type { MatchStore, Member, UserId } from './store/store.ts'
+import type { MatchStore, PairedMember, UserId } from './store/store.ts'
 import type { Validators } from './validation.ts'
 import type { Bucket } from './token-bucket.ts'
 
@@ -14,6 +14,10 @@ export interface SessionData {
   ip: string
   /** The partner of the current chat, cached here so relaying never waits on the store. */
   partner: UserId | null
+  /** The room the partner's node receives relays for them in (used when the partner is on another node). */
+  partnerRoom: string
+  /** The room this node receives relays for this user in ('' without a cluster); a new one after each chat. */
+  relayRoom: string
   /** When the TURN credentials sent to this user expire (ms since the epoch). */
   iceExpiresAtMs: number
   chatId: string | null
@@ -28,7 +32,7 @@ export interface SessionData {
 
 /** News of a pair for one of its sides, applied by the node that holds that side's socket. */
 export type Notice =
-  | { kind: 'found'; chatId: string; initiator: boolean; partner: Member }
+  | { kind: 'found'; chatId: string; initiator: boolean; partner: PairedMember }
   | { kind: 'ended'; chatId: string; reason: EndReason }
 
 export interface InterServerEvents {
@@ -48,8 +52,8 @@ export interface SessionContext {
   notify(user: UserId, notice: Notice): void
   /** Forwards a signal to the sender's partner in the given chat, wherever the partner is connected. */
   relay(from: SessionSocket, partner: UserId, chatId: string, signal: Signal): void
-  /** Joins or leaves the chat's room, which carries relays from a partner on another node. */
-  inChat(socket: SessionSocket, chatId: string, partner: UserId, joined: boolean): void
+  /** A chat ended: a user whose partner was on another node moves to a fresh relay room. */
+  chatEnded(socket: SessionSocket, partner: UserId): void
   /** Moves a local socket in or out of the lobby, the room that receives presence counts. */
   inLobby(socket: SessionSocket, inLobby: boolean): void
   onGone(socket: SessionSocket): void

@@ -59,7 +59,7 @@ export function createSessions(ctx: SessionContext) {
           return refuse('bad-payload', 'match:find takes { interests?: string[] }')
         }
         const startedMs = now()
-        const outcome = await store.find(socket.data.id, startedMs)
+        const outcome = await store.find(socket.data.id, startedMs, socket.data.relayRoom)
         switch (outcome.kind) {
           case 'already-chatting':
             return refuse('already-chatting', 'leave the current chat before searching')
@@ -171,6 +171,8 @@ export function createSessions(ctx: SessionContext) {
         name,
         ip,
         partner: null,
+        partnerRoom: '',
+        relayRoom: '',
         iceExpiresAtMs: nowMs + config.turnTtlS * 1000,
         chatId: null,
         endedChatId: null,

@@ -9,7 +9,8 @@ export type WorkerCommand =
   | { cmd: 'connect'; urls: string[]; count: number; localAddresses: string[] }
   /** Everyone searches at once; answers when all are matched and signalled, or at the deadline. */
   | { cmd: 'burst'; timeoutMs: number }
-  | { cmd: 'loop'; durationMs: number }
+  /** `thinkMs`: each client waits a random 0…thinkMs before searching again (spreads arrivals over nodes). */
+  | { cmd: 'loop'; durationMs: number; thinkMs?: number }
   | { cmd: 'leave' }
   | { cmd: 'disconnect' }
 
@@ -193,12 +194,14 @@ function burst(timeoutMs: number): void {
   for (const client of clients) find(client)
 }
 
-function loop(durationMs: number): void {
+function loop(durationMs: number, thinkMs: number): void {
   const latenciesMs: number[] = []
   let matches = 0
   const deadline = performance.now() + durationMs
   const again = (client: Client) => {
-    if (performance.now() < deadline) find(client)
+    if (performance.now() >= deadline) return
+    if (thinkMs > 0) setTimeout(() => find(client), Math.random() * thinkMs)
+    else find(client)
   }
   wire(
     (client, latency) => {
@@ -240,7 +243,7 @@ process.on('message', (command: WorkerCommand) => {
       burst(command.timeoutMs)
       break
     case 'loop':
-      loop(command.durationMs)
+      loop(command.durationMs, command.thinkMs ?? 0)
       break
     case 'leave':
       leaveAll()

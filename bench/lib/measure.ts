@@ -88,6 +88,7 @@ export async function measureMatching(
   searchers: number,
   loopMs: number,
   hooks: MatchingHooks = {},
+  thinkMs = 0,
 ) {
   const { connected } = await connectSpread(
     workers,
@@ -109,7 +110,9 @@ export async function measureMatching(
   await hooks.beforeLoop?.()
   const cpuBefore = cpuSum(await allStats(nodes))
   const loopStart = performance.now()
-  const loop = merge(await Promise.all(workers.map((w) => w.send<Result>({ cmd: 'loop', durationMs: loopMs }))))
+  const loop = merge(
+    await Promise.all(workers.map((w) => w.send<Result>({ cmd: 'loop', durationMs: loopMs, thinkMs }))),
+  )
   const cpuAfter = cpuSum(await allStats(nodes))
   const extra = (await hooks.afterLoop?.(loop.matches, loopMs / 1000)) ?? {}
   const serverCpuMicros = cpuAfter - cpuBefore

@@ -9,6 +9,8 @@ interface UserState {
   ip: string
   /** Set while searching: when the user joined the queue. */
   queuedAtMs: number | null
+  /** Set while searching: the room for relays to this user (handed to their partner). */
+  relayRoom: string
   chat: { chatId: string; partner: UserId } | null
   /** The stranger of the user's last chat, not to be matched again at once while others wait. */
   lastPartner: UserId | null
@@ -60,11 +62,11 @@ export function createMemoryStore(): MatchStore {
       const held = connectionsPerIp.get(ip) ?? 0
       if (maxPerIp > 0 && held >= maxPerIp) return 'too-many-connections'
       connectionsPerIp.set(ip, held + 1)
-      users.set(id, { name, ip, queuedAtMs: null, chat: null, lastPartner: null })
+      users.set(id, { name, ip, queuedAtMs: null, relayRoom: '', chat: null, lastPartner: null })
       return 'added'
     },
 
-    async find(user, nowMs) {
+    async find(user, nowMs, relayRoom = '') {
       const state = users.get(user)
       if (!state) return { kind: 'unknown-user' } satisfies FindOutcome
       if (state.chat) return { kind: 'already-chatting' }
@@ -73,6 +75,7 @@ export function createMemoryStore(): MatchStore {
       const partnerState = partner === null ? undefined : users.get(partner)
       if (partner === null || !partnerState || partnerState.queuedAtMs === null) {
         state.queuedAtMs = nowMs
+        state.relayRoom = relayRoom
         queue.set(user, state)
         return { kind: 'queued' }
       }
@@ -80,8 +83,8 @@ export function createMemoryStore(): MatchStore {
       const chatId = randomUUID()
       const pairing: Pairing = {
         chatId,
-        initiator: { id: partner, name: partnerState.name },
-        responder: { id: user, name: state.name },
+        initiator: { id: partner, name: partnerState.name, relayRoom: partnerState.relayRoom },
+        responder: { id: user, name: state.name, relayRoom },
         waitedMs: nowMs - partnerState.queuedAtMs,
       }
       partnerState.queuedAtMs = null

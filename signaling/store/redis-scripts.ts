@@ -1,7 +1,7 @@
 // The Redis store's Lua scripts: each MatchStore method is one script, so it runs atomically on the
 // primary (no interleaving, no lost waiter, no user matched twice) in one round trip.
 // Keys (prefix P, default "hush:"):
-//   P u:<id>           hash  n name, node, ip, q queuedAt (searching), c chatId + p partner (chatting), l last partner
+//   P u:<id>           hash  n name, node, ip, q queuedAt + r relay room (searching), c chatId + p partner (chatting), l last partner
 //   P queue            zset  searching users, score = arrival sequence (FIFO)
 //   P stats            hash  online, chatting (a field at 0 is deleted, so an empty population leaves no key)
 //   P nodes            zset  live nodes, score = heartbeat deadline (Redis clock, ms); -1 while being reaped
@@ -57,12 +57,12 @@ local function remove_user(id)
   bump('online', -1)
   return ended
 end
-local function enqueue(id, queued_at)
+local function enqueue(id, queued_at, room)
   local tail = redis.call('ZRANGE', P .. 'queue', -1, -1, 'WITHSCORES')
   local score = 0
   if tail[2] then score = tonumber(tail[2]) + 1 end
   redis.call('ZADD', P .. 'queue', score, id)
-  redis.call('HSET', ukey(id), 'q', queued_at)
+  redis.call('HSET', ukey(id), 'q', queued_at, 'r', room)
 end
 `
 
@@ -91,8 +91,8 @@ return 1
 `)
 
 /**
- * ARGV: P, id, nowMs, chatId (made by the caller: scripts must stay deterministic), maxSkips.
- * Returns {kind} or {'matched', partnerId, partnerName, partnerQueuedAt, ownName}.
+ * ARGV: P, id, nowMs, chatId (made by the caller: scripts must stay deterministic), maxSkips, relayRoom.
+ * Returns {kind} or {'matched', partnerId, partnerName, partnerQueuedAt, ownName, partnerRelayRoom}.
  */
 export const findScript = script(`
 local id, chat_id, max_skips = ARGV[2], ARGV[4], tonumber(ARGV[5])
@@ -104,7 +104,7 @@ if me[3] then return { 'already-searching' } end
 local now = now_ms()
 local pick, pick_state
 for _, candidate in ipairs(redis.call('ZRANGE', P .. 'queue', 0, max_skips - 1)) do
-  local s = redis.call('HMGET', ukey(candidate), 'n', 'l', 'node', 'q')
+  local s = redis.call('HMGET', ukey(candidate), 'n', 'l', 'node', 'q', 'r')
   if not s[1] then
     redis.call('ZREM', P .. 'queue', candidate)
   elseif candidate ~= me[4] and s[2] ~= id and node_alive(s[3], now) then
@@ -113,23 +113,23 @@ for _, candidate in ipairs(redis.call('ZRANGE', P .. 'queue', 0, max_skips - 1))
   end
 end
 if not pick then
-  enqueue(id, ARGV[3])
+  enqueue(id, ARGV[3], ARGV[6])
   return { 'queued' }
 end
 redis.call('ZREM', P .. 'queue', pick)
 local pk = ukey(pick)
-redis.call('HDEL', pk, 'q')
+redis.call('HDEL', pk, 'q', 'r')
 redis.call('HSET', pk, 'c', chat_id, 'p', id)
 redis.call('HSET', k, 'c', chat_id, 'p', pick)
 bump('chatting', 2)
-return { 'matched', pick, pick_state[1], pick_state[4], me[1] }
+return { 'matched', pick, pick_state[1], pick_state[4], me[1], pick_state[5] or '' }
 `)
 
 /** ARGV: P, id. 1 when the user was searching. */
 export const cancelScript = script(`
 local k = ukey(ARGV[2])
 if redis.call('HEXISTS', k, 'q') == 0 then return 0 end
-redis.call('HDEL', k, 'q')
+redis.call('HDEL', k, 'q', 'r')
 redis.call('ZREM', P .. 'queue', ARGV[2])
 return 1
 `)

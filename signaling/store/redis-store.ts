@@ -48,9 +48,10 @@ export interface RedisStoreOptions {
 }
 
 type ScriptName = keyof typeof scriptSources
-/** What the find script answers: the outcome's kind, or a pair (partner id, name, queued at; own name). */
+/** What the find script answers: the outcome's kind, or a pair (partner id, name, queued at; own name; partner's relay room). */
 type FindReply =
-  ['queued' | 'already-searching' | 'already-chatting' | 'unknown-user'] | ['matched', string, string, string, string]
+  | ['queued' | 'already-searching' | 'already-chatting' | 'unknown-user']
+  | ['matched', string, string, string, string, string]
 type ScriptCall = (...args: (string | number)[]) => Promise<unknown>
 
 const scriptSources = {
@@ -125,17 +126,17 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
       return reply === -2 ? 'too-many-connections' : 'added'
     },
 
-    async find(user, nowMs): Promise<FindOutcome> {
+    async find(user, nowMs, relayRoom = ''): Promise<FindOutcome> {
       const chatId = randomUUID()
-      const reply = (await run('hushFind', user, nowMs, chatId, maxRematchSkips)) as FindReply
+      const reply = (await run('hushFind', user, nowMs, chatId, maxRematchSkips, relayRoom)) as FindReply
       if (reply[0] !== 'matched') return { kind: reply[0] }
-      const [, partner, partnerName, queuedAt, ownName] = reply
+      const [, partner, partnerName, queuedAt, ownName, partnerRoom] = reply
       return {
         kind: 'matched',
         pairing: {
           chatId,
-          initiator: { id: partner, name: partnerName },
-          responder: { id: user, name: ownName },
+          initiator: { id: partner, name: partnerName, relayRoom: partnerRoom },
+          responder: { id: user, name: ownName, relayRoom },
           waitedMs: Math.max(0, nowMs - Number(queuedAt)),
         },
       }

@@ -16,11 +16,16 @@ export interface Arrival extends Member {
 
 export type AddOutcome = 'added' | 'too-many-connections'
 
+/** A side of a pair, with the room its node receives relays for it in (see MatchStore.find). */
+export interface PairedMember extends Member {
+  relayRoom: string
+}
+
 export interface Pairing {
   chatId: string
   /** The user who waited in the queue; told to initiate the WebRTC offer. */
-  initiator: Member
-  responder: Member
+  initiator: PairedMember
+  responder: PairedMember
   /** How long the initiator waited in the queue, in milliseconds. */
   waitedMs: number
 }
@@ -42,8 +47,11 @@ export interface Ended {
 export interface MatchStore {
   /** Registers a connecting user as idle, unless their address already holds `maxPerIp` (0: no cap). */
   add(user: Arrival, maxPerIp: number): Promise<AddOutcome>
-  /** Pairs the user with the longest-waiting eligible stranger, or queues them. */
-  find(user: UserId, nowMs: number): Promise<FindOutcome>
+  /**
+   * Pairs the user with the longest-waiting eligible stranger, or queues them. `relayRoom` (the
+   * room the user's node receives relays for them in) is kept while they wait and handed to the partner.
+   */
+  find(user: UserId, nowMs: number, relayRoom?: string): Promise<FindOutcome>
   /** Leaves the queue; false when the user was not searching. */
   cancel(user: UserId): Promise<boolean>
   /** Ends the user's chat; null when the user was not paired. */

@@ -83,6 +83,27 @@ describe('two nodes', () => {
     expect(await quiet(bystander, 'signal:relay')).toBe(true)
   })
 
+  it('relays through one channel per socket, subscribed by its node only, renewed after a chat', async () => {
+    const [one, two] = await startNodes(redis.url, 2)
+    const a = await connectClient(one!)
+    const b = await connectClient(two!)
+    const relayChannels = async () =>
+      ((await redis.client.call('PUBSUB', 'SHARDCHANNELS', 'hush-io#/#r:*')) as string[]).sort()
+    const before = await eventually(relayChannels, (channels) => channels.length === 2)
+    await pair(a, b)
+    const atB = nextEvent(b, 'signal:relay')
+    await request(a, 'signal:relay', offer)
+    expect(await atB).toEqual(offer)
+    await request(a, 'match:leave', { reason: 'left' })
+    // Both sides moved to new rooms (a late signal of that chat reaches nobody), none left behind.
+    await eventually(
+      relayChannels,
+      (channels) => channels.length === 2 && !channels.some((channel) => before.includes(channel)),
+    )
+    await disconnectAll([a, b])
+    await eventually(relayChannels, (channels) => channels.length === 0)
+  })
+
   it('tells the partner on the other node when a chat ends, and relays no more', async () => {
     const [one, two] = await startNodes(redis.url, 2)
     const [a, c] = await connectClients(one!, 2)
@@ -109,8 +130,10 @@ describe('two nodes', () => {
     const goes = await connectClient(two!)
     const { a: found } = await pair(stays, goes)
     const ended = nextEvent(stays, 'match:ended')
+    const notTold = quiet(stays, 'session:error', 1500)
     await two!.stop()
     expect(await ended).toEqual({ chatId: found.chatId, reason: 'disconnected' })
+    expect(await notTold).toBe(true) // the shutdown notice is for the stopping node's clients only
     await presenceWhere(stays, (p) => p.online === 1 && p.chatting === 0)
     expect(await redis.client.zcard('hush:nodes')).toBe(1)
     expect(await redis.client.keys('hush:node:*:users')).toHaveLength(1) // the survivor's only
@@ -124,9 +147,10 @@ describe('two nodes', () => {
     await redis.client.zrem('hush:queue', waiter.welcome.id)
     await redis.client.hdel(`hush:u:${waiter.welcome.id}`, 'q')
     const notice = { kind: 'ended', chatId: 'never-announced', reason: 'disconnected' }
-    await redis.client.publish(
-      'hush-io-request#/#',
-      JSON.stringify({ uid: 'test', type: 6, data: ['hush:notice', waiter.welcome.id, notice] }),
+    // A server-side emit as the sharded adapter sends it (type 9), on the namespace's main channel.
+    await redis.client.spublish(
+      'hush-io#/#',
+      JSON.stringify({ uid: 'test', nsp: '/', type: 9, data: { packet: ['hush:notice', waiter.welcome.id, notice] } }),
     )
     await eventually(
       () => redis.client.zcard('hush:queue'),

@@ -46,14 +46,14 @@ describe.each(kinds)('%s match store', (_kind, createStore) => {
     return store
   }
 
-  it('queues the first searcher and pairs the second with them as initiator', async () => {
+  it('queues the first searcher and pairs the second with them as initiator, handing over relay rooms', async () => {
     const store = await storeWith('a', 'b')
-    expect(await store.find('a', 1000)).toEqual({ kind: 'queued' })
-    const outcome = await store.find('b', 1250)
+    expect(await store.find('a', 1000, 'room-a')).toEqual({ kind: 'queued' })
+    const outcome = await store.find('b', 1250, 'room-b')
     expect(outcome.kind).toBe('matched')
     if (outcome.kind !== 'matched') return
-    expect(outcome.pairing.initiator).toEqual({ id: 'a', name: 'name-a' })
-    expect(outcome.pairing.responder).toEqual({ id: 'b', name: 'name-b' })
+    expect(outcome.pairing.initiator).toEqual({ id: 'a', name: 'name-a', relayRoom: 'room-a' })
+    expect(outcome.pairing.responder).toEqual({ id: 'b', name: 'name-b', relayRoom: 'room-b' })
     expect(outcome.pairing.waitedMs).toBe(250)
     expect(outcome.pairing.chatId).toMatch(/^[0-9a-f-]{36}$/)
     expect(await store.partnerOf('a')).toBe('b')
@@ -169,9 +169,9 @@ describe('redis store across nodes', () => {
     const [a, b] = await Promise.all([redisNode('node-a'), redisNode('node-b')])
     await a.add({ id: 'x', name: 'X', ip: '10.0.0.1' }, 0)
     await b.add({ id: 'y', name: 'Y', ip: '10.0.0.1' }, 0)
-    expect(await a.find('x', 0)).toEqual({ kind: 'queued' })
-    const outcome = await b.find('y', 10)
-    expect(outcome.kind === 'matched' && outcome.pairing.initiator).toEqual({ id: 'x', name: 'X' })
+    expect(await a.find('x', 0, 'room-x')).toEqual({ kind: 'queued' })
+    const outcome = await b.find('y', 10, 'room-y')
+    expect(outcome.kind === 'matched' && outcome.pairing.initiator).toEqual({ id: 'x', name: 'X', relayRoom: 'room-x' })
     expect(await a.counts()).toEqual(await b.counts())
     await a.remove('x')
     await b.remove('y')
