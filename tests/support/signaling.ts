@@ -62,6 +62,20 @@ export async function connectClient(
   return Object.assign(socket, { welcome })
 }
 
+/** Tries to connect from a browser at `origin`; resolves true when the server refused the connection. */
+export async function refusedFrom(server: Pick<TestServer, 'url'>, origin: string): Promise<boolean> {
+  const socket: Client = connect(server.url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: { origin },
+  })
+  await new Promise((resolve) => socket.once('connect_error', resolve))
+  const refused = !socket.connected
+  socket.close()
+  return refused
+}
+
 export const connectClients = (server: Pick<TestServer, 'url'>, count: number) =>
   Promise.all(Array.from({ length: count }, () => connectClient(server)))
 
