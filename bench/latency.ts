@@ -31,11 +31,13 @@ const instrument = `(() => {
   window.__keys = []
   window.__seen = []
   window.__arrivals = []
-  // Stamps every data channel message as it reaches the page (wraps the onmessage simple-peer sets).
-  const desc = Object.getOwnPropertyDescriptor(RTCDataChannel.prototype, 'onmessage')
-  Object.defineProperty(RTCDataChannel.prototype, 'onmessage', { configurable: true, get: desc.get, set(handler) {
-    desc.set.call(this, handler && ((event) => { if (event.data.byteLength > 100) window.__arrivals.push(now()); return handler.call(this, event) }))
-  } })
+  // Stamps every data channel message as it reaches the app's listener (wraps addEventListener).
+  const listen = RTCDataChannel.prototype.addEventListener
+  RTCDataChannel.prototype.addEventListener = function (type, listener, options) {
+    if (type !== 'message') return listen.call(this, type, listener, options)
+    const stamped = (event) => { if (event.data.byteLength > 100) window.__arrivals.push(now()); return listener.call(this, event) }
+    return listen.call(this, type, stamped, options)
+  }
   const waiters = []
   const counts = new Map()
   document.addEventListener('keydown', (event) => window.__keys.push({ key: event.key, at: now() }), true)

@@ -78,6 +78,9 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
   // process.nextTick shim (timers), which cost the handshake ~30 ms and every message a hop.
   const watch = (channel: RTCDataChannel) => {
     channel.binaryType = 'arraybuffer'
+    // simple-peer's own handler copied every frame into a Buffer and pushed it through its stream,
+    // ahead of ours, on every message: nothing reads that stream, so the handler goes.
+    channel.onmessage = null
     channel.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) =>
       options.onData(typeof event.data === 'string' ? event.data : new Uint8Array(event.data)),
     )
@@ -93,8 +96,6 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
   if (peer._channel) watch(peer._channel)
   else peer._pc?.addEventListener('datachannel', (event) => watch(event.channel), { once: true })
   peer.on('connect', opened)
-  // Keep simple-peer's own copy flowing and dropped, so its stream buffer never grows.
-  peer.on('data', () => {})
   peer.on('close', () => close(null))
   peer.on('error', (error) => close(error.code ?? 'ERR_PEER'))
 
