@@ -21,20 +21,27 @@ export class ChatPreparation {
   #certificate: RTCCertificate | null = null
   #pending = false
 
-  /** Makes whatever is missing once the page is idle; cheap to call often. */
-  prepare(): void {
-    if (this.#pending || (this.#keyPair && this.#certificate)) return
+  #ready: Promise<void> = Promise.resolve()
+
+  /** Makes whatever is missing once the page is idle; cheap to call often. Settles when that is done. */
+  prepare(): Promise<void> {
+    if (this.#pending || (this.#keyPair && this.#certificate)) return this.#ready
     this.#pending = true
-    whenIdle(() => {
-      this.#pending = false
-      this.#keyPair ??= prepareKeyPair()
-      if (this.#certificate || typeof RTCPeerConnection === 'undefined') return
-      RTCPeerConnection.generateCertificate(certificateAlgorithm).then(
-        (certificate) => (this.#certificate ??= certificate),
-        // Without one, the peer connection makes its own: slower, not broken.
-        () => undefined,
-      )
-    })
+    this.#ready = new Promise<void>((done) =>
+      whenIdle(() => {
+        this.#pending = false
+        this.#keyPair ??= prepareKeyPair()
+        if (this.#certificate || typeof RTCPeerConnection === 'undefined') return done()
+        RTCPeerConnection.generateCertificate(certificateAlgorithm)
+          .then(
+            (certificate) => void (this.#certificate ??= certificate),
+            // Without one, the peer connection makes its own: slower, not broken.
+            () => undefined,
+          )
+          .finally(done)
+      }),
+    )
+    return this.#ready
   }
 
   /** Hands over what is ready (each item once); the chat makes the rest itself. */

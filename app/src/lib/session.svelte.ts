@@ -90,7 +90,7 @@ export class Session {
     socket.on('match:found', (found) => this.#onMatch(found))
     socket.on('match:ended', (ended) => this.#onMatchEnded(ended))
     socket.on('signal:relay', (signal) => this.#onSignal(signal))
-    this.#prep.prepare()
+    void this.#prep.prepare()
     library.ready.then(() => {
       if (library.status === 'unavailable')
         this.#board.notify('history', 'History is off: this browser refused local storage. The chat works as usual.')
@@ -122,7 +122,7 @@ export class Session {
     this.state = 'searching'
     this.#board.say('Searching for a stranger…')
     this.#find()
-    this.#prep.prepare()
+    void this.#prep.prepare()
   }
 
   cancel(): void {
@@ -139,7 +139,7 @@ export class Session {
     this.#resetChatView()
     this.state = 'searching'
     this.#board.say('Skipped. Searching for the next stranger…')
-    this.#prep.prepare()
+    void this.#prep.prepare()
   }
 
   end(): void {
@@ -279,7 +279,7 @@ export class Session {
     )
     this.#board.say(`Connected with ${this.partnerName}. Messages are end-to-end encrypted.`)
     // Not while connecting: the main thread is the bottleneck of the handshake then.
-    this.#prep.prepare()
+    void this.#prep.prepare()
     void chat.link.route().then((route) => this.#chat === chat && (this.route = route))
   }
 
