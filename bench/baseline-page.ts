@@ -1,4 +1,6 @@
-// The baseline: the same message loop through a plain Socket.IO relay between two pages.
+// The baseline: the same message loop through a plain Socket.IO relay between two pages. With
+// `?dc` the pages instead open a bare RTCDataChannel (signaled through the same relay) and run the
+// loop over it: no app, no crypto, no framework, the floor of any WebRTC chat on this machine.
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -20,13 +22,50 @@ input.addEventListener('keydown', (event) => {
   input.value = ''
 })
 socket.on('ready', () => (window.relayReady = true))
-socket.on('m', (text) => {
+const show = (text) => {
   const li = document.createElement('li')
   li.dataset.testid = 'message'
   li.dataset.from = 'them'
   li.textContent = text
   log.append(li)
-})
+}
+socket.on('m', show)
+if (location.search === '?dc') {
+  let role = 0
+  let channel = null
+  const pc = new RTCPeerConnection()
+  const use = (dc) => {
+    channel = dc
+    dc.onopen = () => (window.dcReady = true)
+    dc.onmessage = (event) => show(event.data)
+  }
+  // Whole descriptions once gathering is done: two signals, nothing to trickle.
+  const gathered = () => new Promise((done) => pc.iceGatheringState === 'complete' ? done() :
+    pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && done()))
+  socket.on('role', (n) => (role = n))
+  socket.on('ready', async () => {
+    if (role !== 1) return
+    use(pc.createDataChannel('bench'))
+    await pc.setLocalDescription(await pc.createOffer())
+    await gathered()
+    socket.emit('sig', pc.localDescription.toJSON())
+  })
+  socket.on('sig', async (description) => {
+    await pc.setRemoteDescription(description)
+    if (description.type !== 'offer') return
+    pc.ondatachannel = (event) => use(event.channel)
+    await pc.setLocalDescription(await pc.createAnswer())
+    await gathered()
+    socket.emit('sig', pc.localDescription.toJSON())
+  })
+  input.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' || event.shiftKey) return
+    event.stopImmediatePropagation()
+    event.preventDefault()
+    channel.send(input.value)
+    input.value = ''
+  }, true)
+}
 `
 
 export interface Baseline {
@@ -43,8 +82,11 @@ export async function startBaseline(): Promise<Baseline> {
     res.end(body)
   })
   const io = new Server(http, { transports: ['websocket'], perMessageDeflate: false })
+  let joined = 0
   io.on('connection', (socket) => {
+    socket.emit('role', ++joined)
     socket.on('m', (text: unknown) => socket.broadcast.emit('m', text))
+    socket.on('sig', (description: unknown) => socket.broadcast.emit('sig', description))
     // Both pages learn when the pair is complete, so the loop never starts into the void.
     if (io.engine.clientsCount >= 2) io.emit('ready')
   })

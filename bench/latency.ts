@@ -5,7 +5,7 @@
 import { readFile, readdir } from 'node:fs/promises'
 import { gzipSync } from 'node:zlib'
 import type { Browser, Page } from 'playwright-core'
-import { closeBrowsers, launchBrowser } from '../tests/support/browser.ts'
+import { closeBrowsers, launchBrowser, openUser } from '../tests/support/browser.ts'
 import { closeAll, startTestServer } from '../tests/support/signaling.ts'
 import { closeUsers, expectState, openApp, pairUp, start } from '../tests/support/app.ts'
 import { startBaseline } from './baseline-page.ts'
@@ -217,6 +217,17 @@ async function main() {
   const relay = (await messageLoop(ra, rb, messageCount)).total
   await Promise.all([ra.close(), rb.close()])
 
+  // The floor: a bare RTCDataChannel between two pages (no app, crypto or framework), same loop.
+  const bare = await startBaseline()
+  const [da, db] = await Promise.all(browsers.map((browser) => openUser(browser, `${bare.url}/?dc`)))
+  await Promise.all([da!, db!].map((u) => u.page.evaluate(instrument)))
+  await Promise.all(
+    [da!, db!].map((u) => u.page.waitForFunction(() => (window as unknown as { dcReady?: boolean }).dcReady === true)),
+  )
+  const bareChannel = (await messageLoop(da!.page, db!.page, messageCount)).total
+  await Promise.all([da!.context.close(), db!.context.close()])
+  await bare.close()
+
   const chats = await timeToChat(browsers, server.url, chatCount)
   const sizes = await bundleSizes()
 
@@ -227,7 +238,10 @@ async function main() {
       onmessageToRendered: stats(messages.arrivalToRender!),
     },
     relayBaselineMs: stats(relay),
+    bareDataChannelMs: stats(bareChannel),
     ratioP50VsRelay: Math.round((stats(messages.total).p50 / stats(relay).p50) * 100) / 100,
+    // Where even a bare data channel stands against the relay: the floor under the 0.6× target.
+    bareDataChannelRatioP50VsRelay: Math.round((stats(bareChannel).p50 / stats(relay).p50) * 100) / 100,
     typingOnLatencyMs: stats(typing.on),
     typingOffLatencyMs: stats(typing.off),
     timeToChatMs: stats(chats.samples),
