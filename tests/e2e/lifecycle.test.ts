@@ -61,6 +61,43 @@ describe('chat lifecycle', () => {
     await expect.poll(() => lastText(a, 'them')).toBe('hi, new stranger')
   })
 
+  it('gives every chat its own key pair and DTLS certificate: nothing links one chat to the next', async () => {
+    // Records the DTLS fingerprint of every local description the page sets.
+    const recordFingerprints = `(() => {
+      window.__fingerprints = []
+      const set = RTCPeerConnection.prototype.setLocalDescription
+      RTCPeerConnection.prototype.setLocalDescription = async function (...args) {
+        await set.apply(this, args)
+        const line = (this.localDescription?.sdp ?? '').split(/\\r?\\n/).find((l) => l.startsWith('a=fingerprint:'))
+        if (line) window.__fingerprints.push(line)
+      }
+    })()`
+    const a = await openApp(browserA, server.url, { captureFrames: true, initScript: recordFingerprints })
+    users.push(a)
+    const b = await user(browserB)
+    const c = await user(browserA)
+    await pairUp(a, b)
+    await start(c)
+    await expectState(c, 'searching')
+    await a.page.getByTestId('skip').click()
+    await Promise.all([expectState(a, 'chatting'), expectState(c, 'chatting')])
+
+    const hellos = await a.page.evaluate(() =>
+      (window.__sentFrames ?? [])
+        .map((bytes) => new TextDecoder().decode(new Uint8Array(bytes)))
+        .filter((text) => text.startsWith('{'))
+        .map((text) => JSON.parse(text) as { t?: string; pk?: string })
+        .filter((frame) => frame.t === 'hello')
+        .map((frame) => frame.pk),
+    )
+    expect(hellos).toHaveLength(2)
+    expect(hellos[0]).not.toBe(hellos[1])
+    const prints = await a.page.evaluate(() => (window as unknown as { __fingerprints: string[] }).__fingerprints)
+    expect(prints).toHaveLength(2)
+    expect(prints[0]).toMatch(/^a=fingerprint:sha-256 /)
+    expect(prints[0]).not.toBe(prints[1])
+  })
+
   it('tells the partner when the other side closes the tab', async () => {
     const a = await user(browserA)
     const b = await user(browserB)
