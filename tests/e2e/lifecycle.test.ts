@@ -98,6 +98,38 @@ describe('chat lifecycle', () => {
     expect(prints[0]).not.toBe(prints[1])
   })
 
+  it('from Start to chatting, shows progress only: never a Start button again, and the partner by name', async () => {
+    // Logs, at every DOM change, whether a Start button is in the page and what the lobby or chat says.
+    const watchScreens = `(() => {
+      window.__screens = []
+      document.addEventListener('DOMContentLoaded', () => new MutationObserver(() => {
+        const app = document.querySelector('[data-testid="app"]')
+        window.__screens.push({
+          state: app?.getAttribute('data-state'),
+          start: !!document.querySelector('[data-testid="start"]'),
+          lobby: document.querySelector('.searching p')?.textContent?.trim() ?? null,
+          chat: !!document.querySelector('.chat'),
+        })
+      }).observe(document, { childList: true, subtree: true, characterData: true, attributes: true }))
+    })()`
+    const a = await user(browserA)
+    const b = await openApp(browserB, server.url, { initScript: watchScreens })
+    users.push(b)
+    await pairUp(a, b)
+    const screens = await b.page.evaluate(
+      () =>
+        (window as unknown as { __screens: { state: string; start: boolean; lobby: string | null; chat: boolean }[] })
+          .__screens,
+    )
+    const matching = screens.filter((screen) => screen.state === 'searching' || screen.state === 'connecting')
+    expect(matching.length).toBeGreaterThan(0)
+    expect(matching.filter((screen) => screen.start)).toEqual([])
+    // While connecting: the lobby names the partner, or the chat view is up.
+    const aName = await myName(a)
+    for (const screen of matching.filter((s) => s.state === 'connecting'))
+      expect(screen.chat || screen.lobby === `Matched with ${aName}. Securing connection…`).toBe(true)
+  })
+
   it('tells the partner when the other side closes the tab', async () => {
     const a = await user(browserA)
     const b = await user(browserB)
