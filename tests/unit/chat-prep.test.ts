@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ChatPreparation } from '../../app/src/lib/chat-prep.ts'
 import { commitmentMatches, commitmentOf } from '../../app/src/lib/crypto.ts'
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
 
 describe('chat preparation', () => {
   it('hands over a fresh key pair made ahead, once', async () => {
@@ -33,5 +37,44 @@ describe('chat preparation', () => {
     const prep = new ChatPreparation()
     await prep.prepare()
     expect(prep.take().certificate).toBeUndefined()
+  })
+
+  it('hands a certificate made ahead to one chat only, and never an expired one', async () => {
+    let made = 0
+    const fresh = () => ({ id: ++made, expires: Date.now() + 60_000 })
+    vi.stubGlobal(
+      'RTCPeerConnection',
+      Object.assign(function RTCPeerConnection() {}, {
+        generateCertificate: () => Promise.resolve(fresh()),
+      }),
+    )
+    const prep = new ChatPreparation()
+    await prep.prepare()
+    expect(prep.take().certificate).toMatchObject({ id: 1 })
+    expect(prep.take().certificate).toBeUndefined()
+
+    vi.stubGlobal(
+      'RTCPeerConnection',
+      Object.assign(function RTCPeerConnection() {}, {
+        generateCertificate: () => Promise.resolve({ expires: Date.now() - 1 }),
+      }),
+    )
+    await prep.prepare()
+    expect(prep.take().certificate).toBeUndefined()
+  })
+
+  it('copes with a browser that cannot make certificates ahead (the chat still gets its keys)', async () => {
+    vi.stubGlobal('RTCPeerConnection', function RTCPeerConnection() {})
+    const prep = new ChatPreparation()
+    await prep.prepare()
+    expect(prep.take()).toMatchObject({ certificate: undefined, keyPair: expect.anything() })
+    vi.stubGlobal(
+      'RTCPeerConnection',
+      Object.assign(function RTCPeerConnection() {}, {
+        generateCertificate: () => Promise.reject(new Error('NotSupportedError')),
+      }),
+    )
+    await prep.prepare()
+    expect(prep.take()).toMatchObject({ certificate: undefined, keyPair: expect.anything() })
   })
 })

@@ -31,8 +31,10 @@ export class ChatPreparation {
       whenIdle(() => {
         this.#pending = false
         this.#keyPair ??= prepareKeyPair()
-        if (this.#certificate || typeof RTCPeerConnection === 'undefined') return done()
-        RTCPeerConnection.generateCertificate(certificateAlgorithm)
+        const webrtc = typeof RTCPeerConnection === 'function' ? RTCPeerConnection : null
+        // Older browsers lack generateCertificate: the peer connection makes its own then.
+        if (this.#certificate || typeof webrtc?.generateCertificate !== 'function') return done()
+        webrtc.generateCertificate(certificateAlgorithm)
           .then(
             (certificate) => void (this.#certificate ??= certificate),
             // Without one, the peer connection makes its own: slower, not broken.
