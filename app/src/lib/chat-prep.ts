@@ -34,7 +34,8 @@ export class ChatPreparation {
         const webrtc = typeof RTCPeerConnection === 'function' ? RTCPeerConnection : null
         // Older browsers lack generateCertificate: the peer connection makes its own then.
         if (this.#certificate || typeof webrtc?.generateCertificate !== 'function') return done()
-        webrtc.generateCertificate(certificateAlgorithm)
+        webrtc
+          .generateCertificate(certificateAlgorithm)
           .then(
             (certificate) => void (this.#certificate ??= certificate),
             // Without one, the peer connection makes its own: slower, not broken.
