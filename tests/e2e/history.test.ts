@@ -95,6 +95,8 @@ describe('local history', () => {
     await a.page.getByTestId('history-item').first().click()
     await a.page.getByTestId('history-delete').click()
     await expect.poll(() => a.page.getByTestId('history-item').count()).toBe(1)
+    // The deleted chat's messages went with it; the other chat's two stay.
+    expect(await savedMessageCount(a)).toBe(2)
 
     await a.page.reload()
     await a.page.getByTestId('history-open').click()
@@ -106,6 +108,63 @@ describe('local history', () => {
     await a.page.getByTestId('history-open').click()
     await expect.poll(() => a.page.getByText('No saved chats').count()).toBe(1)
     expect(await savedMessageCount(a)).toBe(0)
+  })
+
+  it('saves a long chat as it goes and reads it back whole and in order, acks included', async () => {
+    await a.page.getByTestId('history-close').click()
+    await pairUp(a, c)
+    const count = 120
+    for (let i = 1; i <= count; i++) await send(c, `long ${i}`)
+    await expect.poll(() => lastText(a, 'them'), { timeout: 20_000 }).toBe(`long ${count}`)
+    await send(a, 'the reply')
+    await expect.poll(() => messages(a, 'me').last().getAttribute('data-status')).toBe('delivered')
+    await expect.poll(() => savedMessageCount(a)).toBe(count + 1)
+
+    await a.page.reload()
+    await a.page.getByTestId('history-open').click()
+    const item = a.page.getByTestId('history-item')
+    await expect.poll(() => item.count()).toBe(1)
+    expect(await item.textContent()).toMatch(new RegExp(`${count + 1}\\s+messages`))
+    expect(await item.textContent()).toContain('the reply')
+    await item.click()
+    await a.page.getByTestId('show-earlier').click()
+    const texts = await messages(a).locator('.text').allTextContents()
+    expect(texts).toEqual([...Array.from({ length: count }, (_, i) => `long ${i + 1}`), 'the reply'])
+    expect(await messages(a, 'me').last().getAttribute('data-status')).toBe('delivered')
+  })
+
+  it('still reads a chat saved whole by the first version of the store', async () => {
+    await a.page.evaluate(
+      (record) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('hush')
+          open.onerror = () => reject(open.error)
+          open.onsuccess = () => {
+            const tx = open.result.transaction('chats', 'readwrite')
+            tx.objectStore('chats').put(record, record.chatId)
+            tx.oncomplete = () => (open.result.close(), resolve())
+            tx.onerror = () => reject(tx.error)
+          }
+        }),
+      {
+        chatId: 'legacy-chat',
+        myName: 'Calm Otter',
+        partnerName: 'Old Friend',
+        startedAt: Date.now() + 60_000, // newest: first in the list
+        endedAt: null,
+        messages: [
+          { id: 'legacy-1-abcdef', from: 'them', text: 'from before', at: 1, status: 'received' },
+          { id: 'legacy-2-abcdef', from: 'me', text: 'still here', at: 2, status: 'delivered' },
+        ],
+      },
+    )
+    await a.page.reload()
+    await a.page.getByTestId('history-open').click()
+    const first = a.page.getByTestId('history-item').first()
+    await expect.poll(() => first.textContent()).toContain('Old Friend')
+    expect(await first.textContent()).toMatch(/2\s+messages/)
+    await first.click()
+    expect(await messages(a).locator('.text').allTextContents()).toEqual(['from before', 'still here'])
   })
 
   it('raised no console errors and no CSP violations', () => {

@@ -113,7 +113,11 @@ export const savedMessageCount = (user: AppUser) =>
           if (!db.objectStoreNames.contains('chats')) return resolve(0)
           const all = db.transaction('chats').objectStore('chats').getAll()
           all.onsuccess = () => {
-            resolve((all.result as { messages: unknown[] }[]).reduce((sum, r) => sum + r.messages.length, 0))
+            // Chunks are arrays of messages; a whole record (the first version's layout) has its own.
+            const lists = (all.result as unknown[]).map((value) =>
+              Array.isArray(value) ? value : ((value as { messages?: unknown[] }).messages ?? []),
+            )
+            resolve(lists.reduce((sum, list) => sum + list.length, 0))
             db.close()
           }
         }

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createTypingSender } from '../../app/src/lib/typing.ts'
 import { startHeartbeat } from '../../app/src/lib/heartbeat.ts'
-import { createBatcher, exportText, parseRecord, type ChatRecord } from '../../app/src/lib/history.ts'
 import { hasLink, segments } from '../../app/src/lib/links.ts'
 
 beforeEach(() => vi.useFakeTimers())
@@ -60,88 +59,6 @@ describe('heartbeat', () => {
     vi.advanceTimersByTime(10_000)
     expect(lost).toBe(1)
     beat.stop()
-  })
-})
-
-const record = (chatId: string, texts: string[] = []): ChatRecord => ({
-  chatId,
-  myName: 'Calm Otter',
-  partnerName: 'Bold Lynx',
-  startedAt: 1_700_000_000_000,
-  endedAt: null,
-  messages: texts.map((text, i) => ({
-    id: `id-${i}-abcdef`,
-    from: 'me',
-    text,
-    at: 1_700_000_000_000 + i,
-    status: 'sending',
-  })),
-})
-
-describe('history batching', () => {
-  it('coalesces a burst of changes into one write with the latest state', async () => {
-    const writes: ChatRecord[][] = []
-    const batcher = createBatcher(
-      async (records) => void writes.push(records),
-      () => {},
-      400,
-    )
-    const live = record('c1')
-    for (let i = 0; i < 50; i++) {
-      live.messages.push({ id: `m${i}-abcdefgh`, from: 'them', text: `${i}`, at: i, status: 'received' })
-      batcher.schedule(live)
-    }
-    batcher.schedule(record('c2', ['x']))
-    expect(writes).toHaveLength(0)
-    await vi.advanceTimersByTimeAsync(400)
-    expect(writes).toHaveLength(1)
-    expect(writes[0]!.map((r) => r.chatId)).toEqual(['c1', 'c2'])
-    expect(writes[0]![0]!.messages).toHaveLength(50)
-  })
-
-  it('writes a snapshot: later edits wait for the next batch', async () => {
-    const writes: ChatRecord[][] = []
-    const batcher = createBatcher(
-      async (records) => void writes.push(records),
-      () => {},
-    )
-    const live = record('c1', ['a'])
-    batcher.schedule(live)
-    const flushed = batcher.flush()
-    live.messages[0]!.status = 'delivered'
-    await flushed
-    expect(writes[0]![0]!.messages[0]!.status).toBe('sending')
-    expect(batcher.pending).toBe(0)
-  })
-
-  it('reports write errors and keeps going', async () => {
-    const errors: unknown[] = []
-    let fail = true
-    const writes: string[] = []
-    const batcher = createBatcher(
-      async (records) => {
-        if (fail) throw new Error('QuotaExceededError')
-        writes.push(...records.map((r) => r.chatId))
-      },
-      (error) => errors.push(error),
-    )
-    batcher.schedule(record('c1'))
-    await batcher.flush()
-    fail = false
-    batcher.schedule(record('c2'))
-    await batcher.flush()
-    expect(errors).toHaveLength(1)
-    expect(writes).toEqual(['c2'])
-  })
-
-  it('parses stored records defensively and exports plain text', () => {
-    expect(parseRecord({ chatId: 1 })).toBeNull()
-    const parsed = parseRecord({
-      ...record('c1', ['hi']),
-      messages: [...record('c1', ['hi']).messages, { bogus: true }],
-    })
-    expect(parsed?.messages).toHaveLength(1)
-    expect(exportText(parsed!)).toContain('Calm Otter: hi')
   })
 })
 

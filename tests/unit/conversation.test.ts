@@ -10,10 +10,14 @@ describe('Conversation', () => {
     const conversation = newConversation()
     const shown = conversation.sent('m1', 'hello', 10)
     expect(shown).toEqual({ id: 'm1', from: 'me', text: 'hello', at: 10, status: 'sending' })
-    expect(conversation.delivered('m1')).toBe(true)
-    expect(conversation.delivered('m1')).toBe(false)
-    expect(conversation.delivered('unknown')).toBe(false)
-    expect(conversation.record.messages).toEqual([{ ...shown, status: 'delivered' }])
+    conversation.received('t1', 'hi', 11)
+    conversation.sent('m2', 'there', 12)
+    expect(conversation.delivered('m2')).toBe(2) // its index: the history writes from there
+    expect(conversation.delivered('m1')).toBe(0)
+    expect(conversation.delivered('m1')).toBe(-1)
+    expect(conversation.delivered('unknown')).toBe(-1)
+    expect(conversation.record.messages.map((m) => m.status)).toEqual(['delivered', 'received', 'delivered'])
+    expect(conversation.record.messages[0]).toEqual({ ...shown, status: 'delivered' })
     expect(shown.status).toBe('sending') // the rendered object is not mutated behind the UI's back
   })
 
@@ -27,7 +31,7 @@ describe('Conversation', () => {
   it('never lets an ack for a partner message mark it delivered', () => {
     const conversation = newConversation()
     conversation.received('t1', 'hi', 5)
-    expect(conversation.delivered('t1')).toBe(false)
+    expect(conversation.delivered('t1')).toBe(-1)
     expect(conversation.record.messages[0]?.status).toBe('received')
   })
 })

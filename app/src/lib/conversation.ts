@@ -29,11 +29,14 @@ export class Conversation {
     return message
   }
 
-  /** Marks our message delivered; false when the id is unknown or already delivered. */
-  delivered(id: string): boolean {
-    if (!this.#awaitingAck.delete(id)) return false
-    const stored = this.record.messages.find((m) => m.id === id && m.from === 'me')
+  /** Marks our message delivered: its index in the record, or -1 when the id is unknown or already delivered. */
+  delivered(id: string): number {
+    if (!this.#awaitingAck.delete(id)) return -1
+    // From the end: acks come for recent messages, and a long chat should not be scanned from its start.
+    const messages = this.record.messages
+    const index = messages.findLastIndex((m) => m.id === id && m.from === 'me')
+    const stored = messages[index]
     if (stored) stored.status = 'delivered'
-    return true
+    return index
   }
 }

@@ -1,13 +1,22 @@
-// The IndexedDB side of history: idb-keyval with a store of its own.
-import { clear, createStore, del, entries, setMany, type UseStore } from 'idb-keyval'
-import { newestFirst, parseRecord, type ChatRecord } from './history.ts'
+// The IndexedDB side of history: idb-keyval with a store of its own, laid out per history-layout.ts.
+import { clear, createStore, get, promisifyRequest, setMany, type UseStore } from 'idb-keyval'
+import { newestFirst, parseMessages, parseRecord, parseSummary, type ChatRecord, type ChatSummary } from './history.ts'
+import type { HistoryEntry } from './history-layout.ts'
 
 export interface HistoryStore {
-  writeMany(records: ChatRecord[]): Promise<void>
-  list(): Promise<ChatRecord[]>
+  write(entries: HistoryEntry[]): Promise<void>
+  /** Every chat's summary, newest first, without reading a single message. */
+  summaries(): Promise<ChatSummary[]>
+  /** One whole chat, or null when it is gone. */
+  load(chatId: string): Promise<ChatRecord | null>
   remove(chatId: string): Promise<void>
   removeAll(): Promise<void>
 }
+
+// IndexedDB orders every string key before every array key: heads (string ids) and chunks
+// ([chatId, n]) are two ranges, and a chat's chunks are one range in message order.
+const allHeads = () => IDBKeyRange.upperBound([], true)
+const chunksOf = (chatId: string) => IDBKeyRange.bound([chatId], [chatId, []])
 
 /** Null when IndexedDB is missing or refuses to open (some private modes, blocked storage). */
 export async function openHistoryStore(): Promise<HistoryStore | null> {
@@ -15,21 +24,33 @@ export async function openHistoryStore(): Promise<HistoryStore | null> {
   try {
     if (typeof indexedDB === 'undefined') return null
     store = createStore('hush', 'chats')
-    await entries(store)
+    await store('readonly', (s) => promisifyRequest(s.count()))
   } catch {
     return null
   }
   return {
-    writeMany: (records) =>
-      setMany(
-        records.map((record) => [record.chatId, record]),
-        store,
-      ),
-    async list() {
-      const all = await entries<string, unknown>(store)
-      return newestFirst(all.map(([, value]) => parseRecord(value)).filter((r): r is ChatRecord => r !== null))
+    write: (entries) => setMany(entries, store),
+    async summaries() {
+      const heads = await store('readonly', (s) => promisifyRequest(s.getAll(allHeads())))
+      return newestFirst(heads.map(parseSummary).filter((summary): summary is ChatSummary => summary !== null))
     },
-    remove: (chatId) => del(chatId, store),
+    async load(chatId) {
+      const head = await get<unknown>(chatId, store)
+      // A chat saved by the first version is one whole record.
+      const whole = parseRecord(head)
+      if (whole) return whole
+      const summary = parseSummary(head)
+      if (!summary) return null
+      const chunks = await store('readonly', (s) => promisifyRequest(s.getAll(chunksOf(chatId))))
+      const { chatId: id, myName, partnerName, startedAt, endedAt } = summary
+      return { chatId: id, myName, partnerName, startedAt, endedAt, messages: chunks.flatMap(parseMessages) }
+    },
+    remove: (chatId) =>
+      store('readwrite', (s) => {
+        s.delete(chatId)
+        s.delete(chunksOf(chatId))
+        return promisifyRequest(s.transaction)
+      }),
     removeAll: () => clear(store),
   }
 }

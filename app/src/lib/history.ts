@@ -1,4 +1,5 @@
-// Chat records (DESIGN.md §4), their batched writer and the export formats. No IndexedDB here.
+// Chat records (DESIGN.md §4), their summaries for the History list, parsing and the export formats.
+// No IndexedDB here (history-store.ts), and no storage layout (history-layout.ts).
 
 export type MessageStatus = 'sending' | 'delivered' | 'received'
 
@@ -19,55 +20,32 @@ export interface ChatRecord {
   messages: StoredMessage[]
 }
 
-/** Coalesces bursts of changes into one write per `delayMs`; the hot path only marks a chat dirty. */
-export interface Batcher {
-  schedule(record: ChatRecord): void
-  flush(): Promise<void>
-  readonly pending: number
+/** What the History list shows of a chat, readable without loading its messages. */
+export interface ChatSummary {
+  chatId: string
+  myName: string
+  partnerName: string
+  startedAt: number
+  endedAt: number | null
+  messageCount: number
+  lastText: string
 }
 
-export function createBatcher(
-  write: (records: ChatRecord[]) => Promise<void>,
-  onError: (error: unknown) => void,
-  delayMs = 400,
-): Batcher {
-  const dirty = new Map<string, ChatRecord>()
-  let timer: ReturnType<typeof setTimeout> | undefined
-  let writing: Promise<void> = Promise.resolve()
+/** Enough of the last message for a one-line preview; the full text stays with the messages. */
+const previewChars = 200
 
-  function flush(): Promise<void> {
-    clearTimeout(timer)
-    timer = undefined
-    if (dirty.size === 0) return writing
-    // Snapshot now: later edits to the live record go into the next batch.
-    const batch = [...dirty.values()].map(snapshot)
-    dirty.clear()
-    writing = writing.then(() => write(batch)).catch(onError)
-    return writing
-  }
-
-  return {
-    get pending() {
-      return dirty.size
-    },
-    schedule(record) {
-      dirty.set(record.chatId, record)
-      timer ??= setTimeout(() => void flush(), delayMs)
-    },
-    flush,
-  }
+export function summaryOf(record: ChatRecord): ChatSummary {
+  const { messages, ...header } = record
+  return { ...header, messageCount: messages.length, lastText: (messages.at(-1)?.text ?? '').slice(0, previewChars) }
 }
 
-const snapshot = (record: ChatRecord): ChatRecord => ({
-  ...record,
-  messages: record.messages.map((message) => ({ ...message })),
-})
+export const newestFirst = <T extends { startedAt: number }>(items: T[]): T[] =>
+  [...items].sort((a, b) => b.startedAt - a.startedAt)
 
-export const newestFirst = (records: ChatRecord[]): ChatRecord[] =>
-  [...records].sort((a, b) => b.startedAt - a.startedAt)
+type Header = Omit<ChatRecord, 'messages'>
 
-/** Parses a stored value; anything not shaped like a record (other versions, corruption) is skipped. */
-export function parseRecord(value: unknown): ChatRecord | null {
+/** The fields every stored chat has; null for anything else (other versions, corruption). */
+function parseHeader(value: unknown): (Header & Record<string, unknown>) | null {
   if (typeof value !== 'object' || value === null) return null
   const r = value as Record<string, unknown>
   if (
@@ -75,26 +53,49 @@ export function parseRecord(value: unknown): ChatRecord | null {
     typeof r.myName !== 'string' ||
     typeof r.partnerName !== 'string' ||
     typeof r.startedAt !== 'number' ||
-    !(typeof r.endedAt === 'number' || r.endedAt === null) ||
-    !Array.isArray(r.messages)
+    !(typeof r.endedAt === 'number' || r.endedAt === null)
   )
     return null
+  return r as Header & Record<string, unknown>
+}
+
+const headerOf = ({ chatId, myName, partnerName, startedAt, endedAt }: Header): Header => ({
+  chatId,
+  myName,
+  partnerName,
+  startedAt,
+  endedAt,
+})
+
+/** The well-formed messages of a stored list; malformed entries are skipped, not fatal. */
+export function parseMessages(values: unknown): StoredMessage[] {
+  if (!Array.isArray(values)) return []
   const messages: StoredMessage[] = []
-  for (const m of r.messages as unknown[]) {
+  for (const m of values as unknown[]) {
     if (typeof m !== 'object' || m === null) continue
     const { id, from, text, at, status } = m as Record<string, unknown>
     if (typeof id !== 'string' || (from !== 'me' && from !== 'them') || typeof text !== 'string') continue
     if (typeof at !== 'number' || (status !== 'sending' && status !== 'delivered' && status !== 'received')) continue
     messages.push({ id, from, text, at, status })
   }
-  return {
-    chatId: r.chatId,
-    myName: r.myName,
-    partnerName: r.partnerName,
-    startedAt: r.startedAt,
-    endedAt: r.endedAt,
-    messages,
-  }
+  return messages
+}
+
+/** A whole record, as exported and as the first version of the store kept it (one value per chat). */
+export function parseRecord(value: unknown): ChatRecord | null {
+  const header = parseHeader(value)
+  if (!header || !Array.isArray(header.messages)) return null
+  return { ...headerOf(header), messages: parseMessages(header.messages) }
+}
+
+/** A chat's summary from a stored head (current layout) or a whole record (first version). */
+export function parseSummary(value: unknown): ChatSummary | null {
+  const header = parseHeader(value)
+  if (!header) return null
+  if (Array.isArray(header.messages))
+    return summaryOf({ ...headerOf(header), messages: parseMessages(header.messages) })
+  if (typeof header.messageCount !== 'number' || typeof header.lastText !== 'string') return null
+  return { ...headerOf(header), messageCount: header.messageCount, lastText: header.lastText }
 }
 
 export const exportJson = (record: ChatRecord): string => JSON.stringify(record, null, 2)

@@ -1,5 +1,6 @@
 // Local history as the UI sees it: availability, the "Keep history" setting, batched saves, the list.
-import { createBatcher, type Batcher, type ChatRecord } from './history.ts'
+import type { ChatRecord, ChatSummary } from './history.ts'
+import { createBatcher, type Batcher } from './history-layout.ts'
 import { openHistoryStore, type HistoryStore } from './history-store.ts'
 import { readSetting, writeSetting } from './settings.ts'
 
@@ -8,7 +9,7 @@ export type LibraryStatus = 'opening' | 'ready' | 'unavailable'
 export class Library {
   status = $state<LibraryStatus>('opening')
   keep = $state(readSetting('keepHistory', true))
-  records = $state.raw<ChatRecord[]>([])
+  chats = $state.raw<ChatSummary[]>([])
   /** The last write error, shown once as a notice; the chat goes on regardless. */
   writeError = $state<string | null>(null)
 
@@ -18,7 +19,7 @@ export class Library {
 
   constructor(open: () => Promise<HistoryStore | null> = openHistoryStore) {
     this.#batcher = createBatcher(
-      (records) => this.#store?.writeMany(records) ?? Promise.resolve(),
+      (entries) => this.#store?.write(entries) ?? Promise.resolve(),
       (error) => (this.writeError = error instanceof Error ? error.message : String(error)),
     )
     this.ready = open().then((store) => {
@@ -27,9 +28,12 @@ export class Library {
     })
   }
 
-  /** Hot path: only marks the chat dirty; the write happens in the next batch. */
-  save(record: ChatRecord): void {
-    if (this.keep && this.status !== 'unavailable') this.#batcher.schedule(record)
+  /**
+   * Hot path: only marks the chat dirty; the write happens in the next batch. `changedFrom` is the
+   * first message that changed (default: the last one, a new message).
+   */
+  save(record: ChatRecord, changedFrom?: number): void {
+    if (this.keep && this.status !== 'unavailable') this.#batcher.schedule(record, changedFrom)
   }
 
   flush(): Promise<void> {
@@ -44,7 +48,14 @@ export class Library {
   async refresh(): Promise<void> {
     await this.ready
     await this.flush()
-    this.records = this.#store ? await this.#store.list() : []
+    this.chats = this.#store ? await this.#store.summaries() : []
+  }
+
+  /** One saved chat with its messages, or null when it is gone. */
+  async open(chatId: string): Promise<ChatRecord | null> {
+    await this.ready
+    await this.flush()
+    return this.#store ? this.#store.load(chatId) : null
   }
 
   async remove(chatId: string): Promise<void> {

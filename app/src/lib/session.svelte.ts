@@ -299,9 +299,10 @@ export class Session {
         return
       }
       case 'ack': {
-        if (!chat.conversation.delivered(frame.id)) return
+        const index = chat.conversation.delivered(frame.id)
+        if (index < 0) return
         this.messages = this.messages.map((m) => (m.id === frame.id ? { ...m, status: 'delivered' } : m))
-        this.#library.save(chat.conversation.record)
+        this.#library.save(chat.conversation.record, index)
         return
       }
       case 'typing':
@@ -380,7 +381,8 @@ export class Session {
     this.partnerTyping = false
     chat.conversation.record.endedAt = Date.now()
     if (chat.conversation.record.messages.length > 0) {
-      this.#library.save(chat.conversation.record)
+      // Only the head changed (its end time).
+      this.#library.save(chat.conversation.record, chat.conversation.record.messages.length)
       void this.#library.flush()
     }
   }

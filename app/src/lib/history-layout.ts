@@ -1,0 +1,78 @@
+// How a chat lies in the history store, and the batched writer that keeps it there. Append-only in
+// effect: a chat is a small head (its summary) plus its messages in fixed-size chunks, and a batch
+// rewrites the head and only the chunks that changed, so saving costs the same at message 10 and
+// at message 10,000 (writing the whole record each time was O(chat length) on the main thread).
+import { summaryOf, type ChatRecord, type ChatSummary, type StoredMessage } from './history.ts'
+
+export const chunkSize = 50
+
+/** The head's key is the chat id (as the whole record's was before); chunk n's is [chatId, n]. */
+export type ChunkKey = [chatId: string, index: number]
+export type HistoryEntry = [key: string, head: ChatSummary & { v: 2 }] | [key: ChunkKey, messages: StoredMessage[]]
+
+/**
+ * Entries that bring the stored chat up to date with `record`, given that nothing before message
+ * `changedFrom` changed since the last write. Copies, never the live objects: IndexedDB clones on
+ * write, but the write itself happens later and the chat goes on meanwhile.
+ */
+export function entriesFor(record: ChatRecord, changedFrom: number): HistoryEntry[] {
+  const entries: HistoryEntry[] = [[record.chatId, { v: 2, ...summaryOf(record) }]]
+  const count = record.messages.length
+  for (let start = Math.floor(changedFrom / chunkSize) * chunkSize; start < count; start += chunkSize) {
+    const chunk = record.messages.slice(start, start + chunkSize).map((message) => ({ ...message }))
+    entries.push([[record.chatId, start / chunkSize], chunk])
+  }
+  return entries
+}
+
+/** Coalesces bursts of changes into one write per `delayMs`; the hot path only marks a chat dirty. */
+export interface Batcher {
+  /** `changedFrom`: the first message index that changed (default: the last one, an append). */
+  schedule(record: ChatRecord, changedFrom?: number): void
+  flush(): Promise<void>
+  readonly pending: number
+}
+
+export function createBatcher(
+  write: (entries: HistoryEntry[]) => Promise<void>,
+  onError: (error: unknown) => void,
+  delayMs = 400,
+): Batcher {
+  const dirty = new Map<string, { record: ChatRecord; from: number }>()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let writing: Promise<void> = Promise.resolve()
+
+  function mark(record: ChatRecord, from: number): void {
+    const known = dirty.get(record.chatId)
+    dirty.set(record.chatId, { record, from: Math.min(from, known?.from ?? from) })
+  }
+
+  function flush(): Promise<void> {
+    clearTimeout(timer)
+    timer = undefined
+    if (dirty.size === 0) return writing
+    // Snapshot now: later edits to the live record go into the next batch.
+    const batch = [...dirty.values()]
+    const entries = batch.flatMap(({ record, from }) => entriesFor(record, from))
+    dirty.clear()
+    writing = writing
+      .then(() => write(entries))
+      .catch((error: unknown) => {
+        // Nothing is lost: what this batch carried is written again with the next one.
+        for (const { record, from } of batch) mark(record, from)
+        onError(error)
+      })
+    return writing
+  }
+
+  return {
+    get pending() {
+      return dirty.size
+    },
+    schedule(record, changedFrom = record.messages.length - 1) {
+      mark(record, Math.max(0, changedFrom))
+      timer ??= setTimeout(() => void flush(), delayMs)
+    },
+    flush,
+  }
+}

@@ -1,0 +1,187 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import {
+  exportText,
+  parseMessages,
+  parseRecord,
+  parseSummary,
+  summaryOf,
+  type ChatRecord,
+  type StoredMessage,
+} from '../../app/src/lib/history.ts'
+import { chunkSize, createBatcher, entriesFor, type HistoryEntry } from '../../app/src/lib/history-layout.ts'
+
+beforeEach(() => vi.useFakeTimers())
+afterEach(() => vi.useRealTimers())
+
+const message = (i: number): StoredMessage => ({
+  id: `id-${i}-abcdef`,
+  from: i % 2 ? 'them' : 'me',
+  text: `message ${i}`,
+  at: 1_700_000_000_000 + i,
+  status: i % 2 ? 'received' : 'sending',
+})
+
+const record = (chatId: string, count = 0): ChatRecord => ({
+  chatId,
+  myName: 'Calm Otter',
+  partnerName: 'Bold Lynx',
+  startedAt: 1_700_000_000_000,
+  endedAt: null,
+  messages: Array.from({ length: count }, (_, i) => message(i)),
+})
+
+const keysOf = (entries: HistoryEntry[]) => entries.map(([key]) => key)
+
+/** What a store holding these writes gives back for the chat: the head, then its chunks in key order. */
+function reassemble(writes: HistoryEntry[][], chatId: string): ChatRecord | null {
+  const stored = new Map<string, unknown>()
+  for (const entries of writes) for (const [key, value] of entries) stored.set(JSON.stringify(key), value)
+  const summary = parseSummary(stored.get(JSON.stringify(chatId)))
+  if (!summary) return null
+  const chunks: unknown[] = []
+  for (let n = 0; stored.has(JSON.stringify([chatId, n])); n++) chunks.push(stored.get(JSON.stringify([chatId, n])))
+  const { messageCount: _count, lastText: _last, ...header } = summary
+  return { ...header, messages: chunks.flatMap(parseMessages) }
+}
+
+describe('history layout', () => {
+  it('lays a chat out as a head with its summary and fixed-size chunks of copied messages', () => {
+    const live = record('c1', chunkSize * 2 + 3)
+    const entries = entriesFor(live, 0)
+    expect(keysOf(entries)).toEqual(['c1', ['c1', 0], ['c1', 1], ['c1', 2]])
+    expect(entries[0]![1]).toMatchObject({
+      v: 2,
+      chatId: 'c1',
+      messageCount: chunkSize * 2 + 3,
+      lastText: 'message 102',
+    })
+    expect((entries[3]![1] as StoredMessage[]).map((m) => m.text)).toEqual([
+      'message 100',
+      'message 101',
+      'message 102',
+    ])
+    expect((entries[1]![1] as StoredMessage[])[0]).not.toBe(live.messages[0])
+  })
+
+  it('rewrites only the chunks at or after the first change', () => {
+    const live = record('c1', chunkSize * 3)
+    expect(keysOf(entriesFor(live, chunkSize * 3 - 1))).toEqual(['c1', ['c1', 2]])
+    expect(keysOf(entriesFor(live, chunkSize + 1))).toEqual(['c1', ['c1', 1], ['c1', 2]])
+    // The end time alone: the head, and nothing past the last message.
+    expect(keysOf(entriesFor(live, live.messages.length))).toEqual(['c1'])
+  })
+
+  it('shortens the preview, not the stored message', () => {
+    const live = record('c1', 1)
+    live.messages[0]!.text = 'x'.repeat(1000)
+    expect(summaryOf(live).lastText).toHaveLength(200)
+    expect((entriesFor(live, 0)[1]![1] as StoredMessage[])[0]!.text).toHaveLength(1000)
+  })
+})
+
+describe('history batching', () => {
+  it('coalesces a burst of changes into one write with the latest state', async () => {
+    const writes: HistoryEntry[][] = []
+    const batcher = createBatcher(
+      async (entries) => void writes.push(entries),
+      () => {},
+      400,
+    )
+    const live = record('c1')
+    for (let i = 0; i < 60; i++) {
+      live.messages.push(message(i))
+      batcher.schedule(live)
+    }
+    batcher.schedule(record('c2', 1))
+    expect(writes).toHaveLength(0)
+    await vi.advanceTimersByTimeAsync(400)
+    expect(writes).toHaveLength(1)
+    expect(keysOf(writes[0]!)).toEqual(['c1', ['c1', 0], ['c1', 1], 'c2', ['c2', 0]])
+    expect(reassemble(writes, 'c1')).toEqual(live)
+  })
+
+  it('keeps each batch as small as the change: a message late in a long chat writes one chunk', async () => {
+    const writes: HistoryEntry[][] = []
+    const batcher = createBatcher(
+      async (entries) => void writes.push(entries),
+      () => {},
+    )
+    const live = record('c1', 0)
+    for (let i = 0; i < chunkSize * 4; i++) {
+      live.messages.push(message(i))
+      batcher.schedule(live)
+      if (i % 7 === 0) await batcher.flush()
+    }
+    await batcher.flush()
+    live.messages.push(message(chunkSize * 4))
+    batcher.schedule(live)
+    // An ack for a message in the chunk before: from there on.
+    live.messages[chunkSize * 4 - 2]!.status = 'delivered'
+    batcher.schedule(live, chunkSize * 4 - 2)
+    await batcher.flush()
+    expect(keysOf(writes.at(-1)!)).toEqual(['c1', ['c1', 3], ['c1', 4]])
+    expect(reassemble(writes, 'c1')).toEqual(live)
+  })
+
+  it('writes a snapshot: later edits wait for the next batch', async () => {
+    const writes: HistoryEntry[][] = []
+    const batcher = createBatcher(
+      async (entries) => void writes.push(entries),
+      () => {},
+    )
+    const live = record('c1', 1)
+    batcher.schedule(live)
+    const flushed = batcher.flush()
+    live.messages[0]!.status = 'delivered'
+    await flushed
+    expect(reassemble(writes, 'c1')?.messages[0]!.status).toBe('sending')
+    expect(batcher.pending).toBe(0)
+  })
+
+  it('reports a failed write and writes what it carried with the next batch: nothing is lost', async () => {
+    const errors: unknown[] = []
+    let fail = true
+    const writes: HistoryEntry[][] = []
+    const batcher = createBatcher(
+      async (entries) => {
+        if (fail) throw new Error('QuotaExceededError')
+        writes.push(entries)
+      },
+      (error) => errors.push(error),
+    )
+    const live = record('c1', 0)
+    for (let i = 0; i < chunkSize + 2; i++) {
+      live.messages.push(message(i))
+      batcher.schedule(live)
+    }
+    await batcher.flush()
+    expect(errors).toHaveLength(1)
+    fail = false
+    live.messages.push(message(chunkSize + 2))
+    batcher.schedule(live)
+    await batcher.flush()
+    expect(keysOf(writes[0]!)).toEqual(['c1', ['c1', 0], ['c1', 1]])
+    expect(reassemble(writes, 'c1')).toEqual(live)
+  })
+})
+
+describe('history records', () => {
+  it('parses stored values defensively: whole records of the first version, heads, junk', () => {
+    expect(parseRecord({ chatId: 1 })).toBeNull()
+    expect(parseSummary({ chatId: 'c1' })).toBeNull()
+    expect(parseSummary('junk')).toBeNull()
+    const legacy = { ...record('c1', 2), messages: [...record('c1', 2).messages, { bogus: true }] }
+    expect(parseRecord(legacy)?.messages).toHaveLength(2)
+    expect(parseSummary(legacy)).toMatchObject({ chatId: 'c1', messageCount: 2, lastText: 'message 1' })
+    const head = entriesFor(record('c2', 3), 0)[0]![1]
+    expect(parseRecord(head)).toBeNull() // a head is not a whole record
+    expect(parseSummary(head)).toEqual(summaryOf(record('c2', 3)))
+    expect(parseMessages([message(0), null, { ...message(1), status: 'read' }, 'x'])).toEqual([message(0)])
+  })
+
+  it('exports plain text with both names', () => {
+    const text = exportText(record('c1', 2))
+    expect(text).toContain('Calm Otter: message 0')
+    expect(text).toContain('Bold Lynx: message 1')
+  })
+})
