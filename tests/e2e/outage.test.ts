@@ -54,3 +54,26 @@ describe('signaling server outage mid-chat', () => {
     await expect.poll(() => state(a)).toBe('idle')
   })
 })
+
+describe('a connection the server refuses', () => {
+  it('says why, retries with backoff, and gets in once there is room', async () => {
+    // One connection per address: a second tab from this machine is refused (too-many-connections).
+    const strict = await startTestServer({ STATIC_DIR: 'app/dist', MAX_CONN_PER_IP: '1' })
+    const first = await openApp(browserA, strict.url)
+    const second = await openApp(browserB, strict.url, { waitForName: false })
+    await expect.poll(() => notices(second)).toContainEqual(expect.stringMatching(/too many hush tabs/i))
+    expect(await second.page.getByTestId('my-name').textContent()).not.toMatch(/\w+ \w+/)
+
+    // socket.io itself gives up after a refusal: the app must keep trying on its own.
+    await first.context.close()
+    await second.page
+      .getByTestId('my-name')
+      .filter({ hasText: /\w+ \w+/ })
+      .waitFor({ timeout: 20_000 })
+    await expect.poll(() => notices(second)).not.toContainEqual(expect.stringMatching(/too many hush tabs/i))
+    await second.page.getByTestId('start').click()
+    await expect.poll(() => state(second)).toBe('searching')
+    expect(second.problems.filter((problem) => !/WebSocket|socket\.io/i.test(problem))).toEqual([])
+    await closeUsers(second)
+  })
+})

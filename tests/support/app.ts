@@ -15,6 +15,8 @@ export interface OpenOptions {
   captureFrames?: boolean
   /** Page source run before the app's own scripts (benchmark instrumentation). */
   initScript?: string
+  /** Whether to wait until the server has named us (false: a connection the server may refuse). */
+  waitForName?: boolean
 }
 
 declare global {
@@ -36,6 +38,7 @@ export async function openApp(browser: Browser, url: string, options: OpenOption
   })
   page.on('pageerror', (error) => problems.push(String(error)))
   await page.goto(url)
+  if (options.waitForName === false) return { context, page, problems }
   await page
     .getByTestId('my-name')
     .filter({ hasText: /\w+ \w+/ })

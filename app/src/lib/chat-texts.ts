@@ -1,5 +1,6 @@
-// What the user is told when a chat ends badly: one place for the wording, kept honest and specific.
+// What the user is told when a chat or the connection goes wrong: one place for the wording, honest and specific.
 import { silenceLimitMs } from './heartbeat.ts'
+import type { RefusalCode } from './refusal.ts'
 
 export type PartnerGoneReason = 'left' | 'skipped' | 'lost' | 'disconnected'
 
@@ -31,4 +32,13 @@ export function handshakeFailureText(reason: 'commitment-mismatch' | 'protocol-v
     return 'The partner’s key did not match its commitment: the connection may be intercepted. Chat ended.'
   if (reason === 'no-fingerprints') return 'Could not read the connection’s certificate fingerprints. Chat ended.'
   return 'The secure handshake failed. Chat ended.'
+}
+
+/** Why the matchmaking server turned this browser away; the app retries on its own with backoff. */
+export function refusalText(code: RefusalCode): string {
+  return {
+    'too-many-connections': 'Too many Hush tabs or devices on your network are connected. Retrying when one closes…',
+    'rate-limited': 'Your network opened too many connections in the last minute. Retrying shortly…',
+    unavailable: 'Matchmaking is unavailable right now. Retrying…',
+  }[code]
 }

@@ -12,7 +12,13 @@ import { randomId } from './bytes.ts'
 import { ChatPreparation } from './chat-prep.ts'
 import type { ByeReason, Frame } from './frames.ts'
 import { startHeartbeat, type Heartbeat } from './heartbeat.ts'
-import { connectFailureText, droppedFramesText, handshakeFailureText, partnerGoneText } from './chat-texts.ts'
+import {
+  connectFailureText,
+  droppedFramesText,
+  handshakeFailureText,
+  partnerGoneText,
+  refusalText,
+} from './chat-texts.ts'
 import { NoticeBoard } from './notices.svelte.ts'
 import { Conversation } from './conversation.ts'
 import type { StoredMessage } from './history.ts'
@@ -20,6 +26,7 @@ import type { Library } from './library.svelte.ts'
 import type { Route } from './peer.ts'
 import { openChatLink, type ChatLink } from './chat-link.ts'
 import { readSetting, writeSetting } from './settings.ts'
+import { refusalOf } from './refusal.ts'
 import type { SignalingSocket } from './signaling.ts'
 import { createTypingSender, typingExpiryMs, type TypingSender } from './typing.ts'
 
@@ -76,6 +83,10 @@ export class Session {
     this.#library = library
     socket.on('connect', () => this.#onConnect())
     socket.on('disconnect', () => this.#onDisconnect())
+    socket.on('connect_error', (error) => {
+      const refusal = refusalOf(error)
+      if (refusal) this.#board.notify('offline', refusalText(refusal))
+    })
     socket.on('session:welcome', (welcome) => {
       this.myName = welcome.name
       this.limits = welcome.limits

@@ -18,14 +18,18 @@ export function connectSignaling(url: string = import.meta.env.VITE_SIGNALING_UR
     randomizationFactor: 0.5,
   })
   let attempt = 0
-  socket.on('connect', () => (attempt = 0))
-  socket.on('disconnect', (reason) => {
-    // socket.io does not retry after a server-side disconnect (e.g. a restart); we do, with backoff.
-    if (reason !== 'io server disconnect') return
+  let retry: ReturnType<typeof setTimeout> | undefined
+  const retryLater = () => {
+    clearTimeout(retry)
     const delay = Math.min(reconnectDelayMs.max, reconnectDelayMs.min * 2 ** attempt++) * (0.5 + Math.random())
-    setTimeout(() => {
+    retry = setTimeout(() => {
       if (!socket.connected) socket.connect()
     }, delay)
-  })
+  }
+  socket.on('connect', () => (attempt = 0))
+  // socket.io gives up for good after a server-side disconnect (e.g. a restart) and after a refusal
+  // by the server's middleware (too many connections, rate limit, shutting down); we retry, with backoff.
+  socket.on('disconnect', (reason) => reason === 'io server disconnect' && retryLater())
+  socket.on('connect_error', () => !socket.active && retryLater())
   return socket
 }

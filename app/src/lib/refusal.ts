@@ -1,0 +1,14 @@
+// A connection refused by the server's admission (connect_error with data.code): which refusal it was.
+import type { ErrorCode } from '../../../signaling/protocol.ts'
+
+/** The codes the server's admission refuses a connection with (DESIGN.md §2, docs/protocol.md). */
+export type RefusalCode = Extract<ErrorCode, 'too-many-connections' | 'rate-limited' | 'unavailable'>
+const refusalCodes: readonly string[] = ['too-many-connections', 'rate-limited', 'unavailable'] satisfies RefusalCode[]
+
+/** The server's reason when a connect_error is an admission refusal (`data.code`), else null. */
+export function refusalOf(error: Error): RefusalCode | null {
+  const data: unknown = (error as { data?: unknown }).data
+  if (typeof data !== 'object' || data === null) return null
+  const code: unknown = (data as { code?: unknown }).code
+  return typeof code === 'string' && refusalCodes.includes(code) ? (code as RefusalCode) : null
+}
