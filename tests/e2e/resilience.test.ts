@@ -66,6 +66,8 @@ describe('Keep history off', () => {
     await a.page.getByTestId('history-open').click()
     await a.page.getByLabel(/Keep history/).uncheck()
     await expect.poll(() => a.page.getByText(/Delete the 1 saved/).isVisible()).toBe(true)
+    await a.page.getByTestId('history-offer-keep').click()
+    await expect.poll(() => a.page.getByText(/Delete the 1 saved/).count()).toBe(0)
     await a.page.getByTestId('history-open').click()
 
     const c = await user(otherBrowser)
@@ -79,5 +81,70 @@ describe('Keep history off', () => {
     await expect.poll(() => a.page.getByLabel(/Keep history/).isChecked()).toBe(false)
     await expect.poll(() => a.page.getByTestId('history-item').count()).toBe(1)
     expect(await savedMessageCount(a)).toBe(1)
+
+    // Taking the offer deletes what was kept.
+    await a.page.getByLabel(/Keep history/).check()
+    await a.page.getByLabel(/Keep history/).uncheck()
+    await a.page.getByTestId('history-offer-delete').click()
+    await expect.poll(() => a.page.getByTestId('history-item').count()).toBe(0)
+    expect(await savedMessageCount(a)).toBe(0)
+  })
+})
+
+describe('history storage failures', () => {
+  it('without IndexedDB: says history is off, and the chat works', async () => {
+    const a = await openApp(browser, server.url, {
+      initScript: `Object.defineProperty(window, 'indexedDB', { configurable: true, value: undefined })`,
+    })
+    users.push(a)
+    const b = await user(otherBrowser)
+    await expect
+      .poll(() => a.page.getByTestId('notice').allTextContents())
+      .toContainEqual(expect.stringMatching(/History is off/))
+    await pairUp(a, b)
+    await send(a, 'no history here')
+    await expect.poll(() => messages(b, 'them').last().textContent()).toContain('no history here')
+    await send(b, 'fine by me')
+    await expect.poll(() => messages(a, 'them').last().textContent()).toContain('fine by me')
+    await a.page.getByTestId('history-open').click()
+    await expect.poll(() => a.page.getByText(/History is unavailable/).isVisible()).toBe(true)
+    await a.page.getByTestId('history-open').click()
+    await a.page.getByTestId('end').click()
+  })
+
+  it('when writes fail (quota): says so once, keeps retrying, and the chat goes on', async () => {
+    // Every write to the store fails as a full disk would (counted); opening and reading still work.
+    const a = await openApp(browser, server.url, {
+      initScript: `window.__failedPuts = 0
+      IDBObjectStore.prototype.put = function () {
+        window.__failedPuts++
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+      }`,
+    })
+    users.push(a)
+    const b = await user(otherBrowser)
+    await pairUp(a, b)
+    await send(a, 'first')
+    const failures = () =>
+      a.page
+        .getByTestId('notice')
+        .allTextContents()
+        .then((texts) => texts.filter((text) => /Couldn’t save this chat/.test(text)))
+    await expect.poll(failures).toEqual([expect.stringMatching(/quota has been exceeded.*chat goes on/)])
+    await a.page
+      .getByTestId('notice')
+      .filter({ hasText: /Couldn’t save/ })
+      .getByRole('button')
+      .click()
+    const failedPuts = () => a.page.evaluate(() => (window as unknown as { __failedPuts: number }).__failedPuts)
+    const before = await failedPuts()
+
+    for (let i = 0; i < 3; i++) await send(b, `reply ${i}`)
+    await expect.poll(() => messages(a, 'them').count()).toBe(3)
+    await expect.poll(failedPuts).toBeGreaterThan(before)
+    // Retried and failed again, but the user was told once: no notice comes back every batch.
+    expect(await failures()).toEqual([])
+    expect(await savedMessageCount(a)).toBe(0)
+    await a.page.getByTestId('end').click()
   })
 })

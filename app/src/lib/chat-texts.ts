@@ -42,3 +42,9 @@ export function refusalText(code: RefusalCode): string {
     unavailable: 'Matchmaking is unavailable right now. Retrying…',
   }[code]
 }
+
+export const historyUnavailableText = 'History is off: this browser refused local storage. The chat works as usual.'
+
+/** A history write failed (a full disk, a private mode's quota): said once; later batches retry it. */
+export const historyWriteFailedText = (detail: string): string =>
+  `Couldn’t save this chat to history (${detail}). The chat goes on; saving is retried with the next message.`

@@ -10,22 +10,35 @@ export class Library {
   status = $state<LibraryStatus>('opening')
   keep = $state(readSetting('keepHistory', true))
   chats = $state.raw<ChatSummary[]>([])
-  /** The last write error, shown once as a notice; the chat goes on regardless. */
-  writeError = $state<string | null>(null)
 
   #store: HistoryStore | null = null
   #batcher: Batcher
+  /** Set while writes fail: a full disk fails every batch, and the user is told once, not every 400 ms. */
+  #failing = false
+  #onWriteError: (message: string) => void = () => {}
   readonly ready: Promise<void>
 
   constructor(open: () => Promise<HistoryStore | null> = openHistoryStore) {
     this.#batcher = createBatcher(
-      (entries) => this.#store?.write(entries) ?? Promise.resolve(),
-      (error) => (this.writeError = error instanceof Error ? error.message : String(error)),
+      async (entries) => {
+        await this.#store?.write(entries)
+        this.#failing = false
+      },
+      (error) => {
+        if (this.#failing) return
+        this.#failing = true
+        this.#onWriteError(error instanceof Error ? error.message : String(error))
+      },
     )
     this.ready = open().then((store) => {
       this.#store = store
       this.status = store ? 'ready' : 'unavailable'
     })
+  }
+
+  /** Who hears that saving failed (quota, private mode); the chat goes on regardless. */
+  onWriteError(listener: (message: string) => void): void {
+    this.#onWriteError = listener
   }
 
   /**

@@ -16,6 +16,8 @@ import {
   connectFailureText,
   droppedFramesText,
   handshakeFailureText,
+  historyUnavailableText,
+  historyWriteFailedText,
   partnerGoneText,
   refusalText,
 } from './chat-texts.ts'
@@ -103,9 +105,9 @@ export class Session {
     socket.on('signal:relay', (signal) => this.#onSignal(signal))
     void this.#prep.prepare()
     library.ready.then(() => {
-      if (library.status === 'unavailable')
-        this.#board.notify('history', 'History is off: this browser refused local storage. The chat works as usual.')
+      if (library.status === 'unavailable') this.#board.notify('history', historyUnavailableText)
     })
+    library.onWriteError((message) => this.#board.notify('history', historyWriteFailedText(message)))
   }
 
   get notices() {
