@@ -51,6 +51,7 @@ describe('heartbeat', () => {
       .poll(() => a.page.getByTestId('notice').allTextContents())
       .toContainEqual(expect.stringMatching(/lost/i))
     expect(waited).toBeGreaterThanOrEqual(5000) // not before the 6 s of silence (minus the last ping's age)
+    expect(waited).toBeLessThan(9000) // at 6 s of silence, with room for the test's own polling
     await cdp.send('Debugger.resume')
   })
 })

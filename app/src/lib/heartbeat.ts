@@ -12,21 +12,23 @@ export interface Heartbeat {
 
 export function startHeartbeat(ping: () => void, onLost: () => void, now: () => number = Date.now): Heartbeat {
   let lastHeard = now()
-  let lastPing = now()
-  // Checked often, so "lost" fires within ~0.5 s of the limit, never before it.
-  const timer = setInterval(() => {
-    const t = now()
-    if (t - lastHeard >= silenceLimitMs) {
-      clearInterval(timer)
+  // Due exactly when the silence limit is reached: re-armed for the rest when a frame came meanwhile,
+  // so "lost" fires at 6 s of silence, not later, and hearing a frame costs only a clock read.
+  const check = () => {
+    const quietFor = now() - lastHeard
+    if (quietFor >= silenceLimitMs) {
+      clearInterval(pinger)
       return onLost()
     }
-    if (t - lastPing >= pingEveryMs) {
-      lastPing = t
-      ping()
-    }
-  }, 500)
+    deadline = setTimeout(check, silenceLimitMs - quietFor)
+  }
+  let deadline = setTimeout(check, silenceLimitMs)
+  const pinger = setInterval(ping, pingEveryMs)
   return {
     heard: () => (lastHeard = now()),
-    stop: () => clearInterval(timer),
+    stop() {
+      clearTimeout(deadline)
+      clearInterval(pinger)
+    },
   }
 }
