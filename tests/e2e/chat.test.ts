@@ -11,9 +11,16 @@ let browserA: Browser
 let browserB: Browser
 let a: AppUser
 let b: AppUser
+const toServer: string[] = []
 
 beforeAll(async () => {
   server = await startTestServer({ STATIC_DIR: 'app/dist' })
+  // Everything the browsers send the signaling server, as received: no message may ever be in it.
+  server.server.io.engine.on(
+    'connection',
+    (connection: { on(event: 'data', listener: (data: unknown) => void): void }) =>
+      connection.on('data', (data) => toServer.push(String(data))),
+  )
   // Two Chromium processes: the peer connection really crosses processes.
   ;[browserA, browserB] = await Promise.all([launchBrowser(), launchBrowser()])
   a = await openApp(browserA, server.url, { captureFrames: true })
@@ -147,6 +154,39 @@ describe('two strangers chatting', () => {
     }
   })
 
+  it('never lets a message reach the signaling server', () => {
+    expect(toServer.some((data) => data.includes('signal:relay'))).toBe(true) // the tap saw the handshake
+    const all = toServer.join('\n')
+    for (const text of ['plaintext-canary', 'hello from A', 'hi A, B here', 'while you were away', 'example.org'])
+      expect(all).not.toContain(text)
+  })
+
+  it('drops forged, garbled and replayed frames unseen, with one warning, and the chat goes on', async () => {
+    const shown = await messages(b).count()
+    await a.page.evaluate(() => {
+      const channel = [...(window.__channels ?? [])].find((c) => c.readyState === 'open')!
+      const frames = window.__sentFrames ?? []
+      const last = Uint8Array.from(frames[frames.length - 1]!)
+      channel.send(last) // replayed: a frame B has already opened
+      const forged = Uint8Array.from(last)
+      forged[forged.length - 1]! ^= 1 // one flipped bit: the MAC fails
+      channel.send(forged)
+      channel.send(new Uint8Array(64)) // garbage
+      channel.send('{"t":"msg","id":"forged-0001","text":"in the clear","sentAt":1}') // plaintext after the handshake
+    })
+    const warnings = () =>
+      b.page
+        .getByTestId('notice')
+        .allTextContents()
+        .then((texts) => texts.filter((text) => /failed verification/.test(text)))
+    await expect.poll(warnings).toHaveLength(1)
+    await send(a, 'still talking')
+    await expect.poll(() => lastText(b, 'them')).toBe('still talking')
+    expect(await messages(b).count()).toBe(shown + 1)
+    expect(await warnings()).toHaveLength(1)
+    expect(await b.page.getByText('in the clear').count()).toBe(0)
+  })
+
   it('keeps the newest message in view, and the reader’s place once they scroll up', async () => {
     const count = await messages(b, 'them').count()
     for (let i = 1; i <= 30; i++) await send(a, `filler ${i}`)
@@ -200,13 +240,25 @@ describe('two strangers chatting', () => {
     expect(await earlier.count()).toBe(0)
   })
 
+  it('hides the typing indicator after the partner stops typing for a while', async () => {
+    await a.page.getByTestId('message-input').pressSequentially('abc')
+    await expect.poll(() => b.page.getByTestId('typing').count()).toBe(1)
+    // No further key: the sender's idle timer (3 s) sends "off".
+    await expect.poll(() => b.page.getByTestId('typing').count(), { timeout: 8000 }).toBe(0)
+    await a.page.getByTestId('message-input').fill('')
+  })
+
   it('ends on End and tells the partner at once, peer to peer', async () => {
+    await a.page.getByTestId('message-input').pressSequentially('about to go')
+    await expect.poll(() => b.page.getByTestId('typing').count()).toBe(1)
     await a.page.getByTestId('end').click()
     await expectState(a, 'ended')
     await expectState(b, 'ended', 3000)
     await expect
       .poll(() => b.page.getByTestId('notice').allTextContents())
       .toContainEqual(expect.stringMatching(/left/))
+    // The partner left while typing: no "is typing…" is left behind.
+    expect(await b.page.getByTestId('typing').count()).toBe(0)
   })
 
   it('raised no console errors and no CSP violations', () => {

@@ -22,6 +22,8 @@ export interface OpenOptions {
 declare global {
   interface Window {
     __sentFrames?: number[][]
+    /** The data channels frames were sent on (with captureFrames): lets a test inject raw frames. */
+    __channels?: Set<RTCDataChannel>
     __pwned?: number
   }
 }
@@ -49,9 +51,12 @@ export async function openApp(browser: Browser, url: string, options: OpenOption
 /** Runs in the page before the app: wraps RTCDataChannel.send to keep a copy of every frame. */
 function captureDataChannelFrames(): void {
   const frames: number[][] = []
+  const channels = new Set<RTCDataChannel>()
   window.__sentFrames = frames
+  window.__channels = channels
   const original = RTCDataChannel.prototype.send
   RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: string | Blob | ArrayBuffer | ArrayBufferView) {
+    channels.add(this)
     if (typeof data === 'string') frames.push([...new TextEncoder().encode(data)])
     else if (data instanceof ArrayBuffer) frames.push([...new Uint8Array(data)])
     else if (ArrayBuffer.isView(data)) frames.push([...new Uint8Array(data.buffer, data.byteOffset, data.byteLength)])
