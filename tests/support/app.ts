@@ -17,6 +17,8 @@ export interface OpenOptions {
   initScript?: string
   /** Whether to wait until the server has named us (false: a connection the server may refuse). */
   waitForName?: boolean
+  /** Collects the URL of every request the page makes, from its very first. */
+  requests?: string[]
 }
 
 declare global {
@@ -30,6 +32,8 @@ declare global {
 
 export async function openApp(browser: Browser, url: string, options: OpenOptions = {}): Promise<AppUser> {
   const context = await browser.newContext()
+  const requests = options.requests
+  if (requests) context.on('request', (request) => requests.push(request.url()))
   await context.grantPermissions(['camera', 'microphone'], { origin: new URL(url).origin })
   if (options.captureFrames) await context.addInitScript(captureDataChannelFrames)
   if (options.initScript) await context.addInitScript(options.initScript)

@@ -1,0 +1,116 @@
+/// <reference lib="dom" />
+// Keyboard-only use, a 360 px wide screen, light and dark themes, and no request leaving the server.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { closeBrowsers, launchBrowser } from '../support/browser.ts'
+import { closeAll, startTestServer, type TestServer } from '../support/signaling.ts'
+import { closeUsers, expectState, lastText, openApp, type AppUser } from '../support/app.ts'
+
+let server: TestServer
+let browserA: Browser
+let browserB: Browser
+let a: AppUser
+let b: AppUser
+const requested: string[] = []
+
+beforeAll(async () => {
+  server = await startTestServer({ STATIC_DIR: 'app/dist' })
+  ;[browserA, browserB] = await Promise.all([launchBrowser(), launchBrowser()])
+  a = await openApp(browserA, server.url, { requests: requested })
+  b = await openApp(browserB, server.url, { requests: requested })
+})
+afterAll(async () => {
+  await closeUsers(a, b)
+  await closeBrowsers()
+  await closeAll()
+})
+
+const focusedTestId = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)
+
+/** Presses Tab until the control with this test id has focus (as a keyboard user would), at most 15 times. */
+async function tabTo(page: Page, testId: string): Promise<void> {
+  for (let i = 0; i < 15 && (await focusedTestId(page)) !== testId; i++) await page.keyboard.press('Tab')
+  expect(await focusedTestId(page)).toBe(testId)
+  // Keyboard focus is visible: an outline (our :focus-visible ring), not the browser's nothing.
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)
+  expect(outline).not.toBe('none')
+}
+
+describe('keyboard only', () => {
+  it('starts, chats, ends and starts again without a pointer', async () => {
+    await tabTo(a.page, 'start')
+    await a.page.keyboard.press('Enter')
+    await expectState(a, 'searching')
+    await tabTo(b.page, 'start')
+    await b.page.keyboard.press('Space')
+    await Promise.all([expectState(a, 'chatting'), expectState(b, 'chatting')])
+
+    // The composer takes focus when the chat opens: type and send at once.
+    await expect.poll(() => focusedTestId(a.page)).toBe('message-input')
+    await a.page.keyboard.type('typed, never clicked')
+    await a.page.keyboard.press('Enter')
+    await expect.poll(() => lastText(b, 'them')).toBe('typed, never clicked')
+
+    await tabTo(b.page, 'end')
+    await b.page.keyboard.press('Enter')
+    await Promise.all([expectState(a, 'ended'), expectState(b, 'ended')])
+    // "New chat" is where the keyboard is after the end.
+    await tabTo(b.page, 'start')
+    await b.page.keyboard.press('Enter')
+    await expectState(b, 'searching')
+    await tabTo(b.page, 'cancel')
+    await b.page.keyboard.press('Enter')
+    await expectState(b, 'idle')
+  })
+})
+
+describe('small screens and themes', () => {
+  const fitsWidth = (page: Page) =>
+    page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)
+
+  it('fits a 360 px wide screen in the lobby and in a chat, composer in view', async () => {
+    // A new stranger: a and b just chatted, and nobody is matched again with the one they just left.
+    const c = await openApp(browserB, server.url, { requests: requested })
+    await a.page.setViewportSize({ width: 360, height: 640 })
+    expect(await fitsWidth(a.page)).toBe(true)
+    await a.page.getByTestId('start').click()
+    await c.page.getByTestId('start').click()
+    await Promise.all([expectState(a, 'chatting'), expectState(c, 'chatting')])
+    await c.page.getByTestId('message-input').fill('a long line '.repeat(30))
+    await c.page.getByTestId('message-input').press('Enter')
+    await expect.poll(() => lastText(a, 'them')).toMatch(/^a long line/)
+    expect(await fitsWidth(a.page)).toBe(true)
+    for (const id of ['message-input', 'send', 'skip', 'end', 'safety-code']) {
+      const box = await a.page.getByTestId(id).boundingBox()
+      expect(box, id).not.toBeNull()
+      expect(box!.x).toBeGreaterThanOrEqual(0)
+      expect(box!.x + box!.width).toBeLessThanOrEqual(360)
+      expect(box!.y + box!.height).toBeLessThanOrEqual(640)
+    }
+    expect(c.problems).toEqual([])
+    await closeUsers(c)
+  })
+
+  it('follows the system theme, light or dark', async () => {
+    const background = () =>
+      a.page.evaluate(() => {
+        const [r, g, bl] = getComputedStyle(document.documentElement).backgroundColor.match(/\d+/g)!.map(Number)
+        return (0.2126 * r! + 0.7152 * g! + 0.0722 * bl!) / 255
+      })
+    await a.page.emulateMedia({ colorScheme: 'dark' })
+    expect(await background()).toBeLessThan(0.25)
+    await a.page.emulateMedia({ colorScheme: 'light' })
+    expect(await background()).toBeGreaterThan(0.75)
+  })
+
+  it('never requested anything but its own server', () => {
+    expect(requested.length).toBeGreaterThan(0)
+    const foreign = requested.filter((url) => new URL(url).origin !== new URL(server.url).origin)
+    expect(foreign).toEqual([])
+  })
+
+  it('raised no console errors and no CSP violations', () => {
+    expect(a.problems).toEqual([])
+    expect(b.problems).toEqual([])
+  })
+})
