@@ -3,7 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { closeBrowsers, launchBrowser } from '../support/browser.ts'
 import { closeAll, startTestServer, type TestServer } from '../support/signaling.ts'
-import { closeUsers, lastText, notices, openApp, pairUp, send, state, type AppUser } from '../support/app.ts'
+import { startNode, stopAllNodes } from '../support/cluster.ts'
+import {
+  closeUsers,
+  expectState,
+  lastText,
+  notices,
+  openApp,
+  pairUp,
+  send,
+  state,
+  type AppUser,
+} from '../support/app.ts'
 
 let server: TestServer
 let browserA: Browser
@@ -19,6 +30,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await closeUsers(a, b)
+  await stopAllNodes()
   await closeBrowsers()
   await closeAll()
 })
@@ -75,5 +87,38 @@ describe('a connection the server refuses', () => {
     await expect.poll(() => state(second)).toBe('searching')
     expect(second.problems.filter((problem) => !/WebSocket|socket\.io/i.test(problem))).toEqual([])
     await closeUsers(second)
+  })
+})
+
+describe('signaling server process killed (SIGKILL)', () => {
+  it('chats go on peer to peer, and a waiting search resumes when the server is back', async () => {
+    const node = await startNode(null, { STATIC_DIR: 'app/dist' })
+    const port = new URL(node.url).port
+    const [x, y, waiting] = await Promise.all([
+      openApp(browserA, node.url),
+      openApp(browserB, node.url),
+      openApp(browserB, node.url),
+    ])
+    await pairUp(x, y)
+    await waiting.page.getByTestId('start').click()
+    await expectState(waiting, 'searching')
+
+    // No goodbye from the server: the kernel just closes its sockets (socket.io's own reconnection path).
+    await node.kill9()
+    await expect.poll(() => notices(x)).toContainEqual(expect.stringMatching(/offline.*peer to peer/i))
+    await send(x, 'the server is gone')
+    await expect.poll(() => lastText(y, 'them')).toBe('the server is gone')
+    expect(await state(waiting)).toBe('searching')
+
+    const revived = await startNode(null, { STATIC_DIR: 'app/dist', PORT: port })
+    await expect.poll(() => notices(x), { timeout: 20_000 }).not.toContainEqual(expect.stringMatching(/offline/i))
+    // The search was not lost: a newcomer meets the one who was waiting before the crash.
+    const newcomer = await openApp(browserA, revived.url)
+    await newcomer.page.getByTestId('start').click()
+    await Promise.all([expectState(waiting, 'chatting', 20_000), expectState(newcomer, 'chatting', 20_000)])
+    await send(y, 'still here')
+    await expect.poll(() => lastText(x, 'them')).toBe('still here')
+    await closeUsers(x, y, waiting, newcomer)
+    await revived.stop()
   })
 })

@@ -1,5 +1,5 @@
-// Real signaling server processes (signaling/main.ts) for cluster tests: started with REDIS_URL,
-// killed with SIGKILL or stopped with SIGTERM, by pid, by the test that started them.
+// Real signaling server processes (signaling/main.ts): with REDIS_URL for cluster tests, in memory
+// (null) for outage tests; killed with SIGKILL or stopped with SIGTERM, by pid, by the test that started them.
 import { spawn, type ChildProcess } from 'node:child_process'
 
 export interface NodeProcess {
@@ -15,7 +15,7 @@ export interface NodeProcess {
 
 const running = new Set<NodeProcess>()
 
-export async function startNode(redisUrl: string, env: Record<string, string> = {}): Promise<NodeProcess> {
+export async function startNode(redisUrl: string | null, env: Record<string, string> = {}): Promise<NodeProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
     env: {
       ...process.env,
@@ -24,7 +24,7 @@ export async function startNode(redisUrl: string, env: Record<string, string> = 
       STATIC_DIR: '/nonexistent',
       MAX_CONN_PER_IP: '0',
       CONNECT_RATE_PER_MIN: '0',
-      REDIS_URL: redisUrl,
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
