@@ -1,4 +1,4 @@
-// Guest names "Adjective Animal": 100 × 100 = 10,000 combinations, unique among those online where possible.
+// Guest names "Adjective Animal": 100 × 100 = 10,000 combinations, unique among those online while any is free.
 import { randomInt } from 'node:crypto'
 
 export const adjectives = [
@@ -207,16 +207,35 @@ export const animals = [
   'Zebra',
 ] as const
 
-const randomName = (): string =>
-  `${adjectives[randomInt(adjectives.length)] ?? 'Anonymous'} ${animals[randomInt(animals.length)] ?? 'Panda'}`
+const combinations = adjectives.length * animals.length
 
-/** Hands out guest names, avoiding the ones in use; past ~70 % occupancy duplicates become possible. */
-export function createNameRegistry(attempts = 8) {
+/** The name at an index of the adjective × animal space (0 to combinations - 1). */
+const nameAt = (index: number): string =>
+  `${adjectives[Math.floor(index / animals.length)] ?? 'Anonymous'} ${animals[index % animals.length] ?? 'Panda'}`
+
+/** Hands out guest names, unique among those in use; a duplicate only when all 10,000 are taken. */
+export function createNameRegistry(randomTries = 8) {
   const inUse = new Map<string, number>()
+
+  function freeName(): string | null {
+    // Random tries find a free name at once while most are free; the probe is for a crowded space.
+    for (let i = 0; i < randomTries; i++) {
+      const name = nameAt(randomInt(combinations))
+      if (!inUse.has(name)) return name
+    }
+    // inUse holds only names of the space, so its size tells when no name is free.
+    if (inUse.size >= combinations) return null
+    const start = randomInt(combinations)
+    for (let step = 0; step < combinations; step++) {
+      const name = nameAt((start + step) % combinations)
+      if (!inUse.has(name)) return name
+    }
+    return null
+  }
+
   return {
     take(): string {
-      let name = randomName()
-      for (let i = 1; i < attempts && inUse.has(name); i++) name = randomName()
+      const name = freeName() ?? nameAt(randomInt(combinations))
       inUse.set(name, (inUse.get(name) ?? 0) + 1)
       return name
     },

@@ -1,5 +1,7 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { connect as tcpConnect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -10,11 +12,20 @@ import {
   connectClients,
   nextEvent,
   pair,
+  refusedFrom,
   request,
   startTestServer,
 } from '../support/signaling.ts'
 
-afterEach(closeAll)
+const children: ChildProcess[] = []
+
+afterEach(async () => {
+  // A test that failed midway must not leave its server process running.
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  }
+  await closeAll()
+})
 
 function fakeDist(): string {
   const dir = mkdtempSync(join(tmpdir(), 'hush-dist-'))
@@ -77,32 +88,78 @@ describe('HTTP', () => {
   })
 })
 
+/** Runs signaling/main.ts as its own process; resolves once it listens. */
+async function startServerProcess(env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', STATIC_DIR: '/nonexistent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const match = /"port":(\d+)/.exec(out)
+      if (match) resolve(Number(match[1]))
+    })
+    child.once('exit', () => reject(new Error(`server exited early: ${out}`)))
+  })
+  return { child, port, url: `http://127.0.0.1:${port}`, exited }
+}
+
+/** An upgraded WebSocket that never answers the server's close frame: shutdown waits for it until the grace ends. */
+function silentWebSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect(port, '127.0.0.1', () =>
+      socket.write(
+        'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n' +
+          `Host: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      ),
+    )
+    socket.once('error', reject)
+    socket.once('data', (chunk: Buffer) => {
+      if (chunk.toString().startsWith('HTTP/1.1 101')) resolve(socket)
+      else reject(new Error(`upgrade refused: ${chunk.toString()}`))
+    })
+  })
+}
+
+/** /healthz's status, or 'refused' when the server no longer takes connections. */
+const healthStatus = (url: string): Promise<number | 'refused'> =>
+  fetch(`${url}/healthz`).then(
+    (response) => response.status,
+    () => 'refused' as const,
+  )
+
 describe('graceful shutdown', () => {
   it('tells clients, closes them and exits 0 within 5 s of SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', STATIC_DIR: '/nonexistent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = ''
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString()
-        const match = /"port":(\d+)/.exec(out)
-        if (match) resolve(Number(match[1]))
-      })
-      child.once('exit', () => reject(new Error(`server exited early: ${out}`)))
-    })
-    const server = { url: `http://127.0.0.1:${port}` }
-    const client = await connectClient(server as never)
+    const { child, url, exited } = await startServerProcess()
+    const client = await connectClient({ url })
     const told = nextEvent(client, 'session:error')
     const closed = new Promise((resolve) => client.once('disconnect', resolve))
     const startedAt = Date.now()
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
     child.kill('SIGTERM')
     expect((await told).code).toBe('unavailable')
     await closed
     expect(await exited).toBe(0)
     expect(Date.now() - startedAt).toBeLessThan(5000)
+  })
+
+  it('stops accepting once SIGTERM is handled: new clients and /healthz are refused while it shuts down', async () => {
+    const { child, url, port, exited } = await startServerProcess({ SHUTDOWN_GRACE_MS: '2000' })
+    const held = await silentWebSocket(port)
+    const client = await connectClient({ url })
+    const told = nextEvent(client, 'session:error')
+    child.kill('SIGTERM')
+    await told // shutdown has begun
+    expect(await refusedFrom({ url }, url)).toBe(true)
+    // Refused outright today (the listener closes with the notice); a 503 would do as well.
+    expect([503, 'refused']).toContain(await healthStatus(url))
+    expect(child.exitCode).toBeNull() // seen during the shutdown, not after the exit
+    expect(await exited).toBe(0)
+    held.destroy()
   })
 
   it('exits at once with a message naming a bad variable', async () => {

@@ -62,7 +62,7 @@ export async function connectClient(
   return Object.assign(socket, { welcome })
 }
 
-/** Tries to connect from a browser at `origin`; resolves true when the server refused the connection. */
+/** Tries to connect from a browser at `origin`; resolves true when the server refused the connection, false when let in. */
 export async function refusedFrom(server: Pick<TestServer, 'url'>, origin: string): Promise<boolean> {
   const socket: Client = connect(server.url, {
     transports: ['websocket'],
@@ -70,8 +70,10 @@ export async function refusedFrom(server: Pick<TestServer, 'url'>, origin: strin
     reconnection: false,
     extraHeaders: { origin },
   })
-  await new Promise((resolve) => socket.once('connect_error', resolve))
-  const refused = !socket.connected
+  const refused = await new Promise<boolean>((resolve) => {
+    socket.once('connect_error', () => resolve(true))
+    socket.once('connect', () => resolve(false))
+  })
   socket.close()
   return refused
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { fullBucket, takeToken } from '../../signaling/token-bucket.ts'
 import { clientIp, originAllowed } from '../../signaling/connection-guard.ts'
 import { iceServersFor, turnCredential } from '../../signaling/turn.ts'
-import { createNameRegistry } from '../../signaling/names.ts'
+import { adjectives, animals, createNameRegistry } from '../../signaling/names.ts'
 import { presenceDelayMs } from '../../signaling/presence.ts'
 
 describe('token bucket', () => {
@@ -55,12 +55,35 @@ describe('TURN credentials', () => {
 })
 
 describe('guest names', () => {
+  const everyName = adjectives.length * animals.length
+  const inSpace = (name: string) => {
+    const [adjective, animal] = name.split(' ')
+    return adjectives.some((a) => a === adjective) && animals.some((a) => a === animal)
+  }
+
   it('avoids names in use while there is room, and frees them on release', () => {
-    const registry = createNameRegistry(200)
+    const registry = createNameRegistry()
     const names = Array.from({ length: 200 }, () => registry.take())
     expect(new Set(names).size).toBe(200)
     for (const name of names) registry.release(name)
     expect(registry.size).toBe(0)
+  })
+
+  it('hands out all 10,000 names before repeating one, and finds the last free one', () => {
+    const registry = createNameRegistry()
+    const names = Array.from({ length: everyName }, () => registry.take())
+    expect(new Set(names).size).toBe(everyName)
+    registry.release('Witty Zebra')
+    expect(registry.take()).toBe('Witty Zebra')
+  })
+
+  it('still names everyone when every name is taken', () => {
+    const registry = createNameRegistry()
+    for (let i = 0; i < everyName; i++) registry.take()
+    const duplicate = registry.take()
+    expect(inSpace(duplicate)).toBe(true)
+    registry.release(duplicate)
+    expect(registry.size).toBe(everyName) // the first holder keeps it
   })
 })
 
