@@ -53,7 +53,8 @@ describe('local history', () => {
     await a.page.getByTestId('history-open').click()
     await expect.poll(() => a.page.getByTestId('history-item').count()).toBe(1)
     await a.page.getByTestId('history-item').click()
-    expect(await messages(a).locator('.text').allTextContents()).toEqual(['first from A', 'reply from B'])
+    // Opening reads the chat's messages from IndexedDB: wait for them.
+    await expect.poll(() => messages(a).locator('.text').allTextContents()).toEqual(['first from A', 'reply from B'])
   })
 
   it('exports a chat as JSON and as plain text', async () => {
@@ -128,8 +129,9 @@ describe('local history', () => {
     expect(await item.textContent()).toContain('the reply')
     await item.click()
     await a.page.getByTestId('show-earlier').click()
-    const texts = await messages(a).locator('.text').allTextContents()
-    expect(texts).toEqual([...Array.from({ length: count }, (_, i) => `long ${i + 1}`), 'the reply'])
+    await expect
+      .poll(() => messages(a).locator('.text').allTextContents())
+      .toEqual([...Array.from({ length: count }, (_, i) => `long ${i + 1}`), 'the reply'])
     expect(await messages(a, 'me').last().getAttribute('data-status')).toBe('delivered')
   })
 
@@ -164,7 +166,7 @@ describe('local history', () => {
     await expect.poll(() => first.textContent()).toContain('Old Friend')
     expect(await first.textContent()).toMatch(/2\s+messages/)
     await first.click()
-    expect(await messages(a).locator('.text').allTextContents()).toEqual(['from before', 'still here'])
+    await expect.poll(() => messages(a).locator('.text').allTextContents()).toEqual(['from before', 'still here'])
   })
 
   it('raised no console errors and no CSP violations', () => {
