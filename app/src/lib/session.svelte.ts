@@ -8,7 +8,6 @@ import {
   type Presence,
   type Signal,
 } from '../../../signaling/protocol.ts'
-import { randomId } from './bytes.ts'
 import { ChatPreparation } from './chat-prep.ts'
 import type { ByeReason, Frame } from './frames.ts'
 import { startHeartbeat, type Heartbeat } from './heartbeat.ts'
@@ -22,7 +21,7 @@ import {
   refusalText,
 } from './chat-texts.ts'
 import { NoticeBoard } from './notices.svelte.ts'
-import { Conversation } from './conversation.ts'
+import { ChatMessages, type ConversationFrame } from './chat-messages.svelte.ts'
 import type { StoredMessage } from './history.ts'
 import type { Library } from './library.svelte.ts'
 import type { Route } from './peer.ts'
@@ -30,7 +29,6 @@ import { openChatLink, type ChatLink } from './chat-link.ts'
 import { readSetting, writeSetting } from './settings.ts'
 import { refusalOf } from './refusal.ts'
 import type { SignalingSocket } from './signaling.ts'
-import { createTypingSender, typingExpiryMs, type TypingSender } from './typing.ts'
 
 export type ChatState = 'idle' | 'searching' | 'connecting' | 'chatting' | 'ended'
 export type EndReason = 'left' | 'skipped' | 'lost' | 'disconnected' | 'failed' | 'error' | 'you-left'
@@ -44,12 +42,12 @@ const chatViewDelayMaxMs = 60
 interface ActiveChat {
   chatId: string
   link: ChatLink
-  conversation: Conversation
+  messages: ChatMessages
   heartbeat: Heartbeat | null
-  typing: TypingSender
   timers: ReturnType<typeof setTimeout>[]
-  typingExpiry?: ReturnType<typeof setTimeout>
 }
+
+const noMessages: StoredMessage[] = []
 
 export class Session {
   state = $state<ChatState>('idle')
@@ -60,9 +58,8 @@ export class Session {
   relayOffered = $state(false)
   hideIp = $state(readSetting('hideIp', true))
   partnerName = $state('')
-  /** Immutable items in a raw array: the list's keyed diff reads plain objects, not proxies (O(n) per render). */
-  messages = $state.raw<StoredMessage[]>([])
-  partnerTyping = $state(false)
+  /** The conversation on screen: the current chat's, or the last one's until the next begins. */
+  #shown = $state.raw<ChatMessages | null>(null)
   safetyCode = $state<string | null>(null)
   /**
    * Whether the chat view replaces the lobby yet. It waits, while connecting, until our offer or answer
@@ -108,6 +105,14 @@ export class Session {
       if (library.status === 'unavailable') this.#board.notify('history', historyUnavailableText)
     })
     library.onWriteError((message) => this.#board.notify('history', historyWriteFailedText(message)))
+  }
+
+  get messages(): StoredMessage[] {
+    return this.#shown?.list ?? noMessages
+  }
+
+  get partnerTyping(): boolean {
+    return this.#shown?.partnerTyping ?? false
   }
 
   get notices() {
@@ -168,17 +173,11 @@ export class Session {
     const body = text.trim()
     if (!chat || this.state !== 'chatting' || body.length === 0 || [...text].length > this.limits.maxMessageChars)
       return false
-    const id = randomId()
-    const at = Date.now()
-    if (!chat.link.send({ t: 'msg', id, text, sentAt: at })) return false
-    chat.typing.stop()
-    this.messages = [...this.messages, chat.conversation.sent(id, text, at)]
-    this.#library.save(chat.conversation.record)
-    return true
+    return chat.messages.send(text)
   }
 
   typed(text: string): void {
-    this.#chat?.typing.input(text)
+    this.#chat?.messages.typed(text)
   }
 
   dismiss(id: number): void {
@@ -260,19 +259,25 @@ export class Session {
           else this.#fail()
         },
       }),
-      conversation: new Conversation({
-        chatId: found.chatId,
-        myName: this.myName,
-        partnerName: found.partner.name,
-        startedAt: Date.now(),
-        endedAt: null,
-        messages: [],
-      }),
+      messages: new ChatMessages(
+        {
+          chatId: found.chatId,
+          myName: this.myName,
+          partnerName: found.partner.name,
+          startedAt: Date.now(),
+          endedAt: null,
+        },
+        {
+          send: (frame) => chat.link.send(frame),
+          save: (record, changedFrom) => this.#library.save(record, changedFrom),
+          flush: () => this.#library.flush(),
+        },
+      ),
       heartbeat: null,
-      typing: createTypingSender((on) => this.#chat?.link.send({ t: 'typing', on })),
       timers: [],
     }
     this.#chat = chat
+    this.#shown = chat.messages
     chat.timers.push(setTimeout(() => live() && this.state === 'connecting' && this.#fail(), connectTimeoutMs))
     // However slow the gathering (a far TURN server), the chat view is up within a blink.
     chat.timers.push(setTimeout(() => live() && (this.chatView = true), chatViewDelayMaxMs))
@@ -284,8 +289,7 @@ export class Session {
     this.safetyCode = code
     this.chatView = true
     this.state = 'chatting'
-    // Saved from the first message on: an empty chat is not worth a history entry.
-    chat.conversation.record.startedAt = Date.now()
+    chat.messages.secured()
     chat.heartbeat = startHeartbeat(
       () => chat.link.send({ t: 'ping' }),
       () => this.#chat === chat && this.#partnerGone('lost'),
@@ -301,25 +305,10 @@ export class Session {
     if (!chat) return
     chat.heartbeat?.heard()
     switch (frame.t) {
-      case 'msg': {
-        // Acked after the list updates (next task): the render is the hot path, and "delivered" means shown.
-        setTimeout(() => chat.link.send({ t: 'ack', id: frame.id }), 0)
-        const message = chat.conversation.received(frame.id, frame.text, Date.now())
-        if (!message) return
-        this.#setTyping(false)
-        this.messages = [...this.messages, message]
-        this.#library.save(chat.conversation.record)
-        return
-      }
-      case 'ack': {
-        const index = chat.conversation.delivered(frame.id)
-        if (index < 0) return
-        this.messages = this.messages.map((m) => (m.id === frame.id ? { ...m, status: 'delivered' } : m))
-        this.#library.save(chat.conversation.record, index)
-        return
-      }
+      case 'msg':
+      case 'ack':
       case 'typing':
-        return this.#setTyping(frame.on)
+        return chat.messages.receive(frame satisfies ConversationFrame)
       case 'ping':
         chat.link.send({ t: 'pong' })
         return
@@ -328,14 +317,6 @@ export class Session {
       case 'bye':
         return this.#partnerGone(frame.reason)
     }
-  }
-
-  #setTyping(on: boolean): void {
-    const chat = this.#chat
-    if (!chat) return
-    clearTimeout(chat.typingExpiry)
-    this.partnerTyping = on
-    if (on) chat.typingExpiry = setTimeout(() => (this.partnerTyping = false), typingExpiryMs)
   }
 
   #onSignal(signal: Signal): void {
@@ -389,25 +370,17 @@ export class Session {
     this.#chat = null
     chat.heartbeat?.stop()
     for (const timer of chat.timers) clearTimeout(timer)
-    clearTimeout(chat.typingExpiry)
     chat.link.close()
-    this.partnerTyping = false
-    chat.conversation.record.endedAt = Date.now()
-    if (chat.conversation.record.messages.length > 0) {
-      // Only the head changed (its end time).
-      this.#library.save(chat.conversation.record, chat.conversation.record.messages.length)
-      void this.#library.flush()
-    }
+    chat.messages.close()
   }
 
   #resetChatView(): void {
     this.chatView = false
-    this.messages = []
+    this.#shown = null
     this.safetyCode = null
     this.route = null
     this.endReason = null
     this.partnerName = ''
-    this.partnerTyping = false
     this.dropped = 0
     this.#board.clear('partner', 'crypto', 'error')
   }

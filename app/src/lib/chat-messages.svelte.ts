@@ -1,0 +1,101 @@
+// One chat's conversation as the chat view shows it: the messages with their delivery state and the
+// partner's typing, carried by the msg, ack and typing frames, and saved to history as they happen.
+import { randomId } from './bytes.ts'
+import { Conversation } from './conversation.ts'
+import type { Frame } from './frames.ts'
+import type { ChatRecord, StoredMessage } from './history.ts'
+import { createTypingSender, typingExpiryMs, type TypingSender } from './typing.ts'
+
+export type ConversationFrame = Extract<Frame, { t: 'msg' | 'ack' | 'typing' }>
+
+/** What the conversation needs of the link and of the history: sending a sealed frame, saving. */
+export interface ChatMessagesDeps {
+  send(frame: Frame): boolean
+  save(record: ChatRecord, changedFrom?: number): void
+  flush(): Promise<void>
+}
+
+export class ChatMessages {
+  /** Immutable items in a raw array: the list's keyed diff reads plain objects, not proxies. */
+  list = $state.raw<StoredMessage[]>([])
+  partnerTyping = $state(false)
+
+  readonly #deps: ChatMessagesDeps
+  readonly #conversation: Conversation
+  readonly #typing: TypingSender
+  #typingExpiry: ReturnType<typeof setTimeout> | undefined
+  #open = true
+
+  constructor(header: Omit<ChatRecord, 'messages'>, deps: ChatMessagesDeps) {
+    this.#deps = deps
+    this.#conversation = new Conversation({ ...header, messages: [] })
+    this.#typing = createTypingSender((on) => this.#open && deps.send({ t: 'typing', on }))
+  }
+
+  /** The channel is secured: the chat counts from now (an empty chat is never saved). */
+  secured(at: number = Date.now()): void {
+    this.#conversation.record.startedAt = at
+  }
+
+  /** Sends a message; false (the composer keeps the text) when the channel cannot take it now. */
+  send(text: string): boolean {
+    if (!this.#open) return false
+    const id = randomId()
+    const at = Date.now()
+    if (!this.#deps.send({ t: 'msg', id, text, sentAt: at })) return false
+    this.#typing.stop()
+    this.list = [...this.list, this.#conversation.sent(id, text, at)]
+    this.#deps.save(this.#conversation.record)
+    return true
+  }
+
+  typed(text: string): void {
+    if (this.#open) this.#typing.input(text)
+  }
+
+  receive(frame: ConversationFrame): void {
+    if (!this.#open) return
+    switch (frame.t) {
+      case 'msg': {
+        // Acked after the list updates (next task): the render is the hot path, and "delivered" means shown.
+        setTimeout(() => this.#open && this.#deps.send({ t: 'ack', id: frame.id }), 0)
+        const message = this.#conversation.received(frame.id, frame.text, Date.now())
+        if (!message) return
+        this.#setPartnerTyping(false)
+        this.list = [...this.list, message]
+        this.#deps.save(this.#conversation.record)
+        return
+      }
+      case 'ack': {
+        const index = this.#conversation.delivered(frame.id)
+        if (index < 0) return
+        this.list = this.list.map((m) => (m.id === frame.id ? { ...m, status: 'delivered' } : m))
+        this.#deps.save(this.#conversation.record, index)
+        return
+      }
+      case 'typing':
+        return this.#setPartnerTyping(frame.on)
+    }
+  }
+
+  /** The chat is over: nothing more is sent, the list stays on screen, and its end time is saved. */
+  close(at: number = Date.now()): void {
+    if (!this.#open) return
+    this.#open = false
+    this.#typing.stop() // clears its idle timer; nothing is sent any more
+    clearTimeout(this.#typingExpiry)
+    this.partnerTyping = false
+    const record = this.#conversation.record
+    record.endedAt = at
+    if (record.messages.length === 0) return
+    // Only the head changed (its end time).
+    this.#deps.save(record, record.messages.length)
+    void this.#deps.flush()
+  }
+
+  #setPartnerTyping(on: boolean): void {
+    clearTimeout(this.#typingExpiry)
+    this.partnerTyping = on
+    if (on) this.#typingExpiry = setTimeout(() => (this.partnerTyping = false), typingExpiryMs)
+  }
+}

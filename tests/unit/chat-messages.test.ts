@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { ChatMessages } from '../../app/src/lib/chat-messages.svelte.ts'
+import type { Frame } from '../../app/src/lib/frames.ts'
+import type { ChatRecord } from '../../app/src/lib/history.ts'
+
+beforeEach(() => vi.useFakeTimers())
+afterEach(() => vi.useRealTimers())
+
+function chat(options: { channelUp?: boolean } = {}) {
+  const sent: Frame[] = []
+  const saved: { record: ChatRecord; changedFrom?: number }[] = []
+  let flushes = 0
+  const messages = new ChatMessages(
+    { chatId: 'c1', myName: 'Calm Otter', partnerName: 'Bold Lynx', startedAt: 0, endedAt: null },
+    {
+      send: (frame) => (options.channelUp === false ? false : (sent.push(frame), true)),
+      save: (record, changedFrom) => saved.push({ record, changedFrom }),
+      flush: async () => void flushes++,
+    },
+  )
+  return { messages, sent, saved, flushes: () => flushes }
+}
+
+describe('ChatMessages', () => {
+  it('sends a message, shows it as sending, then delivered on its ack, saving from its index', () => {
+    const { messages, sent, saved } = chat()
+    expect(messages.send('hello')).toBe(true)
+    const msg = sent[0]
+    expect(msg).toMatchObject({ t: 'msg', text: 'hello' })
+    expect(messages.list.map((m) => [m.text, m.status])).toEqual([['hello', 'sending']])
+    messages.receive({ t: 'ack', id: (msg as { id: string }).id })
+    expect(messages.list[0]!.status).toBe('delivered')
+    expect(saved.at(-1)?.changedFrom).toBe(0)
+    messages.receive({ t: 'ack', id: (msg as { id: string }).id }) // a second ack changes nothing
+    expect(saved).toHaveLength(2)
+  })
+
+  it('keeps the text when the channel cannot take it (nothing shown, nothing saved)', () => {
+    const { messages, saved } = chat({ channelUp: false })
+    expect(messages.send('not yet')).toBe(false)
+    expect(messages.list).toEqual([])
+    expect(saved).toEqual([])
+  })
+
+  it('shows a partner message once, acks it after the render, and clears their typing', async () => {
+    const { messages, sent } = chat()
+    messages.receive({ t: 'typing', on: true })
+    expect(messages.partnerTyping).toBe(true)
+    messages.receive({ t: 'msg', id: 'them-0001', text: 'hi', sentAt: 1 })
+    messages.receive({ t: 'msg', id: 'them-0001', text: 'hi again', sentAt: 2 }) // replayed id
+    expect(messages.list.map((m) => m.text)).toEqual(['hi'])
+    expect(messages.partnerTyping).toBe(false)
+    expect(sent).toEqual([]) // not before the list has updated
+    await vi.advanceTimersByTimeAsync(0)
+    expect(sent).toEqual([
+      { t: 'ack', id: 'them-0001' },
+      { t: 'ack', id: 'them-0001' },
+    ])
+  })
+
+  it('lets a typing signal expire when it is not renewed', () => {
+    const { messages } = chat()
+    messages.receive({ t: 'typing', on: true })
+    vi.advanceTimersByTime(5_999)
+    expect(messages.partnerTyping).toBe(true)
+    vi.advanceTimersByTime(1)
+    expect(messages.partnerTyping).toBe(false)
+  })
+
+  it('sends typing on while typing and off on send', () => {
+    const { messages, sent } = chat()
+    messages.typed('he')
+    messages.send('hello')
+    expect(sent.map((f) => (f.t === 'typing' ? `typing:${f.on}` : f.t))).toEqual(['typing:true', 'msg', 'typing:false'])
+  })
+
+  it('on close: nothing more goes out, typing stops, the list stays, and the end time is saved and flushed', async () => {
+    const { messages, sent, saved, flushes } = chat()
+    messages.secured(1_000)
+    messages.receive({ t: 'typing', on: true })
+    messages.typed('draft')
+    messages.receive({ t: 'msg', id: 'them-0002', text: 'bye', sentAt: 1 })
+    const before = sent.length
+    messages.close(5_000)
+    await vi.advanceTimersByTimeAsync(10_000) // the pending ack and the typing idle timer
+    expect(sent).toHaveLength(before)
+    expect(messages.send('too late')).toBe(false)
+    expect(messages.partnerTyping).toBe(false)
+    expect(messages.list.map((m) => m.text)).toEqual(['bye'])
+    expect(saved.at(-1)).toMatchObject({ changedFrom: 1, record: { startedAt: 1_000, endedAt: 5_000 } })
+    expect(flushes()).toBe(1)
+  })
+
+  it('does not save an empty chat on close', () => {
+    const { messages, saved, flushes } = chat()
+    messages.close()
+    expect(saved).toEqual([])
+    expect(flushes()).toBe(0)
+  })
+})
