@@ -1,0 +1,126 @@
+// The session state machine without a browser: a fake signaling socket the test speaks for the server.
+import { describe, expect, it } from 'vitest'
+import { flushSync } from 'svelte'
+import { Library } from '../../app/src/lib/library.svelte.ts'
+import { Session } from '../../app/src/lib/session.svelte.ts'
+import type { SignalingSocket } from '../../app/src/lib/signaling.ts'
+import { defaultLimits } from '../../signaling/protocol.ts'
+
+type Handler = (...args: unknown[]) => void
+
+/** Records what the app emits and plays the server's events to it. */
+class FakeSocket {
+  readonly emitted: { event: string; args: unknown[] }[] = []
+  readonly #handlers = new Map<string, Handler[]>()
+  on(event: string, handler: Handler): this {
+    this.#handlers.set(event, [...(this.#handlers.get(event) ?? []), handler])
+    return this
+  }
+  emit(event: string, ...args: unknown[]): this {
+    this.emitted.push({ event, args })
+    return this
+  }
+  server(event: string, ...args: unknown[]): void {
+    for (const handler of this.#handlers.get(event) ?? []) handler(...args)
+    flushSync()
+  }
+  events = () => this.emitted.map((e) => e.event)
+  /** Answers the last request of this event through its ack. */
+  answer(event: string, ...reply: unknown[]): void {
+    const last = this.emitted.filter((e) => e.event === event).at(-1)
+    const ack = last?.args.at(-1)
+    if (typeof ack !== 'function') throw new Error(`no ack for ${event}`)
+    ;(ack as Handler)(...reply)
+    flushSync()
+  }
+}
+
+function connected() {
+  const socket = new FakeSocket()
+  const session = new Session(socket as unknown as SignalingSocket, new Library(async () => null))
+  socket.server('connect')
+  socket.server('session:welcome', {
+    name: 'Calm Otter',
+    limits: { ...defaultLimits, maxMessageChars: 300 },
+    iceServers: [],
+    relayOnly: false,
+  })
+  return { socket, session, notices: () => session.notices.map((n) => n.text) }
+}
+
+describe('Session', () => {
+  it('takes its name, limits and presence from the server', () => {
+    const { socket, session } = connected()
+    expect(session.connected).toBe(true)
+    expect(session.myName).toBe('Calm Otter')
+    expect(session.limits.maxMessageChars).toBe(300)
+    socket.server('presence:update', { online: 7, searching: 2, chatting: 4 })
+    expect(session.presence).toEqual({ online: 7, searching: 2, chatting: 4 })
+  })
+
+  it('searches on Start and goes back to the lobby, saying why, when the server refuses', () => {
+    const { socket, session, notices } = connected()
+    session.start()
+    expect(session.state).toBe('searching')
+    expect(socket.events()).toContain('match:find')
+    socket.answer('match:find', { code: 'rate-limited', message: 'slow down' })
+    expect(session.state).toBe('idle')
+    expect(notices()).toContainEqual(expect.stringMatching(/Could not search: slow down/))
+  })
+
+  it('cancels a search', () => {
+    const { socket, session } = connected()
+    session.start()
+    session.cancel()
+    expect(session.state).toBe('idle')
+    expect(socket.events().at(-1)).toBe('match:cancel')
+  })
+
+  it('keeps searching through a signaling outage and asks again once reconnected', () => {
+    const { socket, session, notices } = connected()
+    session.start()
+    socket.server('disconnect', 'transport close')
+    expect(session.state).toBe('searching')
+    expect(notices()).toContainEqual(expect.stringMatching(/offline\. Reconnecting/))
+    const finds = socket.events().filter((e) => e === 'match:find').length
+    socket.server('connect')
+    expect(socket.events().filter((e) => e === 'match:find')).toHaveLength(finds + 1)
+    expect(notices().some((text) => /offline/.test(text))).toBe(false)
+  })
+
+  it('explains an admission refusal, and ignores other connection errors', () => {
+    const { socket, notices } = connected()
+    socket.server('connect_error', new Error('xhr poll error'))
+    expect(notices()).toEqual([])
+    socket.server(
+      'connect_error',
+      Object.assign(new Error('rate-limited'), { data: { code: 'rate-limited', message: 'too many' } }),
+    )
+    expect(notices()).toEqual([expect.stringMatching(/too many connections in the last minute/)])
+  })
+
+  it('releases a stranger matched after the search was cancelled', () => {
+    const { socket, session } = connected()
+    session.start()
+    session.cancel()
+    socket.server('match:found', { chatId: 'chat-1', initiator: true, partner: { name: 'Bold Lynx' } })
+    expect(session.state).toBe('idle')
+    expect(socket.emitted.at(-1)).toMatchObject({ event: 'match:leave', args: [{ reason: 'left' }] })
+  })
+
+  it('shows server errors, except the shutdown notice (the reconnect covers it)', () => {
+    const { socket, notices } = connected()
+    socket.server('session:error', { code: 'unavailable', message: 'server is shutting down' })
+    expect(notices()).toEqual([])
+    socket.server('session:error', { code: 'bad-payload', message: 'nope' })
+    expect(notices()).toEqual(['Server: nope'])
+  })
+
+  it('sends nothing while idle or searching: no chat, no message', () => {
+    const { socket, session } = connected()
+    expect(session.send('hello')).toBe(false)
+    session.start()
+    expect(session.send('hello')).toBe(false)
+    expect(socket.events()).toEqual(['match:find'])
+  })
+})
