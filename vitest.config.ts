@@ -5,8 +5,10 @@ export default defineConfig({
   test: {
     projects: [
       {
-        // The Svelte plugin compiles the app's .svelte.ts modules (runes) for their unit tests.
+        // The Svelte plugin compiles the app's .svelte.ts modules (runes) for their unit tests, and the
+        // browser condition gives them Svelte's client runtime (effects run, as in the page).
         plugins: [svelte({ configFile: false })],
+        resolve: { conditions: ['browser'] },
         test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
       },
       {

@@ -1,4 +1,5 @@
-// Guest names "Adjective Animal": 100 × 100 = 10,000 combinations, unique among those online while any is free.
+// Guest names "Adjective Animal": 100 × 100 = 10,000 combinations, unique among this node's users while any
+// is free. With Redis each node keeps its own registry: across nodes two users may share a name.
 import { randomInt } from 'node:crypto'
 
 export const adjectives = [
@@ -213,7 +214,7 @@ const combinations = adjectives.length * animals.length
 const nameAt = (index: number): string =>
   `${adjectives[Math.floor(index / animals.length)] ?? 'Anonymous'} ${animals[index % animals.length] ?? 'Panda'}`
 
-/** Hands out guest names, unique among those in use; a duplicate only when all 10,000 are taken. */
+/** Hands out guest names, unique among those in use on this node; a duplicate only when all 10,000 are taken. */
 export function createNameRegistry(randomTries = 8) {
   const inUse = new Map<string, number>()
 

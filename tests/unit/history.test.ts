@@ -79,14 +79,12 @@ describe('history layout', () => {
   })
 })
 
+const quiet = { failed: () => {}, recovered: () => {} }
+
 describe('history batching', () => {
   it('coalesces a burst of changes into one write with the latest state', async () => {
     const writes: HistoryEntry[][] = []
-    const batcher = createBatcher(
-      async (entries) => void writes.push(entries),
-      () => {},
-      400,
-    )
+    const batcher = createBatcher(async (entries) => void writes.push(entries), quiet, 400)
     const live = record('c1')
     for (let i = 0; i < 60; i++) {
       live.messages.push(message(i))
@@ -102,10 +100,7 @@ describe('history batching', () => {
 
   it('keeps each batch as small as the change: a message late in a long chat writes one chunk', async () => {
     const writes: HistoryEntry[][] = []
-    const batcher = createBatcher(
-      async (entries) => void writes.push(entries),
-      () => {},
-    )
+    const batcher = createBatcher(async (entries) => void writes.push(entries), quiet)
     const live = record('c1', 0)
     for (let i = 0; i < chunkSize * 4; i++) {
       live.messages.push(message(i))
@@ -123,12 +118,23 @@ describe('history batching', () => {
     expect(reassemble(writes, 'c1')).toEqual(live)
   })
 
+  it('writes from what the store holds: messages never saved (history off a while) are not skipped', async () => {
+    const writes: HistoryEntry[][] = []
+    const batcher = createBatcher(async (entries) => void writes.push(entries), quiet)
+    const live = record('c1', chunkSize + 10)
+    batcher.schedule(live)
+    await batcher.flush()
+    // Meanwhile 60 messages came and went unsaved; then one more is saved.
+    for (let i = chunkSize + 10; i < chunkSize * 2 + 21; i++) live.messages.push(message(i))
+    batcher.schedule(live)
+    await batcher.flush()
+    expect(keysOf(writes.at(-1)!)).toEqual(['c1', ['c1', 1], ['c1', 2]])
+    expect(reassemble(writes, 'c1')).toEqual(live)
+  })
+
   it('writes a snapshot: later edits wait for the next batch', async () => {
     const writes: HistoryEntry[][] = []
-    const batcher = createBatcher(
-      async (entries) => void writes.push(entries),
-      () => {},
-    )
+    const batcher = createBatcher(async (entries) => void writes.push(entries), quiet)
     const live = record('c1', 1)
     batcher.schedule(live)
     const flushed = batcher.flush()
@@ -138,30 +144,47 @@ describe('history batching', () => {
     expect(batcher.pending).toBe(0)
   })
 
-  it('reports a failed write and writes what it carried with the next batch: nothing is lost', async () => {
-    const errors: unknown[] = []
-    let fail = true
+  it('retries a failed write by itself, with backoff, and says when it works again', async () => {
+    const reports: string[] = []
+    let failing = 2
     const writes: HistoryEntry[][] = []
     const batcher = createBatcher(
       async (entries) => {
-        if (fail) throw new Error('QuotaExceededError')
+        if (failing-- > 0) throw new Error('QuotaExceededError')
         writes.push(entries)
       },
-      (error) => errors.push(error),
+      { failed: () => reports.push('failed'), recovered: () => reports.push('recovered') },
+      400,
     )
-    const live = record('c1', 0)
-    for (let i = 0; i < chunkSize + 2; i++) {
-      live.messages.push(message(i))
-      batcher.schedule(live)
-    }
-    await batcher.flush()
-    expect(errors).toHaveLength(1)
-    fail = false
-    live.messages.push(message(chunkSize + 2))
+    const live = record('c1', chunkSize + 2)
+    batcher.schedule(live)
+    await vi.advanceTimersByTimeAsync(400) // first try fails
+    expect(reports).toEqual(['failed'])
+    await vi.advanceTimersByTimeAsync(799) // no new message: the retry comes on its own, after 800 ms
+    expect(reports).toEqual(['failed'])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(reports).toEqual(['failed', 'failed'])
+    await vi.advanceTimersByTimeAsync(1600) // then after 1.6 s, and it works
+    expect(reports).toEqual(['failed', 'failed', 'recovered'])
+    expect(reassemble(writes, 'c1')).toEqual(live)
+    expect(batcher.pending).toBe(0)
+  })
+
+  it('never writes a dropped (deleted) chat again, pending changes included', async () => {
+    const writes: HistoryEntry[][] = []
+    const batcher = createBatcher(async (entries) => void writes.push(entries), quiet)
+    const live = record('c1', 3)
     batcher.schedule(live)
     await batcher.flush()
-    expect(keysOf(writes[0]!)).toEqual(['c1', ['c1', 0], ['c1', 1]])
-    expect(reassemble(writes, 'c1')).toEqual(live)
+    live.messages.push(message(3))
+    batcher.schedule(live)
+    batcher.schedule(record('c2', 1))
+    expect(batcher.drop().sort()).toEqual(['c1', 'c2'])
+    live.messages.push(message(4))
+    batcher.schedule(live)
+    await batcher.flush()
+    expect(writes).toHaveLength(1)
+    expect(batcher.pending).toBe(0)
   })
 })
 

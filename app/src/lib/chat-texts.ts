@@ -45,6 +45,6 @@ export function refusalText(code: RefusalCode): string {
 
 export const historyUnavailableText = 'History is off: this browser refused local storage. The chat works as usual.'
 
-/** A history write failed (a full disk, a private mode's quota): said once; later batches retry it. */
+/** A history write failed (a full disk, a private mode's quota): said once; it is retried with backoff. */
 export const historyWriteFailedText = (detail: string): string =>
-  `Couldn’t save this chat to history (${detail}). The chat goes on; saving is retried with the next message.`
+  `Couldn’t save this chat to history (${detail}). The chat goes on; saving is retried in the background.`

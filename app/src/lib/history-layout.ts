@@ -29,16 +29,35 @@ export function entriesFor(record: ChatRecord, changedFrom: number): HistoryEntr
 export interface Batcher {
   /** `changedFrom`: the first message index that changed (default: the last one, an append). */
   schedule(record: ChatRecord, changedFrom?: number): void
+  /** Writes what is pending now; resolves when it and every earlier write are done (or failed). */
   flush(): Promise<void>
+  /** Stops writing these chats (all known ones without an id): pending changes are dropped. */
+  drop(chatId?: string): string[]
   readonly pending: number
 }
 
+export interface BatchReport {
+  /** A write failed; its changes stay pending and are retried with backoff. */
+  failed(error: unknown): void
+  /** A write succeeded after failures. */
+  recovered(): void
+}
+
+/** The longest wait between retries of a failing write (a full disk may be freed any time). */
+const maxRetryMs = 60_000
+
 export function createBatcher(
   write: (entries: HistoryEntry[]) => Promise<void>,
-  onError: (error: unknown) => void,
+  report: BatchReport,
   delayMs = 400,
 ): Batcher {
   const dirty = new Map<string, { record: ChatRecord; from: number }>()
+  // How many of each chat's messages the store is known to hold: a write starts no later than that,
+  // so nothing that never made it (a failed write, messages while history was off) is skipped.
+  const stored = new Map<string, number>()
+  /** Chats deleted by the user: never written again, even while they go on. */
+  const dropped = new Set<string>()
+  let failures = 0
   let timer: ReturnType<typeof setTimeout> | undefined
   let writing: Promise<void> = Promise.resolve()
 
@@ -52,16 +71,30 @@ export function createBatcher(
     timer = undefined
     if (dirty.size === 0) return writing
     // Snapshot now: later edits to the live record go into the next batch.
-    const batch = [...dirty.values()]
+    const batch = [...dirty.values()].map(({ record, from }) => ({
+      record,
+      from: Math.min(from, stored.get(record.chatId) ?? 0),
+      count: record.messages.length,
+    }))
     const entries = batch.flatMap(({ record, from }) => entriesFor(record, from))
     dirty.clear()
     writing = writing
       .then(() => write(entries))
-      .catch((error: unknown) => {
-        // Nothing is lost: what this batch carried is written again with the next one.
-        for (const { record, from } of batch) mark(record, from)
-        onError(error)
-      })
+      .then(
+        () => {
+          // Only chats still being written: a dropped chat stays dropped.
+          for (const { record, count } of batch) if (!dropped.has(record.chatId)) stored.set(record.chatId, count)
+          if (failures === 0) return
+          failures = 0
+          report.recovered()
+        },
+        (error: unknown) => {
+          for (const { record, from } of batch) if (!dropped.has(record.chatId)) mark(record, from)
+          failures += 1
+          report.failed(error)
+          timer ??= setTimeout(() => void flush(), Math.min(maxRetryMs, delayMs * 2 ** failures))
+        },
+      )
     return writing
   }
 
@@ -70,9 +103,19 @@ export function createBatcher(
       return dirty.size
     },
     schedule(record, changedFrom = record.messages.length - 1) {
+      if (dropped.has(record.chatId)) return
       mark(record, Math.max(0, changedFrom))
       timer ??= setTimeout(() => void flush(), delayMs)
     },
     flush,
+    drop(chatId) {
+      const ids = chatId === undefined ? [...new Set([...stored.keys(), ...dirty.keys()])] : [chatId]
+      for (const id of ids) {
+        dropped.add(id)
+        dirty.delete(id)
+        stored.delete(id)
+      }
+      return ids
+    },
   }
 }

@@ -13,31 +13,38 @@ export class Library {
 
   #store: HistoryStore | null = null
   #batcher: Batcher
-  /** Set while writes fail: a full disk fails every batch, and the user is told once, not every 400 ms. */
+  /** Set while writes fail: a full disk fails every batch, and the user is told once, not every retry. */
   #failing = false
-  #onWriteError: (message: string) => void = () => {}
+  #onWriteError: (message: string | null) => void = () => {}
   readonly ready: Promise<void>
 
   constructor(open: () => Promise<HistoryStore | null> = openHistoryStore) {
-    this.#batcher = createBatcher(
-      async (entries) => {
-        await this.#store?.write(entries)
-        this.#failing = false
-      },
-      (error) => {
-        if (this.#failing) return
-        this.#failing = true
-        this.#onWriteError(error instanceof Error ? error.message : String(error))
-      },
-    )
     this.ready = open().then((store) => {
       this.#store = store
       this.status = store ? 'ready' : 'unavailable'
     })
+    this.#batcher = createBatcher(
+      async (entries) => {
+        // A save may come before the store is open: it waits rather than being lost.
+        await this.ready
+        await this.#store?.write(entries)
+      },
+      {
+        failed: (error) => {
+          if (this.#failing) return
+          this.#failing = true
+          this.#onWriteError(error instanceof Error ? error.message : String(error))
+        },
+        recovered: () => {
+          this.#failing = false
+          this.#onWriteError(null)
+        },
+      },
+    )
   }
 
-  /** Who hears that saving failed (quota, private mode); the chat goes on regardless. */
-  onWriteError(listener: (message: string) => void): void {
+  /** Who hears that saving failed (quota, private mode), and `null` once it works again. */
+  onWriteError(listener: (message: string | null) => void): void {
     this.#onWriteError = listener
   }
 
@@ -71,12 +78,16 @@ export class Library {
     return this.#store ? this.#store.load(chatId) : null
   }
 
+  /** Deletes a chat; one still going is not saved again (deleted means deleted). */
   async remove(chatId: string): Promise<void> {
+    this.#batcher.drop(chatId)
+    await this.flush() // a write already on its way lands before the delete
     await this.#store?.remove(chatId)
     await this.refresh()
   }
 
   async removeAll(): Promise<void> {
+    this.#batcher.drop()
     await this.flush()
     await this.#store?.removeAll()
     await this.refresh()

@@ -104,7 +104,9 @@ export class Session {
     library.ready.then(() => {
       if (library.status === 'unavailable') this.#board.notify('history', historyUnavailableText)
     })
-    library.onWriteError((message) => this.#board.notify('history', historyWriteFailedText(message)))
+    library.onWriteError((message) =>
+      message === null ? this.#board.clear('history') : this.#board.notify('history', historyWriteFailedText(message)),
+    )
   }
 
   get messages(): StoredMessage[] {

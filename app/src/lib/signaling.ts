@@ -1,5 +1,6 @@
 // The signaling connection: typed socket.io over WebSocket, reconnecting with backoff whatever the cause.
 import { io, type Socket } from 'socket.io-client'
+import { refusalOf } from './refusal.ts'
 import {
   signalingTransports,
   type ClientToServerEvents,
@@ -9,6 +10,12 @@ import {
 export type SignalingSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
 export const reconnectDelayMs = { min: 500, max: 8_000 }
+/**
+ * The cap after a refusal for too many connections or too many new ones from this address: every
+ * retry spends one of the address's connects per minute, and a school or office behind one address
+ * must not rate-limit itself with retries.
+ */
+export const refusedRetryMaxMs = 60_000
 
 export function connectSignaling(url: string = import.meta.env.VITE_SIGNALING_URL ?? '/'): SignalingSocket {
   const socket: SignalingSocket = io(url, {
@@ -19,9 +26,9 @@ export function connectSignaling(url: string = import.meta.env.VITE_SIGNALING_UR
   })
   let attempt = 0
   let retry: ReturnType<typeof setTimeout> | undefined
-  const retryLater = () => {
+  const retryLater = (maxMs = reconnectDelayMs.max) => {
     clearTimeout(retry)
-    const delay = Math.min(reconnectDelayMs.max, reconnectDelayMs.min * 2 ** attempt++) * (0.5 + Math.random())
+    const delay = Math.min(maxMs, reconnectDelayMs.min * 2 ** attempt++) * (0.5 + Math.random())
     retry = setTimeout(() => {
       if (!socket.connected) socket.connect()
     }, delay)
@@ -30,6 +37,10 @@ export function connectSignaling(url: string = import.meta.env.VITE_SIGNALING_UR
   // socket.io gives up for good after a server-side disconnect (e.g. a restart) and after a refusal
   // by the server's middleware (too many connections, rate limit, shutting down); we retry, with backoff.
   socket.on('disconnect', (reason) => reason === 'io server disconnect' && retryLater())
-  socket.on('connect_error', () => !socket.active && retryLater())
+  socket.on('connect_error', (error) => {
+    if (socket.active) return // a transport error: socket.io retries by itself
+    const refusal = refusalOf(error)
+    retryLater(refusal === 'too-many-connections' || refusal === 'rate-limited' ? refusedRetryMaxMs : undefined)
+  })
   return socket
 }

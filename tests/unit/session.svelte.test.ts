@@ -1,3 +1,5 @@
+// @vitest-environment happy-dom
+// Browser environment: the app's runes compile and run as in the page (the node one would get Svelte's server build).
 // The session state machine without a browser: a fake signaling socket the test speaks for the server.
 import { describe, expect, it } from 'vitest'
 import { flushSync } from 'svelte'

@@ -1,3 +1,6 @@
+// @vitest-environment happy-dom
+// Browser environment: the app's runes compile and run as in the page (the node one would get Svelte's server build).
+import { flushSync } from 'svelte'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ChatMessages } from '../../app/src/lib/chat-messages.svelte.ts'
 import type { Frame } from '../../app/src/lib/frames.ts'
@@ -96,5 +99,24 @@ describe('ChatMessages', () => {
     messages.close()
     expect(saved).toEqual([])
     expect(flushes()).toBe(0)
+  })
+
+  it('is reactive: the view re-renders on a new message, an ack and typing', () => {
+    const { messages, sent } = chat()
+    const seen: string[] = []
+    const stop = $effect.root(() => {
+      $effect(() => {
+        seen.push(`${messages.list.map((m) => `${m.text}:${m.status}`).join(',')}|${messages.partnerTyping}`)
+      })
+    })
+    flushSync()
+    messages.receive({ t: 'typing', on: true })
+    flushSync()
+    messages.send('hi')
+    flushSync()
+    messages.receive({ t: 'ack', id: (sent.find((f) => f.t === 'msg') as { id: string }).id })
+    flushSync()
+    stop()
+    expect(seen).toEqual(['|false', '|true', 'hi:sending|true', 'hi:delivered|true'])
   })
 })
