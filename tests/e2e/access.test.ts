@@ -64,6 +64,27 @@ describe('keyboard only', () => {
   })
 })
 
+describe('keyboard shortcut', () => {
+  it('skips on Esc, Esc (one Esc only arms it, so a stray key never ends a chat)', async () => {
+    const c = await openApp(browserA, server.url, { requests: requested })
+    const d = await openApp(browserB, server.url, { requests: requested })
+    await c.page.getByTestId('start').click()
+    await d.page.getByTestId('start').click()
+    await Promise.all([expectState(c, 'chatting'), expectState(d, 'chatting')])
+    await c.page.keyboard.press('Escape')
+    await expect.poll(() => c.page.getByTestId('skip').textContent()).toMatch(/Esc again/)
+    expect(await c.page.getByTestId('app').getAttribute('data-state')).toBe('chatting')
+    await c.page.keyboard.press('Escape')
+    await expectState(c, 'searching')
+    await expectState(d, 'ended')
+    await expect
+      .poll(() => d.page.getByTestId('notice').allTextContents())
+      .toContainEqual(expect.stringMatching(/skipped/))
+    expect([...c.problems, ...d.problems]).toEqual([])
+    await closeUsers(c, d)
+  })
+})
+
 describe('small screens and themes', () => {
   const fitsWidth = (page: Page) =>
     page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)
