@@ -16,6 +16,7 @@ export async function forkServer(script: string, env: Record<string, string>): P
     execArgv: [
       ...tsxArgs,
       '--expose-gc',
+      ...(process.env.BENCH_SERVER_FLAGS ? process.env.BENCH_SERVER_FLAGS.split(' ') : []),
       ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/hush-prof'] : []),
     ],
     env: { ...process.env, ...env },
