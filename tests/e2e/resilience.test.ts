@@ -6,6 +6,7 @@ import { closeAll, startTestServer, type TestServer } from '../support/signaling
 import {
   closeUsers,
   expectState,
+  lastText,
   messages,
   openApp,
   pairUp,
@@ -155,5 +156,40 @@ describe('history storage failures', () => {
     await a.page.evaluate(() => ((window as unknown as { __failWrites: boolean }).__failWrites = false))
     await expect.poll(() => savedMessageCount(a), { timeout: 20_000 }).toBe(4)
     await a.page.getByTestId('end').click()
+  })
+})
+
+describe('a partner flooding the chat', () => {
+  it('shows messages only up to a rate far above any person, says so once, and the chat goes on', async () => {
+    const a = await user(browser)
+    const b = await user(otherBrowser)
+    await pairUp(a, b)
+    // A plays the modified client: 300 messages in one task, through its own composer.
+    await a.page.evaluate(() => {
+      const input = document.querySelector<HTMLTextAreaElement>('[data-testid="message-input"]')!
+      for (let i = 0; i < 300; i++) {
+        input.value = `flood ${i}`
+        input.dispatchEvent(new Event('input', { bubbles: true }))
+        input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }))
+      }
+    })
+    await expect
+      .poll(() => b.page.getByTestId('notice').allTextContents())
+      .toContainEqual(expect.stringMatching(/faster than anyone types/))
+    // The channel is ordered: once this arrives, every flood frame has been handled.
+    await send(a, 'back to normal')
+    await expect.poll(() => lastText(b, 'them')).toBe('back to normal')
+    await expect.poll(() => messages(a, 'me').last().getAttribute('data-status')).toBe('delivered')
+    // B showed the burst (200, plus what refilled meanwhile) and dropped the tail, which stays unacked.
+    const before = await messages(b, 'them').nth(-2).textContent()
+    const shown = Number(/flood (\d+)/.exec(before ?? '')?.[1])
+    expect(shown).toBeGreaterThanOrEqual(199)
+    expect(shown).toBeLessThan(290)
+    expect(
+      await a.page.getByText('flood 299', { exact: true }).locator('xpath=ancestor::li').getAttribute('data-status'),
+    ).toBe('sending')
+    expect(
+      (await b.page.getByTestId('notice').allTextContents()).filter((text) => /faster than anyone/.test(text)),
+    ).toHaveLength(1)
   })
 })

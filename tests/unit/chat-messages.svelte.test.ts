@@ -2,7 +2,7 @@
 // Browser environment: the app's runes compile and run as in the page (the node one would get Svelte's server build).
 import { flushSync } from 'svelte'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ChatMessages } from '../../app/src/lib/chat-messages.svelte.ts'
+import { ChatMessages, partnerFrameLimit } from '../../app/src/lib/chat-messages.svelte.ts'
 import type { Frame } from '../../app/src/lib/frames.ts'
 import type { ChatRecord } from '../../app/src/lib/history.ts'
 
@@ -13,15 +13,17 @@ function chat(options: { channelUp?: boolean } = {}) {
   const sent: Frame[] = []
   const saved: { record: ChatRecord; changedFrom?: number }[] = []
   let flushes = 0
+  let floods = 0
   const messages = new ChatMessages(
     { chatId: 'c1', myName: 'Calm Otter', partnerName: 'Bold Lynx', startedAt: 0, endedAt: null },
     {
       send: (frame) => (options.channelUp === false ? false : (sent.push(frame), true)),
       save: (record, changedFrom) => saved.push({ record, changedFrom }),
       flush: async () => void flushes++,
+      flooded: () => void floods++,
     },
   )
-  return { messages, sent, saved, flushes: () => flushes }
+  return { messages, sent, saved, flushes: () => flushes, floods: () => floods }
 }
 
 describe('ChatMessages', () => {
@@ -118,5 +120,21 @@ describe('ChatMessages', () => {
     flushSync()
     stop()
     expect(seen).toEqual(['|false', '|true', 'hi:sending|true', 'hi:delivered|true'])
+  })
+
+  it('shows a flooding partner’s messages only up to a human rate, unacked, and says so once', async () => {
+    const { messages, sent, floods } = chat()
+    const burst = partnerFrameLimit.burst
+    for (let i = 0; i < burst + 20; i++)
+      messages.receive({ t: 'msg', id: `flood-${String(i).padStart(4, '0')}`, text: `${i}`, sentAt: i })
+    expect(messages.list).toHaveLength(burst)
+    expect(floods()).toBe(1)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(sent.filter((f) => f.t === 'ack')).toHaveLength(burst) // the dropped ones stay "sending" for them
+    // A second later, a person's pace gets through again.
+    vi.advanceTimersByTime(1000)
+    messages.receive({ t: 'msg', id: 'later-0001', text: 'calm now', sentAt: 1 })
+    expect(messages.list.at(-1)?.text).toBe('calm now')
+    expect(floods()).toBe(1)
   })
 })

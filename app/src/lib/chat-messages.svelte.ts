@@ -1,5 +1,7 @@
 // One chat's conversation as the chat view shows it: the messages with their delivery state and the
 // partner's typing, carried by the msg, ack and typing frames, and saved to history as they happen.
+import type { RateLimit } from '../../../signaling/protocol.ts'
+import { fullBucket, takeToken } from '../../../signaling/token-bucket.ts'
 import { randomId } from './bytes.ts'
 import { Conversation } from './conversation.ts'
 import type { Frame } from './frames.ts'
@@ -8,11 +10,20 @@ import { createTypingSender, typingExpiryMs, type TypingSender } from './typing.
 
 export type ConversationFrame = Extract<Frame, { t: 'msg' | 'ack' | 'typing' }>
 
+/**
+ * The partner's messages (and, separately, typing signals) beyond this rate are not shown nor acked:
+ * a modified client flooding us would otherwise freeze the tab and fill the history. It is far
+ * above any person's pace, and above scripted tests and benchmarks that send one at a time.
+ */
+export const partnerFrameLimit: RateLimit = { burst: 200, perSecond: 100 }
+
 /** What the conversation needs of the link and of the history: sending a sealed frame, saving. */
 export interface ChatMessagesDeps {
   send(frame: Frame): boolean
   save(record: ChatRecord, changedFrom?: number): void
   flush(): Promise<void>
+  /** The partner sent messages too fast and some were dropped: called once per chat. */
+  flooded(): void
 }
 
 export class ChatMessages {
@@ -25,6 +36,9 @@ export class ChatMessages {
   readonly #typing: TypingSender
   #typingExpiry: ReturnType<typeof setTimeout> | undefined
   #open = true
+  readonly #incoming = fullBucket(partnerFrameLimit, Date.now())
+  readonly #typingSignals = fullBucket(partnerFrameLimit, Date.now())
+  #flooded = false
 
   constructor(header: Omit<ChatRecord, 'messages'>, deps: ChatMessagesDeps) {
     this.#deps = deps
@@ -57,6 +71,7 @@ export class ChatMessages {
     if (!this.#open) return
     switch (frame.t) {
       case 'msg': {
+        if (!takeToken(this.#incoming, partnerFrameLimit, Date.now())) return this.#tooFast()
         // Acked after the list updates (next task): the render is the hot path, and "delivered" means shown.
         setTimeout(() => this.#open && this.#deps.send({ t: 'ack', id: frame.id }), 0)
         const message = this.#conversation.received(frame.id, frame.text, Date.now())
@@ -74,8 +89,15 @@ export class ChatMessages {
         return
       }
       case 'typing':
+        if (!takeToken(this.#typingSignals, partnerFrameLimit, Date.now())) return
         return this.#setPartnerTyping(frame.on)
     }
+  }
+
+  #tooFast(): void {
+    if (this.#flooded) return
+    this.#flooded = true
+    this.#deps.flooded()
   }
 
   /** The chat is over: nothing more is sent, the list stays on screen, and its end time is saved. */

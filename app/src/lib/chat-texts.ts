@@ -24,6 +24,10 @@ export function connectFailureText(relayOnly: boolean, relayOffered: boolean): s
   return 'Couldn’t connect: your network may block peer-to-peer and this server offers no relay. Try the next stranger.'
 }
 
+/** A partner (a modified client) sent messages faster than any person types. */
+export const floodedText = (name: string): string =>
+  `${name} is sending messages faster than anyone types; some were not shown. End the chat if this goes on.`
+
 export const droppedFramesText =
   'Some data failed verification and was discarded (never shown). If this repeats, end the chat.'
 

@@ -14,6 +14,7 @@ import { startHeartbeat, type Heartbeat } from './heartbeat.ts'
 import {
   connectFailureText,
   droppedFramesText,
+  floodedText,
   handshakeFailureText,
   historyUnavailableText,
   historyWriteFailedText,
@@ -273,6 +274,7 @@ export class Session {
           send: (frame) => chat.link.send(frame),
           save: (record, changedFrom) => this.#library.save(record, changedFrom),
           flush: () => this.#library.flush(),
+          flooded: () => this.#board.notify('crypto', floodedText(found.partner.name)),
         },
       ),
       heartbeat: null,
