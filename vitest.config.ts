@@ -5,11 +5,19 @@ export default defineConfig({
   test: {
     projects: [
       {
-        // The Svelte plugin compiles the app's .svelte.ts modules (runes) for their unit tests, and the
-        // browser condition gives them Svelte's client runtime (effects run, as in the page).
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          exclude: ['tests/unit/**/*.svelte.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        // The app's rune modules as in the page: the Svelte plugin compiles them, the browser condition
+        // and a DOM (happy-dom) give them Svelte's client runtime, where effects run.
         plugins: [svelte({ configFile: false })],
         resolve: { conditions: ['browser'] },
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
+        test: { name: 'unit-svelte', include: ['tests/unit/**/*.svelte.test.ts'], environment: 'happy-dom' },
       },
       {
         test: {

@@ -10,7 +10,9 @@ export const fullBucket = (limit: RateLimit, nowMs: number): Bucket => ({ tokens
 
 /** Takes one token; false when the bucket is empty. */
 export function takeToken(bucket: Bucket, limit: RateLimit, nowMs: number): boolean {
-  bucket.tokens = Math.min(limit.burst, bucket.tokens + ((nowMs - bucket.atMs) / 1000) * limit.perSecond)
+  // A clock stepped back refills nothing (and takes nothing back).
+  const elapsedMs = Math.max(0, nowMs - bucket.atMs)
+  bucket.tokens = Math.min(limit.burst, bucket.tokens + (elapsedMs / 1000) * limit.perSecond)
   bucket.atMs = nowMs
   if (bucket.tokens < 1) return false
   bucket.tokens -= 1

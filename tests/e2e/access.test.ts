@@ -71,7 +71,11 @@ describe('keyboard shortcut', () => {
     await c.page.getByTestId('start').click()
     await d.page.getByTestId('start').click()
     await Promise.all([expectState(c, 'chatting'), expectState(d, 'chatting')])
-    await c.page.keyboard.press('Escape')
+    // A held Esc (its auto-repeat) arms, but never fires, the skip.
+    await c.page.keyboard.down('Escape')
+    await c.page.keyboard.down('Escape')
+    await c.page.keyboard.down('Escape')
+    await c.page.keyboard.up('Escape')
     await expect.poll(() => c.page.getByTestId('skip').textContent()).toMatch(/Esc again/)
     expect(await c.page.getByTestId('app').getAttribute('data-state')).toBe('chatting')
     await c.page.keyboard.press('Escape')

@@ -113,25 +113,28 @@ export async function closeUsers(...users: (AppUser | undefined)[]): Promise<voi
   await Promise.all(users.map((user) => user?.context.close().catch(() => {})))
 }
 
-/** How many messages the app's IndexedDB store holds, read directly from the page. */
-export const savedMessageCount = (user: AppUser) =>
+/** Every message the app's IndexedDB store holds (its delivery status), read directly from the page. */
+export const savedStatuses = (user: AppUser) =>
   user.page.evaluate(
     () =>
-      new Promise<number>((resolve, reject) => {
+      new Promise<string[]>((resolve, reject) => {
         const open = indexedDB.open('hush')
         open.onerror = () => reject(open.error)
         open.onsuccess = () => {
           const db = open.result
-          if (!db.objectStoreNames.contains('chats')) return resolve(0)
+          if (!db.objectStoreNames.contains('chats')) return resolve([])
           const all = db.transaction('chats').objectStore('chats').getAll()
           all.onsuccess = () => {
             // Chunks are arrays of messages; a whole record (the first version's layout) has its own.
             const lists = (all.result as unknown[]).map((value) =>
               Array.isArray(value) ? value : ((value as { messages?: unknown[] }).messages ?? []),
             )
-            resolve(lists.reduce((sum, list) => sum + list.length, 0))
+            resolve(lists.flat().map((message) => String((message as { status?: unknown }).status)))
             db.close()
           }
         }
       }),
   )
+
+/** How many messages the app's IndexedDB store holds. */
+export const savedMessageCount = async (user: AppUser) => (await savedStatuses(user)).length

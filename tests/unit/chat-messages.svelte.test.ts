@@ -1,5 +1,3 @@
-// @vitest-environment happy-dom
-// Browser environment: the app's runes compile and run as in the page (the node one would get Svelte's server build).
 import { flushSync } from 'svelte'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ChatMessages, partnerFrameLimit } from '../../app/src/lib/chat-messages.svelte.ts'

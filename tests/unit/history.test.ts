@@ -188,6 +188,48 @@ describe('history batching', () => {
   })
 })
 
+describe('history batching: deletes and history switched back on', () => {
+  it('"drop all" also catches a chat whose very first write is still on its way', async () => {
+    let release: () => void = () => {}
+    const writes: HistoryEntry[][] = []
+    const batcher = createBatcher(
+      (entries) =>
+        new Promise<void>((resolve) => {
+          writes.push(entries)
+          release = resolve
+        }),
+      quiet,
+    )
+    const live = record('c1', 2)
+    batcher.schedule(live)
+    const first = batcher.flush()
+    while (writes.length === 0) await Promise.resolve() // the write has started, not yet settled
+    expect(batcher.drop()).toEqual(['c1'])
+    release()
+    await first
+    live.messages.push(message(2))
+    batcher.schedule(live)
+    await batcher.flush()
+    expect(writes).toHaveLength(1)
+  })
+
+  it('after rewriteAll, the next write of a chat is whole (changes made while nothing was written)', async () => {
+    const writes: HistoryEntry[][] = []
+    const batcher = createBatcher(async (entries) => void writes.push(entries), quiet)
+    const live = record('c1', chunkSize + 10)
+    batcher.schedule(live)
+    await batcher.flush()
+    // History off: an ack marks an early message delivered, and nothing is written.
+    live.messages[3]!.status = 'delivered'
+    batcher.rewriteAll() // history on again
+    live.messages.push(message(chunkSize + 10))
+    batcher.schedule(live)
+    await batcher.flush()
+    expect(keysOf(writes.at(-1)!)).toEqual(['c1', ['c1', 0], ['c1', 1]])
+    expect(reassemble(writes, 'c1')?.messages[3]!.status).toBe('delivered')
+  })
+})
+
 describe('history records', () => {
   it('parses stored values defensively: whole records of the first version, heads, junk', () => {
     expect(parseRecord({ chatId: 1 })).toBeNull()

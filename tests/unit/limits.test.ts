@@ -18,6 +18,19 @@ describe('token bucket', () => {
   })
 })
 
+describe('token bucket and the clock', () => {
+  it('neither refills nor drains when the clock steps back', () => {
+    const limit = { burst: 3, perSecond: 1 }
+    const bucket = fullBucket(limit, 10_000)
+    expect(takeToken(bucket, limit, 10_000)).toBe(true)
+    // An hour back: still the two tokens left, not an hour's debt.
+    expect(takeToken(bucket, limit, 10_000 - 3_600_000)).toBe(true)
+    expect(takeToken(bucket, limit, 10_000 - 3_600_000)).toBe(true)
+    expect(takeToken(bucket, limit, 10_000 - 3_600_000)).toBe(false)
+    expect(takeToken(bucket, limit, 10_000 - 3_600_000 + 1000)).toBe(true)
+  })
+})
+
 describe('connection guard', () => {
   it('believes X-Forwarded-For only for trusted hops', () => {
     const headers = { 'x-forwarded-for': '6.6.6.6, 1.2.3.4, 10.0.0.1' }

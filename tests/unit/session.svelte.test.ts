@@ -1,8 +1,7 @@
-// @vitest-environment happy-dom
-// Browser environment: the app's runes compile and run as in the page (the node one would get Svelte's server build).
 // The session state machine without a browser: a fake signaling socket the test speaks for the server.
 import { describe, expect, it } from 'vitest'
 import { flushSync } from 'svelte'
+import type { HistoryStore } from '../../app/src/lib/history-store.ts'
 import { Library } from '../../app/src/lib/library.svelte.ts'
 import { Session } from '../../app/src/lib/session.svelte.ts'
 import type { SignalingSocket } from '../../app/src/lib/signaling.ts'
@@ -37,9 +36,18 @@ class FakeSocket {
   }
 }
 
+/** History that opens and keeps nothing: these tests are about the session, not IndexedDB. */
+const emptyHistory: HistoryStore = {
+  write: async () => {},
+  summaries: async () => [],
+  load: async () => null,
+  remove: async () => {},
+  removeAll: async () => {},
+}
+
 function connected() {
   const socket = new FakeSocket()
-  const session = new Session(socket as unknown as SignalingSocket, new Library(async () => null))
+  const session = new Session(socket as unknown as SignalingSocket, new Library(async () => emptyHistory))
   socket.server('connect')
   socket.server('session:welcome', {
     name: 'Calm Otter',

@@ -36,8 +36,8 @@ export class ChatMessages {
   readonly #typing: TypingSender
   #typingExpiry: ReturnType<typeof setTimeout> | undefined
   #open = true
-  readonly #incoming = fullBucket(partnerFrameLimit, Date.now())
-  readonly #typingSignals = fullBucket(partnerFrameLimit, Date.now())
+  readonly #incoming = fullBucket(partnerFrameLimit, performance.now())
+  readonly #typingSignals = fullBucket(partnerFrameLimit, performance.now())
   #flooded = false
 
   constructor(header: Omit<ChatRecord, 'messages'>, deps: ChatMessagesDeps) {
@@ -71,7 +71,7 @@ export class ChatMessages {
     if (!this.#open) return
     switch (frame.t) {
       case 'msg': {
-        if (!takeToken(this.#incoming, partnerFrameLimit, Date.now())) return this.#tooFast()
+        if (!takeToken(this.#incoming, partnerFrameLimit, performance.now())) return this.#tooFast()
         // Acked after the list updates (next task): the render is the hot path, and "delivered" means shown.
         setTimeout(() => this.#open && this.#deps.send({ t: 'ack', id: frame.id }), 0)
         const message = this.#conversation.received(frame.id, frame.text, Date.now())
@@ -89,7 +89,7 @@ export class ChatMessages {
         return
       }
       case 'typing':
-        if (!takeToken(this.#typingSignals, partnerFrameLimit, Date.now())) return
+        if (!takeToken(this.#typingSignals, partnerFrameLimit, performance.now())) return
         return this.#setPartnerTyping(frame.on)
     }
   }

@@ -33,6 +33,8 @@ export interface Batcher {
   flush(): Promise<void>
   /** Stops writing these chats (all known ones without an id): pending changes are dropped. */
   drop(chatId?: string): string[]
+  /** The store may lack changes made while nothing was written (history off): write each chat whole next. */
+  rewriteAll(): void
   readonly pending: number
 }
 
@@ -57,6 +59,8 @@ export function createBatcher(
   const stored = new Map<string, number>()
   /** Chats deleted by the user: never written again, even while they go on. */
   const dropped = new Set<string>()
+  /** Chats in batches not yet written (per chat, how many): "drop all" must catch a first write too. */
+  const unsettled = new Map<string, number>()
   let failures = 0
   let timer: ReturnType<typeof setTimeout> | undefined
   let writing: Promise<void> = Promise.resolve()
@@ -78,8 +82,17 @@ export function createBatcher(
     }))
     const entries = batch.flatMap(({ record, from }) => entriesFor(record, from))
     dirty.clear()
+    for (const { record } of batch) unsettled.set(record.chatId, (unsettled.get(record.chatId) ?? 0) + 1)
+    const settle = () => {
+      for (const { record } of batch) {
+        const left = (unsettled.get(record.chatId) ?? 1) - 1
+        if (left > 0) unsettled.set(record.chatId, left)
+        else unsettled.delete(record.chatId)
+      }
+    }
     writing = writing
       .then(() => write(entries))
+      .finally(settle)
       .then(
         () => {
           // Only chats still being written: a dropped chat stays dropped.
@@ -109,7 +122,8 @@ export function createBatcher(
     },
     flush,
     drop(chatId) {
-      const ids = chatId === undefined ? [...new Set([...stored.keys(), ...dirty.keys()])] : [chatId]
+      const ids =
+        chatId === undefined ? [...new Set([...stored.keys(), ...dirty.keys(), ...unsettled.keys()])] : [chatId]
       for (const id of ids) {
         dropped.add(id)
         dirty.delete(id)
@@ -117,5 +131,6 @@ export function createBatcher(
       }
       return ids
     },
+    rewriteAll: () => stored.clear(),
   }
 }

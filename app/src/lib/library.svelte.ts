@@ -61,6 +61,8 @@ export class Library {
   }
 
   setKeep(keep: boolean): void {
+    // Changes made while off (new messages, acks of older ones) were not written: write chats whole.
+    if (keep && !this.keep) this.#batcher.rewriteAll()
     this.keep = keep
     writeSetting('keepHistory', keep)
   }

@@ -274,7 +274,8 @@ export class Session {
           send: (frame) => chat.link.send(frame),
           save: (record, changedFrom) => this.#library.save(record, changedFrom),
           flush: () => this.#library.flush(),
-          flooded: () => this.#board.notify('crypto', floodedText(found.partner.name)),
+          // Its own kind: a flood must not replace (hide) a verification warning.
+          flooded: () => this.#board.notify('flood', floodedText(found.partner.name)),
         },
       ),
       heartbeat: null,
@@ -386,6 +387,6 @@ export class Session {
     this.endReason = null
     this.partnerName = ''
     this.dropped = 0
-    this.#board.clear('partner', 'crypto', 'error')
+    this.#board.clear('partner', 'crypto', 'flood', 'error')
   }
 }

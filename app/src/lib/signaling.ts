@@ -15,7 +15,7 @@ export const reconnectDelayMs = { min: 500, max: 8_000 }
  * retry spends one of the address's connects per minute, and a school or office behind one address
  * must not rate-limit itself with retries.
  */
-export const refusedRetryMaxMs = 60_000
+export const refusedRetryDelayMs = { min: 5_000, max: 60_000 }
 
 export function connectSignaling(url: string = import.meta.env.VITE_SIGNALING_URL ?? '/'): SignalingSocket {
   const socket: SignalingSocket = io(url, {
@@ -26,9 +26,10 @@ export function connectSignaling(url: string = import.meta.env.VITE_SIGNALING_UR
   })
   let attempt = 0
   let retry: ReturnType<typeof setTimeout> | undefined
-  const retryLater = (maxMs = reconnectDelayMs.max) => {
+  const retryLater = ({ min, max } = reconnectDelayMs) => {
     clearTimeout(retry)
-    const delay = Math.min(maxMs, reconnectDelayMs.min * 2 ** attempt++) * (0.5 + Math.random())
+    // Jittered within the cap, so the cap holds.
+    const delay = Math.min(max, min * 2 ** attempt++ * (0.5 + Math.random()))
     retry = setTimeout(() => {
       if (!socket.connected) socket.connect()
     }, delay)
@@ -40,7 +41,7 @@ export function connectSignaling(url: string = import.meta.env.VITE_SIGNALING_UR
   socket.on('connect_error', (error) => {
     if (socket.active) return // a transport error: socket.io retries by itself
     const refusal = refusalOf(error)
-    retryLater(refusal === 'too-many-connections' || refusal === 'rate-limited' ? refusedRetryMaxMs : undefined)
+    retryLater(refusal === 'too-many-connections' || refusal === 'rate-limited' ? refusedRetryDelayMs : undefined)
   })
   return socket
 }
