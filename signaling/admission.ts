@@ -52,6 +52,7 @@ export function createAdmission(deps: AdmissionDeps) {
           return refuse(next, name, 'rate-limited', `at most ${config.connectRatePerMin} new connections per minute`)
         }
         if (outcome === 'too-many-connections') {
+          void connectLimiter.refund(ip)
           return refuse(next, name, 'too-many-connections', `at most ${config.maxConnPerIp} connections per address`)
         }
         if (socket.conn.readyState !== 'open') {

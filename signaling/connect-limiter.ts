@@ -7,12 +7,17 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 export interface ConnectLimiter {
   /** False when the address opened too many connections in the last minute. */
   allow(ip: string): Promise<boolean>
+  /**
+   * Gives back the attempt `allow` took, for a connection refused anyway (the per-address cap): tabs
+   * retrying behind one school or office address must not use up its connects for everyone.
+   */
+  refund(ip: string): Promise<void>
 }
 
 const windowS = 60
 
 export function createConnectLimiter(perMinute: number, redis: Redis | null): ConnectLimiter {
-  if (perMinute <= 0) return { allow: async () => true }
+  if (perMinute <= 0) return { allow: async () => true, refund: async () => {} }
   const memory = new RateLimiterMemory({ points: perMinute, duration: windowS })
   const limiter = redis
     ? new RateLimiterRedis({
@@ -34,6 +39,9 @@ export function createConnectLimiter(perMinute: number, redis: Redis | null): Co
         if (error instanceof RateLimiterRes) return false
         throw error
       }
+    },
+    async refund(ip) {
+      await limiter.reward(ip, 1).catch(() => {}) // best effort: at worst the attempt stays counted
     },
   }
 }

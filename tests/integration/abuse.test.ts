@@ -162,6 +162,29 @@ describe('connection limits', () => {
     extra.close()
   })
 
+  it('does not spend the per-minute connects on attempts the per-address cap refuses', async () => {
+    const server = await startTestServer({ MAX_CONN_PER_IP: '1', CONNECT_RATE_PER_MIN: '2' })
+    const first = await connectClient(server)
+    // Tabs retrying behind the same address: refused by the cap, again and again.
+    for (let i = 0; i < 4; i++) {
+      const extra = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
+      const error = await new Promise<Error & { data?: { code: string } }>((resolve) =>
+        extra.once('connect_error', resolve),
+      )
+      expect(error.data?.code).toBe('too-many-connections')
+      extra.close()
+    }
+    const closed = new Promise((resolve) => first.once('disconnect', resolve))
+    first.disconnect()
+    await closed
+    // The second of the two connects a minute is still there once the first tab has gone.
+    let second: Awaited<ReturnType<typeof connectClient>> | undefined
+    for (let attempt = 0; attempt < 20 && !second; attempt++) {
+      second = await connectClient(server).catch(() => undefined)
+    }
+    expect(second?.welcome.name).toMatch(/\w+ \w+/)
+  })
+
   it('frees the slot when a connection closes', async () => {
     const server = await startTestServer({ MAX_CONN_PER_IP: '1' })
     const first = await connectClient(server)

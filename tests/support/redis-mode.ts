@@ -1,6 +1,6 @@
 // Setup file of the integration-redis project: the same integration suites, every test server
 // backed by Redis (a redis-server of this test file's own, so files running in parallel never share a queue).
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
 import { startRedis, type TestRedis } from './redis.ts'
 import { useRedisForTestServers } from './signaling.ts'
 
@@ -9,6 +9,12 @@ let redis: TestRedis
 beforeAll(async () => {
   redis = await startRedis()
   useRedisForTestServers(redis.url)
+})
+
+// Per-address connect counters live a minute in Redis, across test servers: each test starts with none.
+beforeEach(async () => {
+  const counters = await redis.client.keys('hush:rl:*')
+  if (counters.length > 0) await redis.client.del(...counters)
 })
 
 afterAll(async () => {
