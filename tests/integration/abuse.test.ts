@@ -10,6 +10,7 @@ import {
   request,
   startTestServer,
   type Client,
+  type TestServer,
 } from '../support/signaling.ts'
 
 afterEach(closeAll)
@@ -138,15 +139,32 @@ describe('rate limits', () => {
 })
 
 describe('connection limits', () => {
+  /** One more connection attempt: the code it was refused with, or null when let in. */
+  async function attempt(server: TestServer): Promise<string | null> {
+    const extra = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
+    const outcome = await new Promise<string | null>((resolve) => {
+      extra.once('connect_error', (error: Error & { data?: { code: string } }) => resolve(error.data?.code ?? 'none'))
+      extra.once('connect', () => resolve(null))
+    })
+    extra.close()
+    return outcome
+  }
+
+  /** Closes `client`, then connects again as soon as the server has learned of the close. */
+  async function reconnectAfterClosing(server: TestServer, client: Client) {
+    const closed = new Promise((resolve) => client.once('disconnect', resolve))
+    client.disconnect()
+    await closed
+    // The server learns of the close asynchronously; reconnecting must succeed once it has.
+    let next: Awaited<ReturnType<typeof connectClient>> | undefined
+    for (let tries = 0; tries < 20 && !next; tries++) next = await connectClient(server).catch(() => undefined)
+    return next
+  }
+
   it('caps connections per IP with too-many-connections', async () => {
     const server = await startTestServer({ MAX_CONN_PER_IP: '3' })
     await connectClients(server, 3)
-    const extra = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
-    const error = await new Promise<Error & { data?: { code: string } }>((resolve) =>
-      extra.once('connect_error', resolve),
-    )
-    expect(error.data?.code).toBe('too-many-connections')
-    extra.close()
+    expect(await attempt(server)).toBe('too-many-connections')
   })
 
   it('limits new connections per address per minute with rate-limited', async () => {
@@ -154,49 +172,22 @@ describe('connection limits', () => {
     const first = await connectClient(server)
     first.disconnect() // closing does not give the attempt back
     await connectClients(server, 2)
-    const extra = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
-    const error = await new Promise<Error & { data?: { code: string } }>((resolve) =>
-      extra.once('connect_error', resolve),
-    )
-    expect(error.data?.code).toBe('rate-limited')
-    extra.close()
+    expect(await attempt(server)).toBe('rate-limited')
   })
 
   it('does not spend the per-minute connects on attempts the per-address cap refuses', async () => {
     const server = await startTestServer({ MAX_CONN_PER_IP: '1', CONNECT_RATE_PER_MIN: '2' })
     const first = await connectClient(server)
     // Tabs retrying behind the same address: refused by the cap, again and again.
-    for (let i = 0; i < 4; i++) {
-      const extra = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
-      const error = await new Promise<Error & { data?: { code: string } }>((resolve) =>
-        extra.once('connect_error', resolve),
-      )
-      expect(error.data?.code).toBe('too-many-connections')
-      extra.close()
-    }
-    const closed = new Promise((resolve) => first.once('disconnect', resolve))
-    first.disconnect()
-    await closed
+    for (let i = 0; i < 4; i++) expect(await attempt(server)).toBe('too-many-connections')
     // The second of the two connects a minute is still there once the first tab has gone.
-    let second: Awaited<ReturnType<typeof connectClient>> | undefined
-    for (let attempt = 0; attempt < 20 && !second; attempt++) {
-      second = await connectClient(server).catch(() => undefined)
-    }
-    expect(second?.welcome.name).toMatch(/\w+ \w+/)
+    expect((await reconnectAfterClosing(server, first))?.welcome.name).toMatch(/\w+ \w+/)
   })
 
   it('frees the slot when a connection closes', async () => {
     const server = await startTestServer({ MAX_CONN_PER_IP: '1' })
     const first = await connectClient(server)
-    const closed = new Promise((resolve) => first.once('disconnect', resolve))
-    first.disconnect()
-    await closed
-    // The server learns of the close asynchronously; reconnecting must succeed once it has.
-    let second: Awaited<ReturnType<typeof connectClient>> | undefined
-    for (let attempt = 0; attempt < 20 && !second; attempt++) {
-      second = await connectClient(server).catch(() => undefined)
-    }
-    expect(second?.welcome.name).toBeTruthy()
+    expect((await reconnectAfterClosing(server, first))?.welcome.name).toBeTruthy()
   })
 
   it('refuses a browser Origin that is not allowed', async () => {
