@@ -120,6 +120,24 @@ describe('two strangers chatting', () => {
     await expect.poll(() => b.page.title()).toBe('Hush')
   })
 
+  it('sets right-to-left messages right to left, in the list and in the composer', async () => {
+    const hebrew = 'שלום, מה שלומך?'
+    await a.page.getByTestId('message-input').fill(hebrew)
+    expect(await a.page.getByTestId('message-input').evaluate((input) => getComputedStyle(input).direction)).toBe('rtl')
+    await a.page.getByTestId('message-input').press('Enter')
+    await expect.poll(() => lastText(b, 'them')).toBe(hebrew)
+    const direction = (user: AppUser, from: 'me' | 'them') =>
+      messages(user, from)
+        .last()
+        .locator('.text')
+        .evaluate((text) => getComputedStyle(text).direction)
+    expect(await direction(b, 'them')).toBe('rtl')
+    expect(await direction(a, 'me')).toBe('rtl')
+    await send(a, 'and back to English')
+    await expect.poll(() => lastText(b, 'them')).toBe('and back to English')
+    expect(await direction(b, 'them')).toBe('ltr')
+  })
+
   it('renders XSS payloads as text and only https links as links', async () => {
     const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> http://plain.test'
     await send(a, payload)
