@@ -81,10 +81,15 @@ describe('history layout', () => {
 
 const quiet = { failed: () => {}, recovered: () => {} }
 
+/** A batcher whose writes always succeed and are kept, in order. */
+function recording() {
+  const writes: HistoryEntry[][] = []
+  return { writes, batcher: createBatcher(async (entries) => void writes.push(entries), quiet, 400) }
+}
+
 describe('history batching', () => {
   it('coalesces a burst of changes into one write with the latest state', async () => {
-    const writes: HistoryEntry[][] = []
-    const batcher = createBatcher(async (entries) => void writes.push(entries), quiet, 400)
+    const { writes, batcher } = recording()
     const live = record('c1')
     for (let i = 0; i < 60; i++) {
       live.messages.push(message(i))
@@ -99,8 +104,7 @@ describe('history batching', () => {
   })
 
   it('keeps each batch as small as the change: a message late in a long chat writes one chunk', async () => {
-    const writes: HistoryEntry[][] = []
-    const batcher = createBatcher(async (entries) => void writes.push(entries), quiet)
+    const { writes, batcher } = recording()
     const live = record('c1', 0)
     for (let i = 0; i < chunkSize * 4; i++) {
       live.messages.push(message(i))
@@ -119,8 +123,7 @@ describe('history batching', () => {
   })
 
   it('writes from what the store holds: messages never saved (history off a while) are not skipped', async () => {
-    const writes: HistoryEntry[][] = []
-    const batcher = createBatcher(async (entries) => void writes.push(entries), quiet)
+    const { writes, batcher } = recording()
     const live = record('c1', chunkSize + 10)
     batcher.schedule(live)
     await batcher.flush()
@@ -133,8 +136,7 @@ describe('history batching', () => {
   })
 
   it('writes a snapshot: later edits wait for the next batch', async () => {
-    const writes: HistoryEntry[][] = []
-    const batcher = createBatcher(async (entries) => void writes.push(entries), quiet)
+    const { writes, batcher } = recording()
     const live = record('c1', 1)
     batcher.schedule(live)
     const flushed = batcher.flush()
@@ -171,8 +173,7 @@ describe('history batching', () => {
   })
 
   it('never writes a dropped (deleted) chat again, pending changes included', async () => {
-    const writes: HistoryEntry[][] = []
-    const batcher = createBatcher(async (entries) => void writes.push(entries), quiet)
+    const { writes, batcher } = recording()
     const live = record('c1', 3)
     batcher.schedule(live)
     await batcher.flush()
@@ -214,8 +215,7 @@ describe('history batching: deletes and history switched back on', () => {
   })
 
   it('after rewriteAll, the next write of a chat is whole (changes made while nothing was written)', async () => {
-    const writes: HistoryEntry[][] = []
-    const batcher = createBatcher(async (entries) => void writes.push(entries), quiet)
+    const { writes, batcher } = recording()
     const live = record('c1', chunkSize + 10)
     batcher.schedule(live)
     await batcher.flush()

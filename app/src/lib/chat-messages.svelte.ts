@@ -84,7 +84,9 @@ export class ChatMessages {
       case 'ack': {
         const index = this.#conversation.delivered(frame.id)
         if (index < 0) return
-        this.list = this.list.map((m) => (m.id === frame.id ? { ...m, status: 'delivered' } : m))
+        // The list and the record grow together, one entry per shown message: same index.
+        const shown = this.list[index]
+        if (shown) this.list = this.list.with(index, { ...shown, status: 'delivered' })
         this.#deps.save(this.#conversation.record, index)
         return
       }
