@@ -13,11 +13,14 @@ export type WorkerCommand =
   | { cmd: 'loop'; durationMs: number; thinkMs?: number }
   | { cmd: 'leave' }
   | { cmd: 'disconnect' }
+  /** This load process's CPU so far (user + system): how much of the machine the load itself takes. */
+  | { cmd: 'cpu' }
 
 export type WorkerReply =
   | { connected: number; failed: number }
   | { latenciesMs: number[]; matches: number; unsettled?: number }
   | { done: true }
+  | { cpuMicros: number }
 
 const sdp = `v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n${'a=x-pad:benchmark-padding-line\r\n'.repeat(30)}`
 const offer = { type: 'offer', sdp }
@@ -248,6 +251,11 @@ process.on('message', (command: WorkerCommand) => {
     case 'leave':
       leaveAll()
       break
+    case 'cpu': {
+      const { user, system } = process.cpuUsage()
+      reply({ cpuMicros: user + system })
+      break
+    }
     case 'disconnect':
       for (const client of clients.splice(0)) client.socket.close()
       setTimeout(() => reply({ done: true }), 200)

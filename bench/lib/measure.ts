@@ -108,12 +108,22 @@ export async function measureMatching(
   const burstSeconds = (performance.now() - burstStart) / 1000
   await Promise.all(workers.map((w) => w.send({ cmd: 'leave' })))
   await hooks.beforeLoop?.()
-  const cpuBefore = cpuSum(await allStats(nodes))
+  const loadCpu = () =>
+    Promise.all(workers.map((w) => w.send<{ cpuMicros: number }>({ cmd: 'cpu' }))).then((replies) =>
+      replies.reduce((sum, r) => sum + r.cpuMicros, 0),
+    )
+  const loadCpuBefore = await loadCpu()
+  const statsBefore = await allStats(nodes)
+  const cpuBefore = cpuSum(statsBefore)
+  const systemBefore = statsBefore.reduce((sum, s) => sum + s.cpuSystemMicros, 0)
   const loopStart = performance.now()
   const loop = merge(
     await Promise.all(workers.map((w) => w.send<Result>({ cmd: 'loop', durationMs: loopMs, thinkMs }))),
   )
-  const cpuAfter = cpuSum(await allStats(nodes))
+  const statsAfter = await allStats(nodes)
+  const loadCpuMicros = (await loadCpu()) - loadCpuBefore
+  const cpuAfter = cpuSum(statsAfter)
+  const systemMicros = statsAfter.reduce((sum, s) => sum + s.cpuSystemMicros, 0) - systemBefore
   const extra = (await hooks.afterLoop?.(loop.matches, loopMs / 1000)) ?? {}
   const serverCpuMicros = cpuAfter - cpuBefore
   await Promise.all(workers.map((w) => w.send({ cmd: 'disconnect' })))
@@ -133,6 +143,11 @@ export async function measureMatching(
       serverCpuPercentOfCore: round((serverCpuMicros / 1000 / (performance.now() - loopStart)) * 100),
       // Less sensitive to other load on the machine than matches per second.
       serverCpuMicrosPerMatch: round(serverCpuMicros / Math.max(1, loop.matches), 1),
+      // Kernel time (on loopback mostly TCP sends, which also run the receiver's side) vs user space.
+      serverKernelShare: round(systemMicros / Math.max(1, serverCpuMicros)),
+      // The load processes share this 2-core machine with the server: what they take caps any server.
+      loadCpuPercentOfCore: round((loadCpuMicros / 1000 / (performance.now() - loopStart)) * 100),
+      loadCpuMicrosPerMatch: round(loadCpuMicros / Math.max(1, loop.matches), 1),
       searchToMatchedMs: summarize(loop.latencies),
       ...extra,
     },
