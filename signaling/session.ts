@@ -11,7 +11,8 @@ import type { SessionContext, SessionSocket } from './session-types.ts'
 export type { InterServerEvents, Notice, SessionContext, SessionData, SessionSocket } from './session-types.ts'
 
 type AckFn = (error: ProtocolError | null, data?: unknown) => void
-type Outcome = { error: ErrorCode; message: string } | { data?: unknown }
+/** `expected`: a refusal honest clients meet (a race), answered and counted but not held against them. */
+type Outcome = { error: ErrorCode; message: string; expected?: boolean } | { data?: unknown }
 type Handler = (socket: SessionSocket, payload: unknown) => Promise<Outcome> | Outcome
 
 const refuse = (error: ErrorCode, message: string): Outcome => ({ error, message })
@@ -35,8 +36,10 @@ export function createSessions(ctx: SessionContext) {
   }
 
   function answer(socket: SessionSocket, ack: AckFn, outcome: Outcome): void {
-    if ('error' in outcome) reject(socket, ack, outcome.error, outcome.message)
-    else ack(null, outcome.data)
+    if (!('error' in outcome)) return ack(null, outcome.data)
+    if (!outcome.expected) return reject(socket, ack, outcome.error, outcome.message)
+    metrics.countRejection(outcome.error)
+    ack({ code: outcome.error, message: outcome.message })
   }
 
   function failed(socket: SessionSocket, ack: AckFn, event: string, error: unknown): void {
@@ -91,7 +94,8 @@ export function createSessions(ctx: SessionContext) {
         const leave = validators.leaveRequest(payload)
         if (leave === null) return refuse('bad-payload', "match:leave takes { reason: 'left' | 'skipped' }")
         const ended = await store.leave(socket.data.id, leave.reason)
-        if (ended === null) return refuse('not-paired', 'not in a chat')
+        // Both sides often leave at once (a skip, a lost connection): the second one is no abuse.
+        if (ended === null) return { ...refuse('not-paired', 'not in a chat'), expected: true }
         clearChat(socket, ended.chatId)
         announceEnd(ended)
         return ok()

@@ -128,6 +128,19 @@ describe('rate limits', () => {
     await assertStillServed(a!, b!)
   })
 
+  it('does not hold leaving a chat the partner already ended against the client', async () => {
+    // Both sides end a chat at once all the time (a skip, a lost peer connection): the second
+    // match:leave is answered not-paired, and 40 of them stay below the abuse allowance (30).
+    const server = await startTestServer({ MATCH_RATE_BURST: '100' })
+    const [a, b] = await connectClients(server, 2)
+    let disconnected = false
+    a!.once('disconnect', () => (disconnected = true))
+    const answers = await Promise.all(Array.from({ length: 40 }, () => request(a!, 'match:leave', { reason: 'left' })))
+    expect(answers.every((x) => x.error?.code === 'not-paired')).toBe(true)
+    await pair(a!, b!)
+    expect(disconnected).toBe(false)
+  })
+
   it('limits signal:relay per socket by a token bucket', async () => {
     const server = await startTestServer({ SIGNAL_RATE_BURST: '5', SIGNAL_RATE_PER_S: '1' })
     const [a, b] = await connectClients(server, 2)
