@@ -10,6 +10,7 @@ import {
   notices,
   openApp,
   pairUp,
+  savedStatuses,
   send,
   start,
   state,
@@ -130,7 +131,25 @@ describe('chat lifecycle', () => {
       expect(screen.chat || screen.lobby === `Matched with ${aName}. Securing connection…`).toBe(true)
   })
 
-  it('tells the partner when the other side closes the tab', async () => {
+  it('a last message sent right before End still shows delivered, on screen and in history', async () => {
+    const a = await user(browserA)
+    const b = await user(browserB)
+    await pairUp(a, b)
+    // Enter and End in one task: the message, then the bye, leave before any ack can come back.
+    await a.page.getByTestId('message-input').fill('bye!')
+    await a.page.evaluate(() => {
+      const input = document.querySelector<HTMLTextAreaElement>('[data-testid="message-input"]')!
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }))
+      document.querySelector<HTMLButtonElement>('[data-testid="end"]')!.click()
+    })
+    await expectState(a, 'ended')
+    await expect.poll(() => lastText(b, 'them')).toBe('bye!')
+    const mine = a.page.locator('[data-testid="message"][data-from="me"]')
+    await expect.poll(() => mine.getAttribute('data-status')).toBe('delivered')
+    await expect.poll(() => savedStatuses(a)).toEqual(['delivered'])
+  })
+
+    it('tells the partner when the other side closes the tab', async () => {
     const a = await user(browserA)
     const b = await user(browserB)
     await pairUp(a, b)

@@ -100,6 +100,7 @@ describe('signaling server process killed (SIGKILL)', () => {
       openApp(browserB, node.url),
     ])
     await pairUp(x, y)
+    const nameInChat = await x.page.getByTestId('my-name').textContent()
     await waiting.page.getByTestId('start').click()
     await expectState(waiting, 'searching')
 
@@ -112,6 +113,8 @@ describe('signaling server process killed (SIGKILL)', () => {
 
     const revived = await startNode(null, { STATIC_DIR: 'app/dist', PORT: port })
     await expect.poll(() => notices(x), { timeout: 20_000 }).not.toContainEqual(expect.stringMatching(/offline/i))
+    // The new server session brings a new guest name; the chat keeps the one the partner knows.
+    expect(await x.page.getByTestId('my-name').textContent()).toBe(nameInChat)
     // The search was not lost: a newcomer meets the one who was waiting before the crash.
     const newcomer = await openApp(browserA, revived.url)
     await newcomer.page.getByTestId('start').click()

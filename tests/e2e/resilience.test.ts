@@ -54,6 +54,13 @@ describe('heartbeat', () => {
       .toContainEqual(expect.stringMatching(/lost/i))
     expect(waited).toBeGreaterThanOrEqual(5000) // not before the 6 s of silence (minus the last ping's age)
     expect(waited).toBeLessThan(9000) // at 6 s of silence, with room for the test's own polling
+    // The server still pairs a with the frozen b (b's socket lives on for up to 45 s) unless a said it
+    // left: a new chat must work at once, not be refused as "already chatting".
+    const c = await user(otherBrowser)
+    await pairUp(a, c)
+    expect(await a.page.getByTestId('notice').allTextContents()).not.toContainEqual(
+      expect.stringMatching(/Could not search/),
+    )
     await cdp.send('Debugger.resume')
   })
 })

@@ -10,7 +10,7 @@ describe('typing signals', () => {
   it('sends at most one `on` per 2 s while typing, and `off` after 3 s idle', () => {
     const sent: boolean[] = []
     const typing = createTypingSender(
-      (on) => sent.push(on),
+      (on) => sent.push(on) > 0,
       () => Date.now(),
     )
     typing.input('h')
@@ -30,7 +30,7 @@ describe('typing signals', () => {
 
   it('sends `off` on send and when the text is cleared, once', () => {
     const sent: boolean[] = []
-    const typing = createTypingSender((on) => sent.push(on))
+    const typing = createTypingSender((on) => sent.push(on) > 0)
     typing.input('x')
     typing.stop()
     typing.stop()
@@ -38,6 +38,18 @@ describe('typing signals', () => {
     typing.input('')
     vi.advanceTimersByTime(5000)
     expect(sent).toEqual([true, false, true, false])
+  })
+
+  it('tries `on` again on the next edit when it could not be sent (the channel not yet open)', () => {
+    const sent: boolean[] = []
+    let open = false
+    const typing = createTypingSender((on) => open && sent.push(on) > 0)
+    typing.input('h')
+    open = true
+    typing.input('he') // well within 2 s of the first attempt
+    expect(sent).toEqual([true])
+    vi.advanceTimersByTime(3000)
+    expect(sent).toEqual([true, false])
   })
 })
 

@@ -77,7 +77,7 @@ describe('ChatMessages', () => {
     expect(sent.map((f) => (f.t === 'typing' ? `typing:${f.on}` : f.t))).toEqual(['typing:true', 'msg', 'typing:false'])
   })
 
-  it('on close: nothing more goes out, typing stops, the list stays, and the end time is saved and flushed', async () => {
+  it('on close: nothing more goes out but the ack of what was shown, typing stops, the list stays, the end time is saved', async () => {
     const { messages, sent, saved, flushes } = chat()
     messages.secured(1_000)
     messages.receive({ t: 'typing', on: true })
@@ -86,12 +86,37 @@ describe('ChatMessages', () => {
     const before = sent.length
     messages.close(5_000)
     await vi.advanceTimersByTimeAsync(10_000) // the pending ack and the typing idle timer
-    expect(sent).toHaveLength(before)
+    // "bye" was on screen before the end: its ack still goes (the closing link carries it); no typing off.
+    expect(sent.slice(before)).toEqual([{ t: 'ack', id: 'them-0002' }])
     expect(messages.send('too late')).toBe(false)
     expect(messages.partnerTyping).toBe(false)
     expect(messages.list.map((m) => m.text)).toEqual(['bye'])
     expect(saved.at(-1)).toMatchObject({ changedFrom: 1, record: { startedAt: 1_000, endedAt: 5_000 } })
     expect(flushes()).toBe(1)
+  })
+
+  it('after close, still takes the ack of a message sent just before leaving, and saves it', () => {
+    const { messages, sent, saved } = chat()
+    messages.secured(1_000)
+    messages.send('bye!')
+    const id = (sent[0] as { id: string }).id
+    messages.close(2_000)
+    messages.receive({ t: 'msg', id: 'them-late', text: 'too late', sentAt: 1 })
+    messages.receive({ t: 'typing', on: true })
+    messages.receive({ t: 'ack', id })
+    expect(messages.list.map((m) => [m.text, m.status])).toEqual([['bye!', 'delivered']])
+    expect(messages.partnerTyping).toBe(false)
+    expect(saved.at(-1)).toMatchObject({ changedFrom: 0, record: { endedAt: 2_000 } })
+  })
+
+  it('sends and shows text tidied: trimmed, no wall of blank lines; whitespace alone is nothing', () => {
+    const { messages, sent } = chat()
+    expect(messages.send('  \n\n')).toBe(false)
+    expect(messages.send('  hi\r\n\n\n\n  \nthere  ')).toBe(true)
+    expect(sent[0]).toMatchObject({ t: 'msg', text: 'hi\n\nthere' })
+    messages.receive({ t: 'msg', id: 'them-0001', text: `x${'\n'.repeat(499)}y`, sentAt: 1 })
+    messages.receive({ t: 'msg', id: 'them-0002', text: ' \n ', sentAt: 1 })
+    expect(messages.list.map((m) => m.text)).toEqual(['hi\n\nthere', 'x\n\ny'])
   })
 
   it('does not save an empty chat on close', () => {

@@ -1,5 +1,5 @@
 // The session state machine without a browser: a fake signaling socket the test speaks for the server.
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushSync } from 'svelte'
 import type { HistoryStore } from '../../app/src/lib/history-store.ts'
 import { Library } from '../../app/src/lib/library.svelte.ts'
@@ -58,6 +58,8 @@ function connected() {
   return { socket, session, notices: () => session.notices.map((n) => n.text) }
 }
 
+const finds = (socket: FakeSocket) => socket.events().filter((e) => e === 'match:find').length
+
 describe('Session', () => {
   it('takes its name, limits and presence from the server', () => {
     const { socket, session } = connected()
@@ -73,9 +75,79 @@ describe('Session', () => {
     session.start()
     expect(session.state).toBe('searching')
     expect(socket.events()).toContain('match:find')
-    socket.answer('match:find', { code: 'rate-limited', message: 'slow down' })
+    socket.answer('match:find', { code: 'unavailable', message: 'matchmaking is unavailable; retry soon' })
     expect(session.state).toBe('idle')
-    expect(notices()).toContainEqual(expect.stringMatching(/Could not search: slow down/))
+    expect(notices()).toContainEqual(expect.stringMatching(/Could not search: matchmaking is unavailable/))
+  })
+
+  describe('a search refused for now', () => {
+    afterEach(() => vi.useRealTimers())
+
+    it('is tried again a second later when too fast, and given up after a few tries', () => {
+      vi.useFakeTimers()
+      const { socket, session, notices } = connected()
+      session.start()
+      for (let attempt = 1; attempt <= 4; attempt++) {
+        socket.answer('match:find', { code: 'rate-limited', message: 'slow down' })
+        expect(session.state).toBe('searching')
+        vi.advanceTimersByTime(1_099)
+        expect(finds(socket)).toBe(attempt)
+        vi.advanceTimersByTime(1)
+        expect(finds(socket)).toBe(attempt + 1)
+      }
+      expect(notices()).toEqual([])
+      socket.answer('match:find', { code: 'rate-limited', message: 'slow down' })
+      expect(session.state).toBe('idle')
+      expect(notices()).toContainEqual(expect.stringMatching(/Could not search: slow down/))
+    })
+
+    it('leaves first when the server still pairs us (our leave was refused), then searches', () => {
+      vi.useFakeTimers()
+      const { socket, session } = connected()
+      session.start()
+      socket.answer('match:find', { code: 'already-chatting', message: 'leave the current chat before searching' })
+      expect(socket.emitted.at(-1)).toMatchObject({ event: 'match:leave', args: [{ reason: 'left' }] })
+      vi.advanceTimersByTime(1_100)
+      expect(socket.events().at(-1)).toBe('match:find')
+      expect(session.state).toBe('searching')
+    })
+
+    it('is not tried again after a cancel', () => {
+      vi.useFakeTimers()
+      const { socket, session } = connected()
+      session.start()
+      socket.answer('match:find', { code: 'rate-limited', message: 'slow down' })
+      session.cancel()
+      vi.advanceTimersByTime(5_000)
+      expect(finds(socket)).toBe(1)
+      expect(session.state).toBe('idle')
+    })
+  })
+
+  it('searches again when the server goes away while connecting (the pair is gone with it)', () => {
+    const { socket, session } = connected()
+    session.start()
+    socket.server('match:found', { chatId: 'chat-1', initiator: true, partner: { name: 'Bold Lynx' } })
+    expect(session.state).toBe('connecting')
+    socket.server('disconnect', 'transport close')
+    expect(session.state).toBe('searching')
+    expect(session.notices.map((n) => n.text)).toContainEqual(expect.stringMatching(/That stranger is gone/))
+    const before = finds(socket)
+    socket.server('connect')
+    expect(finds(socket)).toBe(before + 1)
+  })
+
+  it('keeps the name the partner knew us by on the chat view, even after a reconnect renames us', async () => {
+    const { socket, session } = connected()
+    session.start()
+    socket.server('match:found', { chatId: 'chat-1', initiator: true, partner: { name: 'Bold Lynx' } })
+    // No WebRTC here: the peer cannot be made, so the attempt fails; the ended view stays on this chat.
+    await vi.waitFor(() => expect(session.state).toBe('ended'))
+    socket.server('disconnect', 'transport close')
+    socket.server('connect')
+    socket.server('session:welcome', { name: 'Brave Heron', limits: defaultLimits, iceServers: [], relayOnly: false })
+    expect(session.myName).toBe('Brave Heron')
+    expect(session.nameInChat).toBe('Calm Otter')
   })
 
   it('cancels a search', () => {

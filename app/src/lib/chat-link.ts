@@ -33,12 +33,18 @@ export interface ChatLink {
   send(frame: Frame): boolean
   readonly ready: boolean
   route(): Promise<Route | null>
-  /** Closes the peer a moment later, so that a bye sent just before still leaves. */
+  /**
+   * Closes the peer a moment later, so that a bye sent just before still leaves and the partner's
+   * acks of our last messages still arrive (frames keep reaching onFrame until then; nothing else does).
+   */
   close(): void
 }
 
-/** How long a closing link waits for a last frame to leave (sends are ordered on one SCTP stream). */
-const closeDelayMs = 100
+/**
+ * How long a closing link lingers: a last frame leaves (sends are ordered on one SCTP stream) and the
+ * partner's acks of what we sent just before leaving come back (a round trip, even through TURN).
+ */
+const closeDelayMs = 2_000
 
 export function openChatLink(options: ChatLinkOptions): ChatLink {
   let peer: PeerLink | null = null
@@ -70,7 +76,7 @@ export function openChatLink(options: ChatLinkOptions): ChatLink {
     onSignal: (signal) => !closed && options.sendSignal(signal),
     onConnect: () => !closed && channel.open(),
     onGathered: () => !closed && options.onGathered(),
-    onData: (data) => !closed && channel.receive(data),
+    onData: (data) => channel.receive(data),
     onClose: () => !closed && options.onClosed(),
   }).then(
     (made) => {

@@ -4,6 +4,7 @@ import type { RateLimit } from '../../../signaling/protocol.ts'
 import { fullBucket, takeToken } from '../../../signaling/token-bucket.ts'
 import { randomId } from './bytes.ts'
 import { Conversation } from './conversation.ts'
+import { tidyMessage } from './message-text.ts'
 import type { Frame } from './frames.ts'
 import type { ChatRecord, StoredMessage } from './history.ts'
 import { createTypingSender, typingExpiryMs, type TypingSender } from './typing.ts'
@@ -51,9 +52,15 @@ export class ChatMessages {
     this.#conversation.record.startedAt = at
   }
 
+  /** The name the partner knows us by in this chat (a reconnect to the server brings a new one). */
+  get myName(): string {
+    return this.#conversation.record.myName
+  }
+
   /** Sends a message; false (the composer keeps the text) when the channel cannot take it now. */
-  send(text: string): boolean {
-    if (!this.#open) return false
+  send(raw: string): boolean {
+    const text = tidyMessage(raw)
+    if (!this.#open || text.length === 0) return false
     const id = randomId()
     const at = Date.now()
     if (!this.#deps.send({ t: 'msg', id, text, sentAt: at })) return false
@@ -67,14 +74,18 @@ export class ChatMessages {
     if (this.#open) this.#typing.input(text)
   }
 
+  /** After close only acks count: the partner confirming what we sent just before the chat ended. */
   receive(frame: ConversationFrame): void {
-    if (!this.#open) return
+    if (!this.#open && frame.t !== 'ack') return
     switch (frame.t) {
       case 'msg': {
         if (!takeToken(this.#incoming, partnerFrameLimit, performance.now())) return this.#tooFast()
         // Acked after the list updates (next task): the render is the hot path, and "delivered" means shown.
-        setTimeout(() => this.#open && this.#deps.send({ t: 'ack', id: frame.id }), 0)
-        const message = this.#conversation.received(frame.id, frame.text, Date.now())
+        // Even if the chat ends meanwhile: the message was shown, and a closing link still carries it.
+        setTimeout(() => this.#deps.send({ t: 'ack', id: frame.id }), 0)
+        const text = tidyMessage(frame.text)
+        if (text.length === 0) return // whitespace only: nothing to show
+        const message = this.#conversation.received(frame.id, text, Date.now())
         if (!message) return
         this.#setPartnerTyping(false)
         this.list = [...this.list, message]

@@ -28,6 +28,7 @@ import type { Library } from './library.svelte.ts'
 import type { Route } from './peer.ts'
 import { openChatLink, type ChatLink } from './chat-link.ts'
 import { readSetting, writeSetting } from './settings.ts'
+import { tidyMessage } from './message-text.ts'
 import { refusalOf } from './refusal.ts'
 import type { SignalingSocket } from './signaling.ts'
 
@@ -39,6 +40,12 @@ export type { Notice, NoticeKind } from './notices.svelte.ts'
 export const connectTimeoutMs = 15_000
 /** The longest the lobby stays up after a match while our side of the handshake goes out. */
 const chatViewDelayMaxMs = 60
+/**
+ * A search refused as too fast (rate-limited) or as "still in a chat" (our leave was refused, so the
+ * server still pairs us) is tried again this much later (the server refills one request a second).
+ */
+const findRetryMs = 1_100
+const findRetries = 4
 
 interface ActiveChat {
   chatId: string
@@ -77,6 +84,7 @@ export class Session {
   #prep = new ChatPreparation()
   #chat: ActiveChat | null = null
   #board = new NoticeBoard()
+  #findRetry: ReturnType<typeof setTimeout> | undefined
 
   constructor(socket: SignalingSocket, library: Library) {
     this.#socket = socket
@@ -114,6 +122,11 @@ export class Session {
     return this.#shown?.list ?? noMessages
   }
 
+  /** The name the partner knows us by: the chat's, even if a reconnect to the server brought a new one. */
+  get nameInChat(): string {
+    return this.#shown?.myName ?? this.myName
+  }
+
   get partnerTyping(): boolean {
     return this.#shown?.partnerTyping ?? false
   }
@@ -148,6 +161,7 @@ export class Session {
 
   cancel(): void {
     if (this.state !== 'searching') return
+    clearTimeout(this.#findRetry)
     this.state = 'idle'
     this.#board.say('Search cancelled.')
     if (this.connected) this.#socket.emit('match:cancel')
@@ -157,10 +171,7 @@ export class Session {
   skipToNext(): void {
     if (this.state !== 'connecting' && this.state !== 'chatting') return
     this.#leave('skipped')
-    this.#resetChatView()
-    this.state = 'searching'
-    this.#board.say('Skipped. Searching for the next stranger…')
-    void this.#prep.prepare()
+    this.#searchAgain('Skipped. Searching for the next stranger…')
   }
 
   end(): void {
@@ -173,10 +184,10 @@ export class Session {
   /** Sends a message; false (nothing lost, the composer keeps the text) when it cannot go now. */
   send(text: string): boolean {
     const chat = this.#chat
-    const body = text.trim()
-    if (!chat || this.state !== 'chatting' || body.length === 0 || [...text].length > this.limits.maxMessageChars)
+    const body = tidyMessage(text)
+    if (!chat || this.state !== 'chatting' || body.length === 0 || [...body].length > this.limits.maxMessageChars)
       return false
-    return chat.messages.send(text)
+    return chat.messages.send(body)
   }
 
   typed(text: string): void {
@@ -201,6 +212,11 @@ export class Session {
 
   #onDisconnect(): void {
     this.connected = false
+    if (this.state === 'connecting') {
+      // The server ended the pair (the partner hears so); our candidates can no longer reach them.
+      this.#searchAgain('Lost the matchmaking server while connecting. Searching again once it is back…')
+      return this.#board.notify('offline', 'Matchmaking server offline. That stranger is gone; reconnecting…')
+    }
     const chatting = this.state === 'chatting'
     this.#board.notify(
       'offline',
@@ -210,10 +226,20 @@ export class Session {
     )
   }
 
-  #find(): void {
+  #find(attempt = 0): void {
+    clearTimeout(this.#findRetry)
     if (!this.connected) return
     this.#socket.emit('match:find', {}, (error) => {
-      if (!error || this.state !== 'searching') return
+      if (!error || this.state !== 'searching' || this.#chat) return
+      if ((error.code === 'already-chatting' || error.code === 'rate-limited') && attempt < findRetries) {
+        // Still paired on the server (a leave of ours was refused): leave again first.
+        if (error.code === 'already-chatting') this.#socket.emit('match:leave', { reason: 'left' })
+        this.#findRetry = setTimeout(
+          () => this.state === 'searching' && !this.#chat && this.#find(attempt + 1),
+          findRetryMs,
+        )
+        return
+      }
       this.state = 'idle'
       this.#board.notify('error', `Could not search: ${error.message}`)
     })
@@ -244,8 +270,10 @@ export class Session {
         sendSignal: (signal) => live() && this.#socket.emit('signal:relay', signal),
         onSecured: (code) => live() && this.#onSecured(code),
         onGathered: () => live() && (this.chatView = true),
-        onFrame: (frame) => live() && this.#onFrame(frame),
+        // After we leave, the closing link still brings the partner's acks of our last messages.
+        onFrame: (frame) => (live() ? this.#onFrame(frame) : frame.t === 'ack' && chat.messages.receive(frame)),
         onDropped: () => {
+          if (!live()) return
           this.dropped += 1
           // One visible warning per chat, however many frames are dropped.
           if (this.dropped === 1) this.#board.notify('crypto', droppedFramesText)
@@ -335,13 +363,17 @@ export class Session {
     if (!chat || ended.chatId !== chat.chatId) return
     // A partner who merely lost signaling may still be with us peer to peer: the heartbeat decides.
     if (ended.reason === 'disconnected' && this.state === 'chatting') return
-    this.#partnerGone(ended.reason)
+    this.#partnerGone(ended.reason, true)
   }
 
-  #partnerGone(reason: 'left' | 'skipped' | 'lost' | 'disconnected'): void {
+  /** `serverEnded`: the server ended the pair already; otherwise we tell it, or it keeps us paired. */
+  #partnerGone(reason: 'left' | 'skipped' | 'lost' | 'disconnected', serverEnded = false): void {
     const name = this.partnerName || 'The stranger'
     this.#board.notify('partner', partnerGoneText(name, reason, this.state === 'connecting'))
     this.#finish(reason)
+    // A partner lost peer to peer (or whose leave has not reached the server yet) is still our pair
+    // there: without a leave, the next search is refused until their socket times out (up to 45 s).
+    if (!serverEnded && this.connected) this.#socket.emit('match:leave', { reason: 'left' })
   }
 
   #fail(): void {
@@ -373,10 +405,20 @@ export class Session {
     const chat = this.#chat
     if (!chat) return
     this.#chat = null
+    clearTimeout(this.#findRetry)
     chat.heartbeat?.stop()
     for (const timer of chat.timers) clearTimeout(timer)
     chat.link.close()
     chat.messages.close()
+  }
+
+  /** Drops the chat (already left) and searches again: after the leave's answer, or once the server is back. */
+  #searchAgain(announcement: string): void {
+    this.#teardown()
+    this.#resetChatView()
+    this.state = 'searching'
+    this.#board.say(announcement)
+    void this.#prep.prepare()
   }
 
   #resetChatView(): void {

@@ -12,7 +12,8 @@ export interface TypingSender {
   stop(): void
 }
 
-export function createTypingSender(send: (on: boolean) => void, now: () => number = Date.now): TypingSender {
+/** `send` answers whether the signal left: an `on` that could not go (still connecting) is retried on the next edit. */
+export function createTypingSender(send: (on: boolean) => boolean, now: () => number = Date.now): TypingSender {
   let on = false
   let lastOnAt = -Infinity
   let idle: ReturnType<typeof setTimeout> | undefined
@@ -31,9 +32,9 @@ export function createTypingSender(send: (on: boolean) => void, now: () => numbe
       clearTimeout(idle)
       idle = setTimeout(stop, typingIdleMs)
       if (on && now() - lastOnAt < typingRepeatMs) return
+      if (!send(true)) return
       on = true
       lastOnAt = now()
-      send(true)
     },
     stop,
   }
