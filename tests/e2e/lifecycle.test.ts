@@ -149,7 +149,7 @@ describe('chat lifecycle', () => {
     await expect.poll(() => savedStatuses(a)).toEqual(['delivered'])
   })
 
-    it('tells the partner when the other side closes the tab', async () => {
+  it('tells the partner when the other side closes the tab', async () => {
     const a = await user(browserA)
     const b = await user(browserB)
     await pairUp(a, b)
