@@ -75,6 +75,20 @@ describe('heartbeat', () => {
 })
 
 describe('links', () => {
+  it('leaves look-alike links as plain text: a user name before @, a host outside ASCII', () => {
+    for (const text of [
+      'https://bank.example@evil.example/login',
+      'https://bank.example:pw@evil.example',
+      'https://\u0430pple.com/', // Cyrillic а
+      'https://xn--pple-43d.com/',
+    ]) {
+      expect(segments(text)).toEqual([{ kind: 'text', text }])
+    }
+    expect(segments('https://example.com/a@b')).toEqual([
+      { kind: 'link', text: 'https://example.com/a@b', href: 'https://example.com/a@b' },
+    ])
+  })
+
   it('links https URLs only, without trailing punctuation', () => {
     expect(segments('see https://a.example/x?y=1. and http://b.example or javascript:alert(1)')).toEqual([
       { kind: 'text', text: 'see ' },

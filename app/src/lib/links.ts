@@ -25,10 +25,20 @@ export function segments(text: string): Segment[] {
   return out
 }
 
+/**
+ * The link's target, or null when it must stay plain text: not https, or a host that may not be
+ * the one it reads as — a user name before `@` (https://bank.example@evil.example goes to
+ * evil.example) or letters outside ASCII (a Cyrillic "а" in аpple.com): a stranger's look-alike link
+ * is not made clickable, and the text still shows exactly what was sent.
+ */
 function safeHttps(raw: string): string | null {
   try {
     const url = new URL(raw)
-    return url.protocol === 'https:' && url.hostname.length > 0 ? url.href : null
+    if (url.protocol !== 'https:' || url.hostname.length === 0) return null
+    if (url.username !== '' || url.password !== '' || (raw.slice(8).split(/[/?#]/, 1)[0] ?? '').includes('@'))
+      return null
+    if (url.hostname.split('.').some((label) => label.startsWith('xn--'))) return null
+    return url.href
   } catch {
     return null
   }
