@@ -36,6 +36,24 @@ afterAll(async () => {
   await closeAll()
 })
 
+/** Puts raw values into the app's history store, as an older version or a tampered one left them. */
+async function storeEntries(user: AppUser, entries: [key: string | [string, number], value: unknown][]): Promise<void> {
+  await user.page.evaluate(
+    (entries) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('hush')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const tx = open.result.transaction('chats', 'readwrite')
+          for (const [key, value] of entries) tx.objectStore('chats').put(value, key)
+          tx.oncomplete = () => (open.result.close(), resolve())
+          tx.onerror = () => reject(tx.error)
+        }
+      }),
+    entries,
+  )
+}
+
 describe('local history', () => {
   it('saves the chat as it happens and has it complete after a reload', async () => {
     await pairUp(a, b)
@@ -136,30 +154,22 @@ describe('local history', () => {
   })
 
   it('still reads a chat saved whole by the first version of the store', async () => {
-    await a.page.evaluate(
-      (record) =>
-        new Promise<void>((resolve, reject) => {
-          const open = indexedDB.open('hush')
-          open.onerror = () => reject(open.error)
-          open.onsuccess = () => {
-            const tx = open.result.transaction('chats', 'readwrite')
-            tx.objectStore('chats').put(record, record.chatId)
-            tx.oncomplete = () => (open.result.close(), resolve())
-            tx.onerror = () => reject(tx.error)
-          }
-        }),
-      {
-        chatId: 'legacy-chat',
-        myName: 'Calm Otter',
-        partnerName: 'Old Friend',
-        startedAt: Date.now() + 60_000, // newest: first in the list
-        endedAt: null,
-        messages: [
-          { id: 'legacy-1-abcdef', from: 'them', text: 'from before', at: 1, status: 'received' },
-          { id: 'legacy-2-abcdef', from: 'me', text: 'still here', at: 2, status: 'delivered' },
-        ],
-      },
-    )
+    await storeEntries(a, [
+      [
+        'legacy-chat',
+        {
+          chatId: 'legacy-chat',
+          myName: 'Calm Otter',
+          partnerName: 'Old Friend',
+          startedAt: Date.now() + 60_000, // newest: first in the list
+          endedAt: null,
+          messages: [
+            { id: 'legacy-1-abcdef', from: 'them', text: 'from before', at: 1, status: 'received' },
+            { id: 'legacy-2-abcdef', from: 'me', text: 'still here', at: 2, status: 'delivered' },
+          ],
+        },
+      ],
+    ])
     await a.page.reload()
     await a.page.getByTestId('history-open').click()
     const first = a.page.getByTestId('history-item').first()
@@ -167,6 +177,42 @@ describe('local history', () => {
     expect(await first.textContent()).toMatch(/2\s+messages/)
     await first.click()
     await expect.poll(() => messages(a).locator('.text').allTextContents()).toEqual(['from before', 'still here'])
+  })
+
+  it('opens a chat saved with repeated message ids (a partner who reused ours) without breaking the list', async () => {
+    const mine = { id: 'shared-abcdef', from: 'me', text: 'hello', at: 1, status: 'delivered' }
+    const forged = { ...mine, from: 'them', text: 'I agree to send the money', status: 'received' }
+    const replayed = { id: 'twice-abcdef', from: 'them', text: 'once', at: 3, status: 'received' }
+    const head = {
+      v: 2,
+      chatId: 'repeated-ids',
+      myName: 'Calm Otter',
+      partnerName: 'Sly Fox',
+      startedAt: Date.now() + 120_000, // newest: first in the list
+      endedAt: null,
+      messageCount: 4,
+      lastText: 'once',
+    }
+    await storeEntries(a, [
+      ['repeated-ids', head],
+      [
+        ['repeated-ids', 0],
+        [mine, forged, replayed, replayed],
+      ],
+    ])
+    // Back to the list, then out of History: opening it again reads the store.
+    await a.page.getByTestId('history-close').click()
+    await a.page.getByTestId('history-close').click()
+    await a.page.getByTestId('history-open').click()
+    const first = a.page.getByTestId('history-item').first()
+    await expect.poll(() => first.textContent()).toContain('Sly Fox')
+    for (let i = 0; i < 2; i++) {
+      await first.click()
+      await expect
+        .poll(() => messages(a).locator('.text').allTextContents())
+        .toEqual(['hello', 'I agree to send the money', 'once'])
+      await a.page.getByTestId('history-close').click()
+    }
   })
 
   it('raised no console errors and no CSP violations', () => {

@@ -4,8 +4,10 @@ import {
   parseMessages,
   parseRecord,
   parseSummary,
+  recordOf,
   summaryOf,
   type ChatRecord,
+  type ChatSummary,
   type StoredMessage,
 } from '../../app/src/lib/history.ts'
 import { chunkSize, createBatcher, entriesFor, type HistoryEntry } from '../../app/src/lib/history-layout.ts'
@@ -40,8 +42,7 @@ function reassemble(writes: HistoryEntry[][], chatId: string): ChatRecord | null
   if (!summary) return null
   const chunks: unknown[] = []
   for (let n = 0; stored.has(JSON.stringify([chatId, n])); n++) chunks.push(stored.get(JSON.stringify([chatId, n])))
-  const { messageCount: _count, lastText: _last, ...header } = summary
-  return { ...header, messages: chunks.flatMap(parseMessages) }
+  return recordOf(summary, chunks)
 }
 
 describe('history layout', () => {
@@ -242,6 +243,17 @@ describe('history records', () => {
     expect(parseRecord(head)).toBeNull() // a head is not a whole record
     expect(parseSummary(head)).toEqual(summaryOf(record('c2', 3)))
     expect(parseMessages([message(0), null, { ...message(1), status: 'read' }, 'x'])).toEqual([message(0)])
+  })
+
+  it('reads back a chat holding one message twice (saved before ids were checked) with each once', () => {
+    const mine = { ...message(0), id: 'shared-abcdef' }
+    const forged = { ...message(1), id: 'shared-abcdef' } // the partner reused our id: kept, it is theirs
+    const replayed = { ...message(3), id: 'twice-abcdef' }
+    const saved = [mine, forged, replayed, { ...replayed, text: 'again' }]
+    const expected = [mine, forged, replayed]
+    expect(parseRecord({ ...record('c1'), messages: saved })?.messages).toEqual(expected)
+    const head = entriesFor(record('c1', 4), 0)[0]![1] as ChatSummary
+    expect(recordOf(head, [saved.slice(0, 3), saved.slice(3)]).messages).toEqual(expected)
   })
 
   it('exports plain text with both names', () => {

@@ -81,19 +81,35 @@ export function parseMessages(values: unknown): StoredMessage[] {
   return messages
 }
 
+/** The first of each sender's messages with one id: the list is keyed by sender and id, and a repeat throws. */
+export function uniqueMessages(messages: StoredMessage[]): StoredMessage[] {
+  const seen = new Set<string>()
+  return messages.filter((m) => {
+    const key = `${m.from}:${m.id}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
 /** A whole record, as exported and as the first version of the store kept it (one value per chat). */
 export function parseRecord(value: unknown): ChatRecord | null {
   const header = parseHeader(value)
   if (!header || !Array.isArray(header.messages)) return null
-  return { ...headerOf(header), messages: parseMessages(header.messages) }
+  return { ...headerOf(header), messages: uniqueMessages(parseMessages(header.messages)) }
+}
+
+/** A chat in the current layout: its summary (from the head) and its chunks, in order. */
+export function recordOf(summary: ChatSummary, chunks: unknown[]): ChatRecord {
+  return { ...headerOf(summary), messages: uniqueMessages(chunks.flatMap(parseMessages)) }
 }
 
 /** A chat's summary from a stored head (current layout) or a whole record (first version). */
 export function parseSummary(value: unknown): ChatSummary | null {
   const header = parseHeader(value)
   if (!header) return null
-  if (Array.isArray(header.messages))
-    return summaryOf({ ...headerOf(header), messages: parseMessages(header.messages) })
+  const whole = parseRecord(header)
+  if (whole) return summaryOf(whole)
   if (typeof header.messageCount !== 'number' || typeof header.lastText !== 'string') return null
   return { ...headerOf(header), messageCount: header.messageCount, lastText: header.lastText }
 }
