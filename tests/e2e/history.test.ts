@@ -96,6 +96,11 @@ describe('local history', () => {
     ])
     const text = await readFile((await textDownload.path())!, 'utf8')
     expect(text).toContain(`${json.partnerName}: reply from B`)
+    expect(text).toMatch(/^Times are local time, UTC[+-]\d\d:\d\d\./m)
+    // Readable and safe: the local start time, then the partner's name in letters and dashes.
+    const name = json.partnerName.replace(/ /g, '-')
+    expect(textDownload.suggestedFilename()).toMatch(new RegExp(`^hush-\\d{4}-\\d\\d-\\d\\d-\\d{4}-${name}\\.txt$`))
+    expect(jsonDownload.suggestedFilename()).toMatch(new RegExp(`^hush-\\d{4}-\\d\\d-\\d\\d-\\d{4}-${name}\\.json$`))
   })
 
   it('lists chats newest first, deletes one, then clears all (persisting across reloads)', async () => {

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
-  exportText,
   parseMessages,
   parseRecord,
   parseSummary,
@@ -254,11 +253,5 @@ describe('history records', () => {
     expect(parseRecord({ ...record('c1'), messages: saved })?.messages).toEqual(expected)
     const head = entriesFor(record('c1', 4), 0)[0]![1] as ChatSummary
     expect(recordOf(head, [saved.slice(0, 3), saved.slice(3)]).messages).toEqual(expected)
-  })
-
-  it('exports plain text with both names', () => {
-    const text = exportText(record('c1', 2))
-    expect(text).toContain('Calm Otter: message 0')
-    expect(text).toContain('Bold Lynx: message 1')
   })
 })

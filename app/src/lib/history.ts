@@ -1,5 +1,5 @@
-// Chat records (DESIGN.md §4), their summaries for the History list, parsing and the export formats.
-// No IndexedDB here (history-store.ts), and no storage layout (history-layout.ts).
+// Chat records (DESIGN.md §4), their summaries for the History list, and parsing.
+// No IndexedDB here (history-store.ts), no storage layout (history-layout.ts), no files (history-export.ts).
 
 export type MessageStatus = 'sending' | 'delivered' | 'received'
 
@@ -112,20 +112,4 @@ export function parseSummary(value: unknown): ChatSummary | null {
   if (whole) return summaryOf(whole)
   if (typeof header.messageCount !== 'number' || typeof header.lastText !== 'string') return null
   return { ...headerOf(header), messageCount: header.messageCount, lastText: header.lastText }
-}
-
-export const exportJson = (record: ChatRecord): string => JSON.stringify(record, null, 2)
-
-export function exportText(record: ChatRecord): string {
-  const lines = [
-    `Hush chat with ${record.partnerName} (you were ${record.myName})`,
-    `Started ${new Date(record.startedAt).toISOString()}` +
-      (record.endedAt ? `, ended ${new Date(record.endedAt).toISOString()}` : ''),
-    '',
-  ]
-  for (const m of record.messages) {
-    const who = m.from === 'me' ? record.myName : record.partnerName
-    lines.push(`[${new Date(m.at).toISOString()}] ${who}: ${m.text}`)
-  }
-  return lines.join('\n') + '\n'
 }
