@@ -214,6 +214,45 @@ describe('history batching: deletes and history switched back on', () => {
     expect(writes).toHaveLength(1)
   })
 
+  it('lifts a failure when the failing chats are deleted: no retry would ever succeed to lift it', async () => {
+    const reports: string[] = []
+    let tries = 0
+    const batcher = createBatcher(
+      async () => {
+        tries++
+        throw new Error('QuotaExceededError')
+      },
+      { failed: () => reports.push('failed'), recovered: () => reports.push('recovered') },
+      400,
+    )
+    batcher.schedule(record('c1', 1))
+    await vi.advanceTimersByTimeAsync(400)
+    expect(reports).toEqual(['failed'])
+    batcher.drop('c1')
+    expect(reports).toEqual(['failed', 'recovered'])
+    await vi.advanceTimersByTimeAsync(120_000) // and nothing is retried
+    expect(tries).toBe(1)
+  })
+
+  it('reports no failure for a write whose chats were deleted while it was on its way', async () => {
+    const reports: string[] = []
+    let refuse: ((error: Error) => void) | undefined
+    const batcher = createBatcher(
+      () => new Promise<void>((_, reject) => (refuse = reject)),
+      { failed: () => reports.push('failed'), recovered: () => reports.push('recovered') },
+      400,
+    )
+    batcher.schedule(record('c1', 1))
+    const written = batcher.flush()
+    while (!refuse) await Promise.resolve() // the write has started, not yet settled
+    batcher.drop()
+    refuse(new Error('QuotaExceededError'))
+    await written
+    await vi.advanceTimersByTimeAsync(120_000)
+    expect(reports).toEqual([])
+    expect(batcher.pending).toBe(0)
+  })
+
   it('after rewriteAll, the next write of a chat is whole (changes made while nothing was written)', async () => {
     const { writes, batcher } = recording()
     const live = record('c1', chunkSize + 10)
