@@ -9,6 +9,7 @@ import {
   expectState,
   lastText,
   messages,
+  notices,
   openApp,
   pairUp,
   send,
@@ -218,6 +219,34 @@ describe('local history', () => {
         .toEqual(['hello', 'I agree to send the money', 'once'])
       await a.page.getByTestId('history-close').click()
     }
+  })
+
+  it('deleting the chat that is going on stops saving it, and the chat says so', async () => {
+    await a.page.getByTestId('history-close').click() // out of History
+    await pairUp(a, c)
+    await send(c, 'before the delete')
+    await expect.poll(() => lastText(a, 'them')).toBe('before the delete')
+    await a.page.getByTestId('history-open').click() // the list is read after pending saves are written
+    await expect
+      .poll(() => a.page.getByTestId('history-item').allTextContents())
+      .toContainEqual(expect.stringContaining('before the delete'))
+    await a.page.getByTestId('history-clear').click()
+    await a.page.getByTestId('history-clear').click()
+    await expect.poll(() => a.page.getByText('No saved chats').count()).toBe(1)
+    await a.page.getByTestId('history-open').click() // back to the chat
+    await expect.poll(() => notices(a)).toContainEqual(expect.stringMatching(/deleted this chat from history/))
+    await send(c, 'after the delete')
+    await expect.poll(() => lastText(a, 'them')).toBe('after the delete')
+    await a.page.getByTestId('end').click() // ending saves the end time, unless the chat is no longer saved
+    // A next chat's save is written after anything of the last one: once it is listed, the store is complete.
+    await pairUp(a, b)
+    await send(b, 'next chat')
+    await expect.poll(() => lastText(a, 'them')).toBe('next chat')
+    await a.page.getByTestId('history-open').click()
+    await expect
+      .poll(() => a.page.getByTestId('history-item').allTextContents())
+      .toEqual([expect.stringContaining('next chat')])
+    expect(await savedMessageCount(a)).toBe(1)
   })
 
   it('raised no console errors and no CSP violations', () => {
