@@ -249,6 +249,29 @@ describe('local history', () => {
     expect(await savedMessageCount(a)).toBe(1)
   })
 
+  it('keeps keyboard focus in place: on the opened chat, back on its item, then on the chat or the History button', async () => {
+    const focused = () =>
+      a.page.evaluate(() => {
+        const active = document.activeElement
+        return active?.getAttribute('data-testid') ?? active?.tagName.toLowerCase()
+      })
+    await a.page.getByTestId('history-item').first().focus()
+    await a.page.keyboard.press('Enter')
+    await expect.poll(focused).toBe('h2')
+    await a.page.getByTestId('history-close').focus()
+    await a.page.keyboard.press('Enter') // back to the list
+    await expect.poll(focused).toBe('history-item')
+    await a.page.getByTestId('history-close').focus()
+    await a.page.keyboard.press('Enter') // out of History, back to the chat going on
+    await expect.poll(focused).toBe('message-input')
+
+    await a.page.reload() // the lobby, which has no focus of its own
+    await a.page.getByTestId('history-open').click()
+    await a.page.getByTestId('history-close').focus()
+    await a.page.keyboard.press('Enter')
+    await expect.poll(focused).toBe('history-open')
+  })
+
   it('raised no console errors and no CSP violations', () => {
     expect(a.problems).toEqual([])
   })

@@ -97,3 +97,109 @@ describe('History view: storage errors', () => {
     expect(one('history-clear').textContent?.trim()).toBe('Delete all')
   })
 })
+
+describe('History view: focus', () => {
+  const focused = () => {
+    const active = document.activeElement as HTMLElement | null
+    return active?.dataset.testid === 'history-item' ? `item ${active.querySelector('strong')?.textContent}` : active
+  }
+  const heading = () => document.querySelector('#history-title')
+
+  it('moves to the opened chat’s heading, and back to the item it was opened from', async () => {
+    const { byTestId, one, items } = await view()
+    await vi.waitFor(() => expect(items()).toHaveLength(3))
+    byTestId('history-item')[1]!.focus()
+    byTestId('history-item')[1]!.click()
+    await vi.waitFor(() => expect(focused()).toBe(heading()))
+    expect(heading()?.textContent).toBe('Bold Lynx')
+    one('history-close').click()
+    await vi.waitFor(() => expect(focused()).toBe('item Bold Lynx'))
+  })
+
+  it('after Delete, moves to the chat that took its place, else the one before, else the heading', async () => {
+    const { byTestId, one, items } = await view()
+    await vi.waitFor(() => expect(items()).toHaveLength(3))
+    const open = async (index: number) => {
+      byTestId('history-item')[index]!.click()
+      await vi.waitFor(() => one('history-delete'))
+    }
+    await open(1)
+    one('history-delete').click()
+    await vi.waitFor(() => expect(focused()).toBe('item Amber Fox'))
+    await open(1)
+    one('history-delete').click()
+    await vi.waitFor(() => expect(focused()).toBe('item Cyan Crane'))
+    await open(0)
+    one('history-delete').click()
+    await vi.waitFor(() => expect(items()).toEqual([]))
+    expect(focused()).toBe(heading())
+  })
+
+  it('after "Delete all", moves to the heading', async () => {
+    const { one, items } = await view()
+    await vi.waitFor(() => expect(items()).toHaveLength(3))
+    one('history-clear').focus()
+    one('history-clear').click()
+    flushSync()
+    one('history-clear').click()
+    await vi.waitFor(() => expect(items()).toEqual([]))
+    expect(focused()).toBe(heading())
+  })
+
+  it('after the offer to delete saved chats (history turned off), moves back to the setting', async () => {
+    const { target, one, items } = await view()
+    await vi.waitFor(() => expect(items()).toHaveLength(3))
+    const keep = target.querySelector<HTMLInputElement>('input[type="checkbox"]')!
+    for (const choice of ['history-offer-keep', 'history-offer-delete']) {
+      keep.click() // off: the offer appears
+      flushSync()
+      one(choice).focus()
+      one(choice).click()
+      await vi.waitFor(() => expect(document.activeElement).toBe(keep))
+      keep.click() // on again
+      flushSync()
+    }
+    await vi.waitFor(() => expect(items()).toEqual([]))
+  })
+
+  it('disarms "Really delete all?" after a few seconds', async () => {
+    const { one, items } = await view()
+    await vi.waitFor(() => expect(items()).toHaveLength(3))
+    vi.useFakeTimers()
+    try {
+      one('history-clear').click()
+      flushSync()
+      expect(one('history-clear').textContent).toMatch(/Really delete all/)
+      vi.advanceTimersByTime(4_999)
+      flushSync()
+      expect(one('history-clear').textContent).toMatch(/Really delete all/)
+      vi.advanceTimersByTime(1)
+      flushSync()
+      expect(one('history-clear').textContent?.trim()).toBe('Delete all')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('disarms "Really delete all?" when focus leaves it, and opening a chat and coming back finds it disarmed', async () => {
+    const { byTestId, one, items } = await view()
+    await vi.waitFor(() => expect(items()).toHaveLength(3))
+    one('history-clear').focus()
+    one('history-clear').click()
+    flushSync()
+    byTestId('history-item')[0]!.focus()
+    flushSync()
+    expect(one('history-clear').textContent?.trim()).toBe('Delete all')
+
+    one('history-clear').click() // armed without focus (Safari does not focus a clicked button)
+    flushSync()
+    byTestId('history-item')[0]!.click()
+    await vi.waitFor(() => one('history-delete'))
+    one('history-close').click()
+    await vi.waitFor(() => expect(items()).toHaveLength(3))
+    expect(one('history-clear').textContent?.trim()).toBe('Delete all')
+    one('history-clear').click() // one click arms again, and deletes nothing
+    flushSync()
+    expect(items()).toHaveLength(3)
+  })
+})
