@@ -9,6 +9,7 @@ import {
   expectState,
   lastText,
   messages,
+  notices,
   openApp,
   pairUp,
   send,
@@ -35,6 +36,24 @@ afterAll(async () => {
   await closeBrowsers()
   await closeAll()
 })
+
+/** Puts raw values into the app's history store, as an older version or a tampered one left them. */
+async function storeEntries(user: AppUser, entries: [key: string | [string, number], value: unknown][]): Promise<void> {
+  await user.page.evaluate(
+    (entries) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('hush')
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const tx = open.result.transaction('chats', 'readwrite')
+          for (const [key, value] of entries) tx.objectStore('chats').put(value, key)
+          tx.oncomplete = () => (open.result.close(), resolve())
+          tx.onerror = () => reject(tx.error)
+        }
+      }),
+    entries,
+  )
+}
 
 describe('local history', () => {
   it('saves the chat as it happens and has it complete after a reload', async () => {
@@ -78,6 +97,11 @@ describe('local history', () => {
     ])
     const text = await readFile((await textDownload.path())!, 'utf8')
     expect(text).toContain(`${json.partnerName}: reply from B`)
+    expect(text).toMatch(/^Times are local time, UTC[+-]\d\d:\d\d\./m)
+    // Readable and safe: the local start time, then the partner's name in letters and dashes.
+    const name = json.partnerName.replace(/ /g, '-')
+    expect(textDownload.suggestedFilename()).toMatch(new RegExp(`^hush-\\d{4}-\\d\\d-\\d\\d-\\d{4}-${name}\\.txt$`))
+    expect(jsonDownload.suggestedFilename()).toMatch(new RegExp(`^hush-\\d{4}-\\d\\d-\\d\\d-\\d{4}-${name}\\.json$`))
   })
 
   it('lists chats newest first, deletes one, then clears all (persisting across reloads)', async () => {
@@ -136,30 +160,22 @@ describe('local history', () => {
   })
 
   it('still reads a chat saved whole by the first version of the store', async () => {
-    await a.page.evaluate(
-      (record) =>
-        new Promise<void>((resolve, reject) => {
-          const open = indexedDB.open('hush')
-          open.onerror = () => reject(open.error)
-          open.onsuccess = () => {
-            const tx = open.result.transaction('chats', 'readwrite')
-            tx.objectStore('chats').put(record, record.chatId)
-            tx.oncomplete = () => (open.result.close(), resolve())
-            tx.onerror = () => reject(tx.error)
-          }
-        }),
-      {
-        chatId: 'legacy-chat',
-        myName: 'Calm Otter',
-        partnerName: 'Old Friend',
-        startedAt: Date.now() + 60_000, // newest: first in the list
-        endedAt: null,
-        messages: [
-          { id: 'legacy-1-abcdef', from: 'them', text: 'from before', at: 1, status: 'received' },
-          { id: 'legacy-2-abcdef', from: 'me', text: 'still here', at: 2, status: 'delivered' },
-        ],
-      },
-    )
+    await storeEntries(a, [
+      [
+        'legacy-chat',
+        {
+          chatId: 'legacy-chat',
+          myName: 'Calm Otter',
+          partnerName: 'Old Friend',
+          startedAt: Date.now() + 60_000, // newest: first in the list
+          endedAt: null,
+          messages: [
+            { id: 'legacy-1-abcdef', from: 'them', text: 'from before', at: 1, status: 'received' },
+            { id: 'legacy-2-abcdef', from: 'me', text: 'still here', at: 2, status: 'delivered' },
+          ],
+        },
+      ],
+    ])
     await a.page.reload()
     await a.page.getByTestId('history-open').click()
     const first = a.page.getByTestId('history-item').first()
@@ -167,6 +183,93 @@ describe('local history', () => {
     expect(await first.textContent()).toMatch(/2\s+messages/)
     await first.click()
     await expect.poll(() => messages(a).locator('.text').allTextContents()).toEqual(['from before', 'still here'])
+  })
+
+  it('opens a chat saved with repeated message ids (a partner who reused ours) without breaking the list', async () => {
+    const mine = { id: 'shared-abcdef', from: 'me', text: 'hello', at: 1, status: 'delivered' }
+    const forged = { ...mine, from: 'them', text: 'I agree to send the money', status: 'received' }
+    const replayed = { id: 'twice-abcdef', from: 'them', text: 'once', at: 3, status: 'received' }
+    const head = {
+      v: 2,
+      chatId: 'repeated-ids',
+      myName: 'Calm Otter',
+      partnerName: 'Sly Fox',
+      startedAt: Date.now() + 120_000, // newest: first in the list
+      endedAt: null,
+      messageCount: 4,
+      lastText: 'once',
+    }
+    await storeEntries(a, [
+      ['repeated-ids', head],
+      [
+        ['repeated-ids', 0],
+        [mine, forged, replayed, replayed],
+      ],
+    ])
+    // Back to the list, then out of History: opening it again reads the store.
+    await a.page.getByTestId('history-close').click()
+    await a.page.getByTestId('history-close').click()
+    await a.page.getByTestId('history-open').click()
+    const first = a.page.getByTestId('history-item').first()
+    await expect.poll(() => first.textContent()).toContain('Sly Fox')
+    for (let i = 0; i < 2; i++) {
+      await first.click()
+      await expect
+        .poll(() => messages(a).locator('.text').allTextContents())
+        .toEqual(['hello', 'I agree to send the money', 'once'])
+      await a.page.getByTestId('history-close').click()
+    }
+  })
+
+  it('deleting the chat that is going on stops saving it, and the chat says so', async () => {
+    await a.page.getByTestId('history-close').click() // out of History
+    await pairUp(a, c)
+    await send(c, 'before the delete')
+    await expect.poll(() => lastText(a, 'them')).toBe('before the delete')
+    await a.page.getByTestId('history-open').click() // the list is read after pending saves are written
+    await expect
+      .poll(() => a.page.getByTestId('history-item').allTextContents())
+      .toContainEqual(expect.stringContaining('before the delete'))
+    await a.page.getByTestId('history-clear').click()
+    await a.page.getByTestId('history-clear').click()
+    await expect.poll(() => a.page.getByText('No saved chats').count()).toBe(1)
+    await a.page.getByTestId('history-open').click() // back to the chat
+    await expect.poll(() => notices(a)).toContainEqual(expect.stringMatching(/deleted this chat from history/))
+    await send(c, 'after the delete')
+    await expect.poll(() => lastText(a, 'them')).toBe('after the delete')
+    await a.page.getByTestId('end').click() // ending saves the end time, unless the chat is no longer saved
+    // A next chat's save is written after anything of the last one: once it is listed, the store is complete.
+    await pairUp(a, b)
+    await send(b, 'next chat')
+    await expect.poll(() => lastText(a, 'them')).toBe('next chat')
+    await a.page.getByTestId('history-open').click()
+    await expect
+      .poll(() => a.page.getByTestId('history-item').allTextContents())
+      .toEqual([expect.stringContaining('next chat')])
+    expect(await savedMessageCount(a)).toBe(1)
+  })
+
+  it('keeps keyboard focus in place: on the opened chat, back on its item, then on the chat or the History button', async () => {
+    const focused = () =>
+      a.page.evaluate(() => {
+        const active = document.activeElement
+        return active?.getAttribute('data-testid') ?? active?.tagName.toLowerCase()
+      })
+    await a.page.getByTestId('history-item').first().focus()
+    await a.page.keyboard.press('Enter')
+    await expect.poll(focused).toBe('h2')
+    await a.page.getByTestId('history-close').focus()
+    await a.page.keyboard.press('Enter') // back to the list
+    await expect.poll(focused).toBe('history-item')
+    await a.page.getByTestId('history-close').focus()
+    await a.page.keyboard.press('Enter') // out of History, back to the chat going on
+    await expect.poll(focused).toBe('message-input')
+
+    await a.page.reload() // the lobby, which has no focus of its own
+    await a.page.getByTestId('history-open').click()
+    await a.page.getByTestId('history-close').focus()
+    await a.page.keyboard.press('Enter')
+    await expect.poll(focused).toBe('history-open')
   })
 
   it('raised no console errors and no CSP violations', () => {

@@ -61,6 +61,14 @@ describe('ChatMessages', () => {
     ])
   })
 
+  it('does not show a partner message that reuses the id of one of ours', () => {
+    const { messages, sent } = chat()
+    messages.send('hello')
+    const id = (sent.find((f) => f.t === 'msg') as { id: string }).id
+    messages.receive({ t: 'msg', id, text: 'I agree to send the money', sentAt: 2 })
+    expect(messages.list.map((m) => [m.from, m.text])).toEqual([['me', 'hello']])
+  })
+
   it('lets a typing signal expire when it is not renewed', () => {
     const { messages } = chat()
     messages.receive({ t: 'typing', on: true })

@@ -28,6 +28,13 @@ describe('Conversation', () => {
     expect(conversation.record.messages).toHaveLength(1)
   })
 
+  it('refuses a partner message that reuses the id of one of ours (seen in our frames)', () => {
+    const conversation = newConversation()
+    conversation.sent('m1', 'hello', 5)
+    expect(conversation.received('m1', 'I agree to send the money', 6)).toBeNull()
+    expect(conversation.record.messages.map((m) => [m.from, m.id])).toEqual([['me', 'm1']])
+  })
+
   it('never lets an ack for a partner message mark it delivered', () => {
     const conversation = newConversation()
     conversation.received('t1', 'hi', 5)

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
-  exportText,
   parseMessages,
   parseRecord,
   parseSummary,
+  recordOf,
   summaryOf,
   type ChatRecord,
+  type ChatSummary,
   type StoredMessage,
 } from '../../app/src/lib/history.ts'
 import { chunkSize, createBatcher, entriesFor, type HistoryEntry } from '../../app/src/lib/history-layout.ts'
@@ -40,8 +41,7 @@ function reassemble(writes: HistoryEntry[][], chatId: string): ChatRecord | null
   if (!summary) return null
   const chunks: unknown[] = []
   for (let n = 0; stored.has(JSON.stringify([chatId, n])); n++) chunks.push(stored.get(JSON.stringify([chatId, n])))
-  const { messageCount: _count, lastText: _last, ...header } = summary
-  return { ...header, messages: chunks.flatMap(parseMessages) }
+  return recordOf(summary, chunks)
 }
 
 describe('history layout', () => {
@@ -214,6 +214,45 @@ describe('history batching: deletes and history switched back on', () => {
     expect(writes).toHaveLength(1)
   })
 
+  it('lifts a failure when the failing chats are deleted: no retry would ever succeed to lift it', async () => {
+    const reports: string[] = []
+    let tries = 0
+    const batcher = createBatcher(
+      async () => {
+        tries++
+        throw new Error('QuotaExceededError')
+      },
+      { failed: () => reports.push('failed'), recovered: () => reports.push('recovered') },
+      400,
+    )
+    batcher.schedule(record('c1', 1))
+    await vi.advanceTimersByTimeAsync(400)
+    expect(reports).toEqual(['failed'])
+    batcher.drop('c1')
+    expect(reports).toEqual(['failed', 'recovered'])
+    await vi.advanceTimersByTimeAsync(120_000) // and nothing is retried
+    expect(tries).toBe(1)
+  })
+
+  it('reports no failure for a write whose chats were deleted while it was on its way', async () => {
+    const reports: string[] = []
+    let refuse: ((error: Error) => void) | undefined
+    const batcher = createBatcher(
+      () => new Promise<void>((_, reject) => (refuse = reject)),
+      { failed: () => reports.push('failed'), recovered: () => reports.push('recovered') },
+      400,
+    )
+    batcher.schedule(record('c1', 1))
+    const written = batcher.flush()
+    while (!refuse) await Promise.resolve() // the write has started, not yet settled
+    batcher.drop()
+    refuse(new Error('QuotaExceededError'))
+    await written
+    await vi.advanceTimersByTimeAsync(120_000)
+    expect(reports).toEqual([])
+    expect(batcher.pending).toBe(0)
+  })
+
   it('after rewriteAll, the next write of a chat is whole (changes made while nothing was written)', async () => {
     const { writes, batcher } = recording()
     const live = record('c1', chunkSize + 10)
@@ -244,9 +283,14 @@ describe('history records', () => {
     expect(parseMessages([message(0), null, { ...message(1), status: 'read' }, 'x'])).toEqual([message(0)])
   })
 
-  it('exports plain text with both names', () => {
-    const text = exportText(record('c1', 2))
-    expect(text).toContain('Calm Otter: message 0')
-    expect(text).toContain('Bold Lynx: message 1')
+  it('reads back a chat holding one message twice (saved before ids were checked) with each once', () => {
+    const mine = { ...message(0), id: 'shared-abcdef' }
+    const forged = { ...message(1), id: 'shared-abcdef' } // the partner reused our id: kept, it is theirs
+    const replayed = { ...message(3), id: 'twice-abcdef' }
+    const saved = [mine, forged, replayed, { ...replayed, text: 'again' }]
+    const expected = [mine, forged, replayed]
+    expect(parseRecord({ ...record('c1'), messages: saved })?.messages).toEqual(expected)
+    const head = entriesFor(record('c1', 4), 0)[0]![1] as ChatSummary
+    expect(recordOf(head, [saved.slice(0, 3), saved.slice(3)]).messages).toEqual(expected)
   })
 })

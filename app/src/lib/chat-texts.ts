@@ -52,3 +52,24 @@ export const historyUnavailableText = 'History is off: this browser refused loca
 /** A history write failed (a full disk, a private mode's quota): said once; it is retried with backoff. */
 export const historyWriteFailedText = (detail: string): string =>
   `Couldn’t save this chat to history (${detail}). The chat goes on; saving is retried in the background.`
+
+/** The user deleted the chat that is going on from history: deleted means deleted, and they should know. */
+export const historyStoppedText =
+  'You deleted this chat from history, so the rest of it won’t be saved. The chat goes on as usual.'
+
+/** What a storage error says: its message, or its name (a DOMException may have no message). */
+export const errorDetail = (error: unknown): string =>
+  error instanceof Error ? error.message || error.name : String(error)
+
+export type HistoryAction = 'read' | 'open' | 'delete' | 'delete-all'
+
+/** A History action the browser's storage refused; the view stays usable, and trying again may work. */
+export function historyActionFailedText(action: HistoryAction, error: unknown): string {
+  const detail = errorDetail(error)
+  return {
+    read: `Couldn’t read the saved chats (${detail}).`,
+    open: `Couldn’t open this chat (${detail}). Try again.`,
+    delete: `Couldn’t delete this chat (${detail}). Try again.`,
+    'delete-all': `Couldn’t delete the saved chats (${detail}). Try again.`,
+  }[action]
+}

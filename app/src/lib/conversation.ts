@@ -1,11 +1,13 @@
 // One chat's messages as a ledger: our sent ones awaiting a delivery ack, the partner's deduplicated
 // by id, and the history record kept in step (the record holds copies, never the rendered objects).
+// No two messages of a chat share an id: the partner sees ours in the frames and may send one back.
 import type { ChatRecord, StoredMessage } from './history.ts'
 
 export class Conversation {
   readonly record: ChatRecord
   // Bookkeeping only, never rendered: plain collections on purpose.
-  readonly #received = new Set<string>()
+  /** Every id in the chat, ours and the partner's. */
+  readonly #ids = new Set<string>()
   readonly #awaitingAck = new Set<string>()
 
   constructor(record: ChatRecord) {
@@ -16,14 +18,15 @@ export class Conversation {
   sent(id: string, text: string, at: number): StoredMessage {
     const message: StoredMessage = { id, from: 'me', text, at, status: 'sending' }
     this.#awaitingAck.add(id)
+    this.#ids.add(id)
     this.record.messages.push({ ...message })
     return message
   }
 
-  /** Records a partner's message; null when that id was already received (a replayed duplicate). */
+  /** Records a partner's message; null when its id is already in the chat (a replay, or one of our ids). */
   received(id: string, text: string, at: number): StoredMessage | null {
-    if (this.#received.has(id)) return null
-    this.#received.add(id)
+    if (this.#ids.has(id)) return null
+    this.#ids.add(id)
     const message: StoredMessage = { id, from: 'them', text, at, status: 'received' }
     this.record.messages.push({ ...message })
     return message

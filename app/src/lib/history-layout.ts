@@ -41,7 +41,7 @@ export interface Batcher {
 export interface BatchReport {
   /** A write failed; its changes stay pending and are retried with backoff. */
   failed(error: unknown): void
-  /** A write succeeded after failures. */
+  /** Nothing that failed is waiting any more: a write worked after failures, or what failed was deleted. */
   recovered(): void
 }
 
@@ -68,6 +68,17 @@ export function createBatcher(
   function mark(record: ChatRecord, from: number): void {
     const known = dirty.get(record.chatId)
     dirty.set(record.chatId, { record, from: Math.min(from, known?.from ?? from) })
+  }
+
+  /** Nothing left to write and nothing on its way: no failure is pending, whatever the disk says. */
+  const idle = () => dirty.size === 0 && unsettled.size === 0
+
+  function settleFailures(): void {
+    clearTimeout(timer)
+    timer = undefined
+    if (failures === 0) return
+    failures = 0
+    report.recovered()
   }
 
   function flush(): Promise<void> {
@@ -103,6 +114,8 @@ export function createBatcher(
         },
         (error: unknown) => {
           for (const { record, from } of batch) if (!dropped.has(record.chatId)) mark(record, from)
+          // Its chats were deleted meanwhile: nothing is lost, and no retry would ever come.
+          if (idle()) return settleFailures()
           failures += 1
           report.failed(error)
           timer ??= setTimeout(() => void flush(), Math.min(maxRetryMs, delayMs * 2 ** failures))
@@ -129,6 +142,8 @@ export function createBatcher(
         dirty.delete(id)
         stored.delete(id)
       }
+      // Nothing left to write: a reported failure (a full disk) would stay, with no retry to lift it.
+      if (idle()) settleFailures()
       return ids
     },
     rewriteAll: () => stored.clear(),

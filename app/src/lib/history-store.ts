@@ -1,6 +1,6 @@
 // The IndexedDB side of history: idb-keyval with a store of its own, laid out per history-layout.ts.
 import { clear, createStore, get, promisifyRequest, setMany, type UseStore } from 'idb-keyval'
-import { newestFirst, parseMessages, parseRecord, parseSummary, type ChatRecord, type ChatSummary } from './history.ts'
+import { newestFirst, parseRecord, parseSummary, recordOf, type ChatRecord, type ChatSummary } from './history.ts'
 import type { HistoryEntry } from './history-layout.ts'
 
 export interface HistoryStore {
@@ -42,8 +42,7 @@ export async function openHistoryStore(): Promise<HistoryStore | null> {
       const summary = parseSummary(head)
       if (!summary) return null
       const chunks = await store('readonly', (s) => promisifyRequest(s.getAll(chunksOf(chatId))))
-      const { chatId: id, myName, partnerName, startedAt, endedAt } = summary
-      return { chatId: id, myName, partnerName, startedAt, endedAt, messages: chunks.flatMap(parseMessages) }
+      return recordOf(summary, chunks)
     },
     remove: (chatId) =>
       store('readwrite', (s) => {

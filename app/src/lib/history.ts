@@ -1,5 +1,5 @@
-// Chat records (DESIGN.md §4), their summaries for the History list, parsing and the export formats.
-// No IndexedDB here (history-store.ts), and no storage layout (history-layout.ts).
+// Chat records (DESIGN.md §4), their summaries for the History list, and parsing.
+// No IndexedDB here (history-store.ts), no storage layout (history-layout.ts), no files (history-export.ts).
 
 export type MessageStatus = 'sending' | 'delivered' | 'received'
 
@@ -81,35 +81,35 @@ export function parseMessages(values: unknown): StoredMessage[] {
   return messages
 }
 
+/** The first of each sender's messages with one id: the list is keyed by sender and id, and a repeat throws. */
+export function uniqueMessages(messages: StoredMessage[]): StoredMessage[] {
+  const seen = new Set<string>()
+  return messages.filter((m) => {
+    const key = `${m.from}:${m.id}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
 /** A whole record, as exported and as the first version of the store kept it (one value per chat). */
 export function parseRecord(value: unknown): ChatRecord | null {
   const header = parseHeader(value)
   if (!header || !Array.isArray(header.messages)) return null
-  return { ...headerOf(header), messages: parseMessages(header.messages) }
+  return { ...headerOf(header), messages: uniqueMessages(parseMessages(header.messages)) }
+}
+
+/** A chat in the current layout: its summary (from the head) and its chunks, in order. */
+export function recordOf(summary: ChatSummary, chunks: unknown[]): ChatRecord {
+  return { ...headerOf(summary), messages: uniqueMessages(chunks.flatMap(parseMessages)) }
 }
 
 /** A chat's summary from a stored head (current layout) or a whole record (first version). */
 export function parseSummary(value: unknown): ChatSummary | null {
   const header = parseHeader(value)
   if (!header) return null
-  if (Array.isArray(header.messages))
-    return summaryOf({ ...headerOf(header), messages: parseMessages(header.messages) })
+  const whole = parseRecord(header)
+  if (whole) return summaryOf(whole)
   if (typeof header.messageCount !== 'number' || typeof header.lastText !== 'string') return null
   return { ...headerOf(header), messageCount: header.messageCount, lastText: header.lastText }
-}
-
-export const exportJson = (record: ChatRecord): string => JSON.stringify(record, null, 2)
-
-export function exportText(record: ChatRecord): string {
-  const lines = [
-    `Hush chat with ${record.partnerName} (you were ${record.myName})`,
-    `Started ${new Date(record.startedAt).toISOString()}` +
-      (record.endedAt ? `, ended ${new Date(record.endedAt).toISOString()}` : ''),
-    '',
-  ]
-  for (const m of record.messages) {
-    const who = m.from === 'me' ? record.myName : record.partnerName
-    lines.push(`[${new Date(m.at).toISOString()}] ${who}: ${m.text}`)
-  }
-  return lines.join('\n') + '\n'
 }

@@ -1,4 +1,5 @@
 // Local history as the UI sees it: availability, the "Keep history" setting, batched saves, the list.
+import { errorDetail } from './chat-texts.ts'
 import type { ChatRecord, ChatSummary } from './history.ts'
 import { createBatcher, type Batcher } from './history-layout.ts'
 import { openHistoryStore, type HistoryStore } from './history-store.ts'
@@ -16,6 +17,7 @@ export class Library {
   /** Set while writes fail: a full disk fails every batch, and the user is told once, not every retry. */
   #failing = false
   #onWriteError: (message: string | null) => void = () => {}
+  #onStopped: (chatIds: string[]) => void = () => {}
   readonly ready: Promise<void>
 
   constructor(open: () => Promise<HistoryStore | null> = openHistoryStore) {
@@ -33,7 +35,7 @@ export class Library {
         failed: (error) => {
           if (this.#failing) return
           this.#failing = true
-          this.#onWriteError(error instanceof Error ? error.message : String(error))
+          this.#onWriteError(errorDetail(error))
         },
         recovered: () => {
           this.#failing = false
@@ -46,6 +48,11 @@ export class Library {
   /** Who hears that saving failed (quota, private mode), and `null` once it works again. */
   onWriteError(listener: (message: string | null) => void): void {
     this.#onWriteError = listener
+  }
+
+  /** Who hears which chats, deleted by the user, are never saved again (one may still be going on). */
+  onStopped(listener: (chatIds: string[]) => void): void {
+    this.#onStopped = listener
   }
 
   /**
@@ -67,6 +74,7 @@ export class Library {
     writeSetting('keepHistory', keep)
   }
 
+  /** Reads the list again; rejects on a storage error (as open, remove and removeAll do), keeping the old list. */
   async refresh(): Promise<void> {
     await this.ready
     await this.flush()
@@ -80,18 +88,21 @@ export class Library {
     return this.#store ? this.#store.load(chatId) : null
   }
 
-  /** Deletes a chat; one still going is not saved again (deleted means deleted). */
+  /** Deletes a chat; one still going is not saved again (deleted means deleted). Rejects on a storage error. */
   async remove(chatId: string): Promise<void> {
-    this.#batcher.drop(chatId)
+    this.#onStopped(this.#batcher.drop(chatId))
     await this.flush() // a write already on its way lands before the delete
     await this.#store?.remove(chatId)
+    // Gone from the list even if reading the list back fails.
+    this.chats = this.chats.filter((chat) => chat.chatId !== chatId)
     await this.refresh()
   }
 
   async removeAll(): Promise<void> {
-    this.#batcher.drop()
+    this.#onStopped(this.#batcher.drop())
     await this.flush()
     await this.#store?.removeAll()
+    this.chats = []
     await this.refresh()
   }
 }

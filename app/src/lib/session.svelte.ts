@@ -16,6 +16,7 @@ import {
   droppedFramesText,
   floodedText,
   handshakeFailureText,
+  historyStoppedText,
   historyUnavailableText,
   historyWriteFailedText,
   partnerGoneText,
@@ -116,6 +117,10 @@ export class Session {
     library.onWriteError((message) =>
       message === null ? this.#board.clear('history') : this.#board.notify('history', historyWriteFailedText(message)),
     )
+    // Its own kind: a write failure lifting (its notice cleared) must not take this one with it.
+    library.onStopped((chatIds) => {
+      if (this.#chat && chatIds.includes(this.#chat.chatId)) this.#board.notify('unsaved', historyStoppedText)
+    })
   }
 
   get messages(): StoredMessage[] {
@@ -429,6 +434,6 @@ export class Session {
     this.endReason = null
     this.partnerName = ''
     this.dropped = 0
-    this.#board.clear('partner', 'crypto', 'flood', 'error')
+    this.#board.clear('partner', 'crypto', 'flood', 'unsaved', 'error')
   }
 }
