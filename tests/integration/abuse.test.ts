@@ -4,8 +4,11 @@ import {
   closeAll,
   connectClient,
   connectClients,
+  metric,
   nextEvent,
   pair,
+  presenceWhere,
+  rawConnection,
   refusedFrom,
   request,
   startTestServer,
@@ -217,5 +220,45 @@ describe('connection limits', () => {
     const host = new URL(server.url).host
     const same = await connectClient(server, { origin: `http://${host}` })
     expect(same.welcome.name).toBeTruthy()
+  })
+})
+
+describe('one admission per connection', () => {
+  /** Resolves with true once the connection is closed, false if it is still open after the window. */
+  const closedWithin = (closed: Promise<void>, windowMs: number) =>
+    Promise.race([
+      closed.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), windowMs)),
+    ])
+
+  it('closes a refused connection once the refusal is out, so it cannot ask again', async () => {
+    const server = await startTestServer({ MAX_CONN_PER_IP: '1' })
+    await connectClient(server)
+    const raw = await rawConnection(server)
+    // A modified client asks again at every refusal: socket.io would keep the connection open for it.
+    raw.onFrame((text) => {
+      if (text.startsWith('44') && raw.open() && raw.frames.length < 200) raw.send('40')
+    })
+    raw.send('40')
+    expect(await closedWithin(raw.closed, 3000)).toBe(true)
+    const refusals = raw.frames.filter((text) => text.startsWith('44'))
+    expect(refusals).toHaveLength(1)
+    expect(JSON.parse(refusals[0]!.slice(2))).toMatchObject({ data: { code: 'too-many-connections' } })
+    expect(await metric(server, 'hush_rejected_total{code="too-many-connections"}')).toBe(1)
+  })
+
+  it('runs one admission for CONNECT packets sent back to back, closes the connection, and serves others', async () => {
+    const server = await startTestServer()
+    const [a, b] = await connectClients(server, 2)
+    await pair(a!, b!)
+    const raw = await rawConnection(server)
+    for (let i = 0; i < 50; i++) raw.send('40')
+    expect(await closedWithin(raw.closed, 3000)).toBe(true)
+    expect(raw.frames.filter((text) => text.startsWith('40')).length).toBeLessThanOrEqual(1)
+    // Nobody is left registered for that connection: the totals count a and b only.
+    const watcher = await connectClient(server)
+    await presenceWhere(watcher, (p) => p.online === 3 && p.chatting === 2)
+    expect(await metric(server, 'hush_connections')).toBe(3)
+    await assertStillServed(a!, b!)
   })
 })
