@@ -133,6 +133,7 @@ export function createSessions(ctx: SessionContext) {
       return reject(socket, ack, 'rate-limited', `too many ${event} requests; slow down`)
     }
     if (args.length > 1) return reject(socket, ack, 'bad-payload', `${event} takes at most one argument`)
+    if (bucket === 'match') return inTurn(socket, () => settle(socket, ack, event, handle, args[0]))
     try {
       const outcome = handle(socket, args[0])
       if ('then' in outcome) {
@@ -146,6 +147,29 @@ export function createSessions(ctx: SessionContext) {
     } catch (error) {
       failed(socket, ack, event, error)
     }
+  }
+
+  async function settle(socket: SessionSocket, ack: AckFn, event: string, handle: Handler, payload: unknown) {
+    try {
+      answer(socket, ack, await handle(socket, payload))
+    } catch (error) {
+      failed(socket, ack, event, error)
+    }
+  }
+
+  /**
+   * Runs a socket's match:* requests one after another, so each reads the socket's chat and relay room
+   * only once the earlier ones have applied their outcome (a find sent right behind a leave must hand
+   * out the room the leave moved the socket to). Nothing is kept for a socket with no request under way.
+   */
+  function inTurn(socket: SessionSocket, task: () => Promise<void>): void {
+    const { data } = socket
+    const tail = data.matchTail ? data.matchTail.then(task, task) : task()
+    data.matchTail = tail
+    const done = () => {
+      if (data.matchTail === tail) data.matchTail = null
+    }
+    tail.then(done, done)
   }
 
   function onDisconnect(this: SessionSocket): void {
@@ -181,6 +205,7 @@ export function createSessions(ctx: SessionContext) {
         chatId: null,
         endedChatId: null,
         searchingSinceMs: null,
+        matchTail: null,
         match: fullBucket(config.limits.match, nowMs),
         signal: fullBucket(config.limits.signal, nowMs),
         abuse: fullBucket(abuseAllowance, nowMs),
