@@ -56,8 +56,10 @@ export function createAdmission(deps: AdmissionDeps) {
     if (deps.isClosing()) return refuse(socket, next, 'unavailable', 'server is shutting down')
     const id = randomBytes(16).toString('base64url')
     const name = names.take()
+    let adding = false
     const register = async () => {
       if (!(await connectLimiter.allow(ip))) return 'rate-limited'
+      adding = true
       return store.add({ id, name, ip }, config.maxConnPerIp)
     }
     register().then(
@@ -83,6 +85,9 @@ export function createAdmission(deps: AdmissionDeps) {
       },
       (error: unknown) => {
         logger.warn({ err: error }, 'could not register a connection')
+        // A registration that timed out still runs once Redis answers: take it back, or it would hold
+        // an address slot for good (the store retries removals that fail while Redis is away).
+        if (adding) void store.remove(id).catch(() => {})
         names.release(name)
         refuse(socket, next, 'unavailable', 'matchmaking is unavailable; retry soon')
       },

@@ -1,0 +1,81 @@
+// In-process signaling servers over a real redis-server of this file's own, for what only Redis can do
+// to a node: answer late (SIGSTOP), go away, or lose what it held about a user.
+import { io as connect } from 'socket.io-client'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { startRedis, type TestRedis } from '../support/redis.ts'
+import {
+  closeAll,
+  connectClient,
+  connectClients,
+  metric,
+  nextEvent,
+  pair,
+  request,
+  startTestServer,
+  useRedisForTestServers,
+  type TestServer,
+} from '../support/signaling.ts'
+
+let redis: TestRedis
+
+beforeAll(async () => {
+  redis = await startRedis()
+  useRedisForTestServers(redis.url)
+})
+
+afterEach(async () => {
+  redis.resume() // a test that failed while Redis was frozen must not freeze the next one
+  await closeAll()
+  await redis.client.flushall()
+})
+
+afterAll(async () => {
+  useRedisForTestServers(null)
+  await redis.stop()
+})
+
+/** Polls until the predicate holds: for state that has no event. */
+async function eventually<T>(read: () => Promise<T>, predicate: (value: T) => boolean, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (predicate(value)) return value
+    if (Date.now() > deadline) throw new Error(`never held; last: ${JSON.stringify(value)}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+/** One more connection attempt: the code it was refused with, or null when let in. */
+async function attempt(server: TestServer): Promise<string | null> {
+  const extra = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
+  const outcome = await new Promise<string | null>((resolve) => {
+    extra.once('connect_error', (error: Error & { data?: { code: string } }) => resolve(error.data?.code ?? 'none'))
+    extra.once('connect', () => resolve(null))
+  })
+  extra.close()
+  return outcome
+}
+
+describe('a registration that times out', () => {
+  it('leaves no ghost user behind: the online count and the address slot come back once Redis answers', async () => {
+    const server = await startTestServer({ MAX_CONN_PER_IP: '2' })
+    await connectClient(server)
+    const online = () => redis.client.hget('hush:stats', 'online')
+    const addressSlots = async () => {
+      const keys = await redis.client.keys('hush:node:*:ips')
+      const counts = await Promise.all(keys.map((key) => redis.client.hvals(key)))
+      return counts.flat().reduce((sum, count) => sum + Number(count), 0)
+    }
+    expect([await online(), await addressSlots()]).toEqual(['1', 1])
+    redis.pause()
+    // The registration script waits in Redis while the node gives up on it (2 s command timeout).
+    expect(await attempt(server)).toBe('unavailable')
+    redis.resume()
+    await eventually(
+      async () => [await online(), await addressSlots()],
+      ([users, slots]) => users === '1' && slots === 1,
+    )
+    // The address holds one connection again, so its second one (of two) is let in.
+    expect(await attempt(server)).toBeNull()
+  })
+})
