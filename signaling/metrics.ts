@@ -2,7 +2,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { ErrorCode, Presence } from './protocol.ts'
 
-export function createMetrics(readConnections: () => number, readPresence: () => Promise<Presence>) {
+export function createMetrics(readConnections: () => number, readPresence: () => Presence | Promise<Presence>) {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'hush_' })
   new Gauge({
@@ -19,7 +19,11 @@ export function createMetrics(readConnections: () => number, readPresence: () =>
       help,
       registers: [registry],
       async collect() {
-        this.set(pick(await readPresence()))
+        try {
+          this.set(pick(await readPresence()))
+        } catch {
+          // The last value stays: a collect that throws fails the whole scrape (a 500 during an outage).
+        }
       },
     })
   presenceGauge('hush_online', 'Users online (all nodes)', (p) => p.online)

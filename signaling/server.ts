@@ -66,7 +66,8 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   let closing = false
   const metrics = createMetrics(
     () => sockets.size,
-    () => store.counts(),
+    // In a cluster, the totals of the last presence tick: scraping an open endpoint costs Redis nothing.
+    () => (cluster ? broadcaster.latest() : store.counts()),
   )
 
   const http = createServer(createHttpHandler(config.staticDir, metrics.registry, () => !closing))

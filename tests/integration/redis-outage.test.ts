@@ -79,3 +79,30 @@ describe('a registration that times out', () => {
     expect(await attempt(server)).toBeNull()
   })
 })
+
+describe('/metrics', () => {
+  it('answers while Redis is down, with the last counts known and no Redis call per scrape', async () => {
+    const server = await startTestServer()
+    await connectClients(server, 2)
+    await eventually(
+      () => metric(server, 'hush_online'),
+      (online) => online === 2,
+    )
+    const scripts = async () => /^cmdstat_evalsha:calls=(\d+)/m.exec(await redis.client.info('commandstats'))?.[1]
+    const before = await scripts()
+    for (let i = 0; i < 5; i++) await fetch(`${server.url}/metrics`)
+    // Presence ticks may run a script meanwhile (one per 250 ms), but five scrapes run none of their own.
+    expect(Number(await scripts()) - Number(before)).toBeLessThan(3)
+
+    await redis.kill()
+    try {
+      const response = await fetch(`${server.url}/metrics`)
+      expect(response.status).toBe(200)
+      const text = await response.text()
+      expect(text).toMatch(/^hush_connections 2$/m)
+      expect(text).toMatch(/^hush_online 2$/m)
+    } finally {
+      await redis.start()
+    }
+  })
+})
