@@ -67,7 +67,9 @@ export function createSessions(ctx: SessionContext) {
           case 'already-chatting':
             return refuse('already-chatting', 'leave the current chat before searching')
           case 'unknown-user':
-            return refuse('internal', 'session not registered; reconnect')
+            // Redis lost its data and this node has not rebuilt yet, or the node was reaped before it
+            // fenced itself: either way the rebuild or a reconnect is coming, and it is no fault of the client.
+            return { ...refuse('unavailable', 'matchmaking is rebuilding; retry soon'), expected: true }
           case 'already-searching':
           case 'queued':
             // Unless a partner's node already paired this user while the answer was on its way.

@@ -106,3 +106,20 @@ describe('/metrics', () => {
     }
   })
 })
+
+describe('a user Redis no longer knows', () => {
+  it('is answered unavailable (retry soon), and never disconnected for it', async () => {
+    const server = await startTestServer({ MATCH_RATE_BURST: '100' })
+    const [user, other] = await connectClients(server, 2)
+    let disconnected = false
+    user!.once('disconnect', () => (disconnected = true))
+    // What a node sees after Redis lost its data and before its rebuild: the user's record is gone.
+    await redis.client.del(`hush:u:${user!.welcome.id}`)
+    // 40 of them: beyond the abuse allowance (30) if they were held against the client.
+    const answers = await Promise.all(Array.from({ length: 40 }, () => request(user!, 'match:find', {})))
+    expect(answers.map((answer) => answer.error?.code)).toEqual(Array(40).fill('unavailable'))
+    expect((await request(other!, 'match:find', {})).data).toEqual({ status: 'queued' })
+    expect((await request(user!, 'match:cancel')).error?.code).toBe('not-searching')
+    expect(disconnected).toBe(false)
+  })
+})
