@@ -52,7 +52,7 @@ export function createSessions(ctx: SessionContext) {
     reject(socket, ack, 'internal', 'internal error; please retry')
   }
 
-  const { announcePair, announceEnd, clearChat, apply, resumeSearch } = createPairNotices(ctx)
+  const { announcePair, announceEnd, clearChat, forgetChat, apply, resumeSearch } = createPairNotices(ctx)
 
   const handlers: Record<ClientEventName, { bucket: 'match' | 'signal'; handle: Handler }> = {
     'match:find': {
@@ -62,7 +62,12 @@ export function createSessions(ctx: SessionContext) {
           return refuse('bad-payload', 'match:find takes { interests?: string[] }')
         }
         const startedMs = now()
+        const cachedChat = socket.data.chatId
         const outcome = await store.find(socket.data.id, startedMs, socket.data.relayRoom)
+        // A search the store accepted proves that a chat still cached here ended and its notice was
+        // lost; the relay room went to the store with this find, so it stays.
+        const searched = outcome.kind === 'queued' || outcome.kind === 'already-searching' || outcome.kind === 'matched'
+        if (searched && cachedChat !== null) forgetChat(socket, cachedChat)
         switch (outcome.kind) {
           case 'already-chatting':
             return refuse('already-chatting', 'leave the current chat before searching')
@@ -95,9 +100,14 @@ export function createSessions(ctx: SessionContext) {
       async handle(socket, payload) {
         const leave = validators.leaveRequest(payload)
         if (leave === null) return refuse('bad-payload', "match:leave takes { reason: 'left' | 'skipped' }")
+        const cachedChat = socket.data.chatId
         const ended = await store.leave(socket.data.id, leave.reason)
-        // Both sides often leave at once (a skip, a lost connection): the second one is no abuse.
-        if (ended === null) return { ...refuse('not-paired', 'not in a chat'), expected: true }
+        if (ended === null) {
+          // A chat still cached here ended and its notice was lost (pub/sub is at most once).
+          if (cachedChat !== null) clearChat(socket, cachedChat)
+          // Both sides often leave at once (a skip, a lost connection): the second one is no abuse.
+          return { ...refuse('not-paired', 'not in a chat'), expected: true }
+        }
         clearChat(socket, ended.chatId)
         announceEnd(ended)
         return ok()

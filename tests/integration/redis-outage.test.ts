@@ -2,6 +2,7 @@
 // to a node: answer late (SIGSTOP), go away, or lose what it held about a user.
 import { io as connect } from 'socket.io-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createRedisStore } from '../../signaling/store/redis-store.ts'
 import { startRedis, type TestRedis } from '../support/redis.ts'
 import {
   closeAll,
@@ -13,6 +14,7 @@ import {
   request,
   startTestServer,
   useRedisForTestServers,
+  type Client,
   type TestServer,
 } from '../support/signaling.ts'
 
@@ -44,6 +46,8 @@ async function eventually<T>(read: () => Promise<T>, predicate: (value: T) => bo
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }
+
+const offer = { type: 'offer', sdp: 'v=0\r\n' }
 
 /** One more connection attempt: the code it was refused with, or null when let in. */
 async function attempt(server: TestServer): Promise<string | null> {
@@ -121,5 +125,47 @@ describe('a user Redis no longer knows', () => {
     expect((await request(other!, 'match:find', {})).data).toEqual({ status: 'queued' })
     expect((await request(user!, 'match:cancel')).error?.code).toBe('not-searching')
     expect(disconnected).toBe(false)
+  })
+})
+
+describe('a chat whose end notice was lost (pub/sub is at most once)', () => {
+  /** A user of one node and a partner of another, whose leave Redis ran but whose notice never arrived. */
+  async function chatEndedUnannounced() {
+    const nodes = [await startTestServer(), await startTestServer()] as const
+    const user = await connectClient(nodes[0])
+    const partner = await connectClient(nodes[1])
+    await pair(user, partner)
+    await createRedisStore(redis.client, { nodeId: 'elsewhere' }).leave(partner.welcome.id, 'left')
+    return { nodes, user }
+  }
+
+  /** A newcomer on the other node is paired with the user, and their signals reach the user. */
+  async function pairedAgain(user: Client, server: TestServer) {
+    const newcomer = await connectClient(server)
+    const found = nextEvent(user, 'match:found')
+    await request(newcomer, 'match:find', {})
+    expect((await found).partner.name).toBe(newcomer.welcome.name)
+    const atUser = nextEvent(user, 'signal:relay', 2000)
+    expect((await request(newcomer, 'signal:relay', offer)).error).toBeNull()
+    expect(await atUser).toEqual(offer)
+  }
+
+  it('is forgotten when match:leave is answered not-paired: back in the lobby, nothing to relay to', async () => {
+    const { nodes, user } = await chatEndedUnannounced()
+    const counts = nextEvent(user, 'presence:update')
+    expect((await request(user, 'match:leave', { reason: 'left' })).error?.code).toBe('not-paired')
+    expect((await request(user, 'signal:relay', offer)).error?.code).toBe('not-paired')
+    await counts // a user back in the lobby gets the counts at once
+    await request(user, 'match:find', {})
+    await pairedAgain(user, nodes[1])
+  })
+
+  it('is forgotten when match:find is accepted: in the lobby while searching, nothing to relay to', async () => {
+    const { nodes, user } = await chatEndedUnannounced()
+    const counts = nextEvent(user, 'presence:update')
+    expect((await request(user, 'match:find', {})).data).toEqual({ status: 'queued' })
+    expect((await request(user, 'signal:relay', offer)).error?.code).toBe('not-paired')
+    await counts
+    await pairedAgain(user, nodes[1])
   })
 })
