@@ -35,7 +35,7 @@ export function createMetrics(readConnections: () => number, readPresence: () =>
     matches: new Counter({ name: 'hush_matches_total', help: 'Pairs made', registers: [registry] }),
     matchWait: new Histogram({
       name: 'hush_match_wait_seconds',
-      help: 'Time from match:find to match:found',
+      help: 'Time the waiting side of each pair spent in the queue, from its match:find to the pairing',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
     }),

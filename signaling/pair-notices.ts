@@ -11,8 +11,8 @@ export function createPairNotices(ctx: SessionContext) {
     const { chatId, initiator, responder } = pairing
     logger.debug({ chatId, waitedMs: pairing.waitedMs }, 'paired')
     metrics.matches.inc()
+    // The responder never waited in the queue: only the initiator's wait is a wait.
     metrics.matchWait.observe(pairing.waitedMs / 1000)
-    metrics.matchWait.observe(0)
     ctx.notify(initiator.id, { kind: 'found', chatId, initiator: true, partner: responder })
     ctx.notify(responder.id, { kind: 'found', chatId, initiator: false, partner: initiator })
   }
