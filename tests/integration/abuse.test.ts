@@ -156,8 +156,13 @@ describe('rate limits', () => {
 
 describe('connection limits', () => {
   /** One more connection attempt: the code it was refused with, or null when let in. */
-  async function attempt(server: TestServer): Promise<string | null> {
-    const extra = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
+  async function attempt(server: TestServer, forwardedFor?: string): Promise<string | null> {
+    const extra = connect(server.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: forwardedFor ? { 'x-forwarded-for': forwardedFor } : undefined,
+    })
     const outcome = await new Promise<string | null>((resolve) => {
       extra.once('connect_error', (error: Error & { data?: { code: string } }) => resolve(error.data?.code ?? 'none'))
       extra.once('connect', () => resolve(null))
@@ -198,6 +203,24 @@ describe('connection limits', () => {
     for (let i = 0; i < 4; i++) expect(await attempt(server)).toBe('too-many-connections')
     // The second of the two connects a minute is still there once the first tab has gone.
     expect((await reconnectAfterClosing(server, first))?.welcome.name).toMatch(/\w+ \w+/)
+  })
+
+  it('counts an IPv6 /64 as one address, and an IPv4-mapped address as its IPv4 address (TRUST_PROXY)', async () => {
+    const server = await startTestServer({ TRUST_PROXY: '1', MAX_CONN_PER_IP: '1' })
+    await connectClient(server, { forwardedFor: '2001:db8:1:2::1' })
+    // A customer holds the whole /64: another of its addresses shares the cap.
+    expect(await attempt(server, '2001:db8:1:2:ffff:ffff:ffff:fffe')).toBe('too-many-connections')
+    expect(await attempt(server, '2001:db8:1:3::1')).toBeNull()
+    await connectClient(server, { forwardedFor: '198.51.100.4' })
+    expect(await attempt(server, '::ffff:198.51.100.4')).toBe('too-many-connections')
+  })
+
+  it('rate-limits new connections per IPv6 /64', async () => {
+    const server = await startTestServer({ TRUST_PROXY: '1', CONNECT_RATE_PER_MIN: '2' })
+    await connectClient(server, { forwardedFor: '2001:db8:7:7::1' })
+    await connectClient(server, { forwardedFor: '2001:db8:7:7::2' })
+    expect(await attempt(server, '2001:db8:7:7:abcd::3')).toBe('rate-limited')
+    expect(await attempt(server, '2001:db8:7:8::1')).toBeNull()
   })
 
   it('frees the slot when a connection closes', async () => {

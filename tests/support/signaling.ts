@@ -45,7 +45,14 @@ export async function startTestServer(env: Record<string, string> = {}, deps: De
 
 export interface ConnectOptions {
   origin?: string
+  /** Sent as X-Forwarded-For: the client's address as a trusted proxy would report it (TRUST_PROXY). */
+  forwardedFor?: string
 }
+
+const headersFor = ({ origin, forwardedFor }: ConnectOptions): Record<string, string> | undefined =>
+  origin || forwardedFor
+    ? { ...(origin ? { origin } : {}), ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) }
+    : undefined
 
 /** Connects one client and waits for its welcome. */
 export async function connectClient(
@@ -56,7 +63,7 @@ export async function connectClient(
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
-    extraHeaders: options.origin ? { origin: options.origin } : undefined,
+    extraHeaders: headersFor(options),
   })
   clients.push(socket)
   socket.on('presence:update', (presence) => latestPresence.set(socket, presence))
