@@ -270,6 +270,17 @@ describe('one admission per connection', () => {
     expect(await metric(server, 'hush_rejected_total{code="too-many-connections"}')).toBe(1)
   })
 
+  it('closes an admitted connection that sends CONNECT again (socket.io does; admission relies on it)', async () => {
+    const server = await startTestServer()
+    const raw = await rawConnection(server)
+    const admitted = new Promise<void>((resolve) => raw.onFrame((text) => text.startsWith('40') && resolve()))
+    raw.send('40')
+    await admitted
+    raw.send('40')
+    expect(await closedWithin(raw.closed, 3000)).toBe(true)
+    expect(raw.frames.filter((text) => text.startsWith('40'))).toHaveLength(1)
+  })
+
   it('runs one admission for CONNECT packets sent back to back, closes the connection, and serves others', async () => {
     const server = await startTestServer()
     const [a, b] = await connectClients(server, 2)
