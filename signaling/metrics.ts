@@ -2,7 +2,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { ErrorCode, Presence } from './protocol.ts'
 
-export function createMetrics(readConnections: () => number, readPresence: () => Promise<Presence>) {
+export function createMetrics(readConnections: () => number, readPresence: () => Presence | Promise<Presence>) {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'hush_' })
   new Gauge({
@@ -19,7 +19,11 @@ export function createMetrics(readConnections: () => number, readPresence: () =>
       help,
       registers: [registry],
       async collect() {
-        this.set(pick(await readPresence()))
+        try {
+          this.set(pick(await readPresence()))
+        } catch {
+          // The last value stays: a collect that throws fails the whole scrape (a 500 during an outage).
+        }
       },
     })
   presenceGauge('hush_online', 'Users online (all nodes)', (p) => p.online)
@@ -31,7 +35,7 @@ export function createMetrics(readConnections: () => number, readPresence: () =>
     matches: new Counter({ name: 'hush_matches_total', help: 'Pairs made', registers: [registry] }),
     matchWait: new Histogram({
       name: 'hush_match_wait_seconds',
-      help: 'Time from match:find to match:found',
+      help: 'Time the waiting side of each pair spent in the queue, from its match:find to the pairing',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
     }),

@@ -11,8 +11,8 @@ export function createPairNotices(ctx: SessionContext) {
     const { chatId, initiator, responder } = pairing
     logger.debug({ chatId, waitedMs: pairing.waitedMs }, 'paired')
     metrics.matches.inc()
+    // The responder never waited in the queue: only the initiator's wait is a wait.
     metrics.matchWait.observe(pairing.waitedMs / 1000)
-    metrics.matchWait.observe(0)
     ctx.notify(initiator.id, { kind: 'found', chatId, initiator: true, partner: responder })
     ctx.notify(responder.id, { kind: 'found', chatId, initiator: false, partner: initiator })
   }
@@ -24,9 +24,15 @@ export function createPairNotices(ctx: SessionContext) {
 
   function clearChat(socket: SessionSocket, chatId: string): void {
     const { data } = socket
+    if (data.chatId === chatId && data.partner !== null) ctx.chatEnded(socket, data.partner)
+    forgetChat(socket, chatId)
+  }
+
+  /** Ends the chat here but keeps the relay room: for a room a find has already handed to the next partner. */
+  function forgetChat(socket: SessionSocket, chatId: string): void {
+    const { data } = socket
     data.endedChatId = chatId
     if (data.chatId !== chatId) return
-    if (data.partner !== null) ctx.chatEnded(socket, data.partner)
     data.partner = null
     data.partnerRoom = ''
     data.chatId = null
@@ -71,7 +77,7 @@ export function createPairNotices(ctx: SessionContext) {
     if (outcome.kind === 'matched') announcePair(outcome.pairing)
   }
 
-  return { announcePair, announceEnd, clearChat, apply, resumeSearch }
+  return { announcePair, announceEnd, clearChat, forgetChat, apply, resumeSearch }
 }
 
 export type PairNotices = ReturnType<typeof createPairNotices>

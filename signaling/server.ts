@@ -6,6 +6,7 @@ import { Server, type Socket } from 'socket.io'
 import type { Config } from './config.ts'
 import type { ClientToServerEvents, ServerToClientEvents } from './protocol.ts'
 import { createCluster, type Cluster } from './cluster/cluster.ts'
+import { addressKey } from './address-key.ts'
 import { clientIp, originAllowed } from './connection-guard.ts'
 import { createAdmission } from './admission.ts'
 import { createConnectLimiter } from './connect-limiter.ts'
@@ -66,7 +67,8 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   let closing = false
   const metrics = createMetrics(
     () => sockets.size,
-    () => store.counts(),
+    // In a cluster, the totals of the last presence tick: scraping an open endpoint costs Redis nothing.
+    () => (cluster ? broadcaster.latest() : store.counts()),
   )
 
   const http = createServer(createHttpHandler(config.staticDir, metrics.registry, () => !closing))
@@ -90,8 +92,8 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   })
   if (cluster) io.adapter(cluster.adapter)
 
-  // Keep only the client's address from the upgrade request, then let the request go (socket.io
-  // memory notes): engine.io would hold it, and its WebSocketResponse, for the connection's life.
+  // Keep only the client's address (as the per-address limits count it) from the upgrade request, then let the
+  // request go (socket.io memory notes): engine.io would hold it, and its WebSocketResponse, for the connection's life.
   const addresses = new WeakMap<object, string>()
   io.engine.use(releaseUpgradeResponse)
   let coalescingWarned = false
@@ -101,7 +103,9 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       logger.warn('engine.io transport shape changed: write coalescing is off')
     }
     const request = raw.request
-    if (request) addresses.set(raw, clientIp(request.headers, request.socket.remoteAddress, config.trustProxyHops))
+    if (request) {
+      addresses.set(raw, addressKey(clientIp(request.headers, request.socket.remoteAddress, config.trustProxyHops)))
+    }
     releaseUpgradeLeftovers(raw)
   })
 
@@ -176,7 +180,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     isClosing: () => closing,
   })
   io.use((socket, next) => {
-    const ip = addresses.get(socket.conn) ?? socket.handshake.address
+    const ip = addresses.get(socket.conn) ?? addressKey(socket.handshake.address)
     admit(socket, ip, next, (id, name) => sessions.init(socket, id, name, ip))
   })
 

@@ -25,6 +25,8 @@ export interface SessionData {
   endedChatId: string | null
   /** When this user joined the queue, as far as this node knows; null when not searching. */
   searchingSinceMs: number | null
+  /** The last of this user's match:* requests still under way (they run one after another); null when none. */
+  matchTail: Promise<void> | null
   match: Bucket
   signal: Bucket
   abuse: Bucket

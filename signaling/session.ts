@@ -52,7 +52,7 @@ export function createSessions(ctx: SessionContext) {
     reject(socket, ack, 'internal', 'internal error; please retry')
   }
 
-  const { announcePair, announceEnd, clearChat, apply, resumeSearch } = createPairNotices(ctx)
+  const { announcePair, announceEnd, clearChat, forgetChat, apply, resumeSearch } = createPairNotices(ctx)
 
   const handlers: Record<ClientEventName, { bucket: 'match' | 'signal'; handle: Handler }> = {
     'match:find': {
@@ -62,12 +62,19 @@ export function createSessions(ctx: SessionContext) {
           return refuse('bad-payload', 'match:find takes { interests?: string[] }')
         }
         const startedMs = now()
+        const cachedChat = socket.data.chatId
         const outcome = await store.find(socket.data.id, startedMs, socket.data.relayRoom)
+        // A search the store accepted proves that a chat still cached here ended and its notice was
+        // lost; the relay room went to the store with this find, so it stays.
+        const searched = outcome.kind === 'queued' || outcome.kind === 'already-searching' || outcome.kind === 'matched'
+        if (searched && cachedChat !== null) forgetChat(socket, cachedChat)
         switch (outcome.kind) {
           case 'already-chatting':
             return refuse('already-chatting', 'leave the current chat before searching')
           case 'unknown-user':
-            return refuse('internal', 'session not registered; reconnect')
+            // Redis lost its data and this node has not rebuilt yet, or the node was reaped before it
+            // fenced itself: either way the rebuild or a reconnect is coming, and it is no fault of the client.
+            return { ...refuse('unavailable', 'matchmaking is rebuilding; retry soon'), expected: true }
           case 'already-searching':
           case 'queued':
             // Unless a partner's node already paired this user while the answer was on its way.
@@ -93,9 +100,14 @@ export function createSessions(ctx: SessionContext) {
       async handle(socket, payload) {
         const leave = validators.leaveRequest(payload)
         if (leave === null) return refuse('bad-payload', "match:leave takes { reason: 'left' | 'skipped' }")
+        const cachedChat = socket.data.chatId
         const ended = await store.leave(socket.data.id, leave.reason)
-        // Both sides often leave at once (a skip, a lost connection): the second one is no abuse.
-        if (ended === null) return { ...refuse('not-paired', 'not in a chat'), expected: true }
+        if (ended === null) {
+          // A chat still cached here ended and its notice was lost (pub/sub is at most once).
+          if (cachedChat !== null) clearChat(socket, cachedChat)
+          // Both sides often leave at once (a skip, a lost connection): the second one is no abuse.
+          return { ...refuse('not-paired', 'not in a chat'), expected: true }
+        }
         clearChat(socket, ended.chatId)
         announceEnd(ended)
         return ok()
@@ -133,6 +145,7 @@ export function createSessions(ctx: SessionContext) {
       return reject(socket, ack, 'rate-limited', `too many ${event} requests; slow down`)
     }
     if (args.length > 1) return reject(socket, ack, 'bad-payload', `${event} takes at most one argument`)
+    if (bucket === 'match') return inTurn(socket, () => settle(socket, ack, event, handle, args[0]))
     try {
       const outcome = handle(socket, args[0])
       if ('then' in outcome) {
@@ -146,6 +159,29 @@ export function createSessions(ctx: SessionContext) {
     } catch (error) {
       failed(socket, ack, event, error)
     }
+  }
+
+  async function settle(socket: SessionSocket, ack: AckFn, event: string, handle: Handler, payload: unknown) {
+    try {
+      answer(socket, ack, await handle(socket, payload))
+    } catch (error) {
+      failed(socket, ack, event, error)
+    }
+  }
+
+  /**
+   * Runs a socket's match:* requests one after another, so each reads the socket's chat and relay room
+   * only once the earlier ones have applied their outcome (a find sent right behind a leave must hand
+   * out the room the leave moved the socket to). Nothing is kept for a socket with no request under way.
+   */
+  function inTurn(socket: SessionSocket, task: () => Promise<void>): void {
+    const { data } = socket
+    const tail = data.matchTail ? data.matchTail.then(task, task) : task()
+    data.matchTail = tail
+    const done = () => {
+      if (data.matchTail === tail) data.matchTail = null
+    }
+    tail.then(done, done)
   }
 
   function onDisconnect(this: SessionSocket): void {
@@ -181,6 +217,7 @@ export function createSessions(ctx: SessionContext) {
         chatId: null,
         endedChatId: null,
         searchingSinceMs: null,
+        matchTail: null,
         match: fullBucket(config.limits.match, nowMs),
         signal: fullBucket(config.limits.signal, nowMs),
         abuse: fullBucket(abuseAllowance, nowMs),

@@ -4,8 +4,11 @@ import {
   closeAll,
   connectClient,
   connectClients,
+  metric,
   nextEvent,
   pair,
+  presenceWhere,
+  rawConnection,
   refusedFrom,
   request,
   startTestServer,
@@ -153,8 +156,13 @@ describe('rate limits', () => {
 
 describe('connection limits', () => {
   /** One more connection attempt: the code it was refused with, or null when let in. */
-  async function attempt(server: TestServer): Promise<string | null> {
-    const extra = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
+  async function attempt(server: TestServer, forwardedFor?: string): Promise<string | null> {
+    const extra = connect(server.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: forwardedFor ? { 'x-forwarded-for': forwardedFor } : undefined,
+    })
     const outcome = await new Promise<string | null>((resolve) => {
       extra.once('connect_error', (error: Error & { data?: { code: string } }) => resolve(error.data?.code ?? 'none'))
       extra.once('connect', () => resolve(null))
@@ -197,6 +205,24 @@ describe('connection limits', () => {
     expect((await reconnectAfterClosing(server, first))?.welcome.name).toMatch(/\w+ \w+/)
   })
 
+  it('counts an IPv6 /64 as one address, and an IPv4-mapped address as its IPv4 address (TRUST_PROXY)', async () => {
+    const server = await startTestServer({ TRUST_PROXY: '1', MAX_CONN_PER_IP: '1' })
+    await connectClient(server, { forwardedFor: '2001:db8:1:2::1' })
+    // A customer holds the whole /64: another of its addresses shares the cap.
+    expect(await attempt(server, '2001:db8:1:2:ffff:ffff:ffff:fffe')).toBe('too-many-connections')
+    expect(await attempt(server, '2001:db8:1:3::1')).toBeNull()
+    await connectClient(server, { forwardedFor: '198.51.100.4' })
+    expect(await attempt(server, '::ffff:198.51.100.4')).toBe('too-many-connections')
+  })
+
+  it('rate-limits new connections per IPv6 /64', async () => {
+    const server = await startTestServer({ TRUST_PROXY: '1', CONNECT_RATE_PER_MIN: '2' })
+    await connectClient(server, { forwardedFor: '2001:db8:7:7::1' })
+    await connectClient(server, { forwardedFor: '2001:db8:7:7::2' })
+    expect(await attempt(server, '2001:db8:7:7:abcd::3')).toBe('rate-limited')
+    expect(await attempt(server, '2001:db8:7:8::1')).toBeNull()
+  })
+
   it('frees the slot when a connection closes', async () => {
     const server = await startTestServer({ MAX_CONN_PER_IP: '1' })
     const first = await connectClient(server)
@@ -217,5 +243,56 @@ describe('connection limits', () => {
     const host = new URL(server.url).host
     const same = await connectClient(server, { origin: `http://${host}` })
     expect(same.welcome.name).toBeTruthy()
+  })
+})
+
+describe('one admission per connection', () => {
+  /** Resolves with true once the connection is closed, false if it is still open after the window. */
+  const closedWithin = (closed: Promise<void>, windowMs: number) =>
+    Promise.race([
+      closed.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), windowMs)),
+    ])
+
+  it('closes a refused connection once the refusal is out, so it cannot ask again', async () => {
+    const server = await startTestServer({ MAX_CONN_PER_IP: '1' })
+    await connectClient(server)
+    const raw = await rawConnection(server)
+    // A modified client asks again at every refusal: socket.io would keep the connection open for it.
+    raw.onFrame((text) => {
+      if (text.startsWith('44') && raw.open() && raw.frames.length < 200) raw.send('40')
+    })
+    raw.send('40')
+    expect(await closedWithin(raw.closed, 3000)).toBe(true)
+    const refusals = raw.frames.filter((text) => text.startsWith('44'))
+    expect(refusals).toHaveLength(1)
+    expect(JSON.parse(refusals[0]!.slice(2))).toMatchObject({ data: { code: 'too-many-connections' } })
+    expect(await metric(server, 'hush_rejected_total{code="too-many-connections"}')).toBe(1)
+  })
+
+  it('closes an admitted connection that sends CONNECT again (socket.io does; admission relies on it)', async () => {
+    const server = await startTestServer()
+    const raw = await rawConnection(server)
+    const admitted = new Promise<void>((resolve) => raw.onFrame((text) => text.startsWith('40') && resolve()))
+    raw.send('40')
+    await admitted
+    raw.send('40')
+    expect(await closedWithin(raw.closed, 3000)).toBe(true)
+    expect(raw.frames.filter((text) => text.startsWith('40'))).toHaveLength(1)
+  })
+
+  it('runs one admission for CONNECT packets sent back to back, closes the connection, and serves others', async () => {
+    const server = await startTestServer()
+    const [a, b] = await connectClients(server, 2)
+    await pair(a!, b!)
+    const raw = await rawConnection(server)
+    for (let i = 0; i < 50; i++) raw.send('40')
+    expect(await closedWithin(raw.closed, 3000)).toBe(true)
+    expect(raw.frames.filter((text) => text.startsWith('40')).length).toBeLessThanOrEqual(1)
+    // Nobody is left registered for that connection: the totals count a and b only.
+    const watcher = await connectClient(server)
+    await presenceWhere(watcher, (p) => p.online === 3 && p.chatting === 2)
+    expect(await metric(server, 'hush_connections')).toBe(3)
+    await assertStillServed(a!, b!)
   })
 })

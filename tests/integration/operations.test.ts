@@ -60,7 +60,21 @@ describe('HTTP', () => {
     expect(text).toMatch(/^hush_matches_total 1$/m)
     expect(text).toMatch(/^hush_relayed_signals_total 1$/m)
     expect(text).toMatch(/^hush_rejected_total\{code="bad-payload"\} 1$/m)
-    expect(text).toMatch(/^hush_match_wait_seconds_count 2$/m)
+    expect(text).toMatch(/^hush_match_wait_seconds_count 1$/m)
+  })
+
+  it('observes one wait per pair: the time the waiting side spent in the queue', async () => {
+    const server = await startTestServer()
+    const [waiter, newcomer] = await connectClients(server, 2)
+    await request(waiter!, 'match:find', {})
+    await new Promise((resolve) => setTimeout(resolve, 300)) // the wait being measured
+    const found = nextEvent(waiter!, 'match:found')
+    await request(newcomer!, 'match:find', {})
+    await found
+    const text = await (await fetch(`${server.url}/metrics`)).text()
+    expect(text).toMatch(/^hush_match_wait_seconds_count 1$/m)
+    expect(Number(/^hush_match_wait_seconds_sum (\S+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(0.3)
+    expect(text).toMatch(/^hush_match_wait_seconds_bucket\{le="0.25"\} 0$/m)
   })
 
   it('serves the app with security headers and caches hashed assets for a year', async () => {

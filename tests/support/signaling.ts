@@ -1,5 +1,6 @@
 // Test harness: a real signaling server on an ephemeral port and real socket.io clients.
 import { io as connect, type Socket } from 'socket.io-client'
+import { WebSocket } from 'ws'
 import { loadConfig, type Config } from '../../signaling/config.ts'
 import { createLogger } from '../../signaling/logger.ts'
 import { createSignalingServer, type Dependencies, type SignalingServer } from '../../signaling/server.ts'
@@ -22,6 +23,7 @@ export function useRedisForTestServers(url: string | null): void {
   redisUrl = url
 }
 const clients: Client[] = []
+const rawConnections: WebSocket[] = []
 const latestPresence = new WeakMap<Client, Presence>()
 
 export async function startTestServer(env: Record<string, string> = {}, deps: Dependencies = {}): Promise<TestServer> {
@@ -43,7 +45,14 @@ export async function startTestServer(env: Record<string, string> = {}, deps: De
 
 export interface ConnectOptions {
   origin?: string
+  /** Sent as X-Forwarded-For: the client's address as a trusted proxy would report it (TRUST_PROXY). */
+  forwardedFor?: string
 }
+
+const headersFor = ({ origin, forwardedFor }: ConnectOptions): Record<string, string> | undefined =>
+  origin || forwardedFor
+    ? { ...(origin ? { origin } : {}), ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) }
+    : undefined
 
 /** Connects one client and waits for its welcome. */
 export async function connectClient(
@@ -54,7 +63,7 @@ export async function connectClient(
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
-    extraHeaders: options.origin ? { origin: options.origin } : undefined,
+    extraHeaders: headersFor(options),
   })
   clients.push(socket)
   socket.on('presence:update', (presence) => latestPresence.set(socket, presence))
@@ -142,6 +151,7 @@ export async function pair(a: Client, b: Client) {
 
 export async function closeAll(): Promise<void> {
   for (const client of clients.splice(0)) client.disconnect()
+  for (const ws of rawConnections.splice(0)) ws.terminate()
   await Promise.all(started.splice(0).map((server) => server.close()))
 }
 
@@ -166,4 +176,55 @@ export function presenceWhere(
     }
     socket.on('presence:update', listener)
   })
+}
+
+/** A client speaking Engine.IO v4 / Socket.IO v5 text packets itself, for what socket.io-client never sends. */
+export interface RawConnection {
+  /** Every text frame the server sent, in order (pings answered already). */
+  frames: string[]
+  send(text: string): void
+  /** Resolves once the server has closed the WebSocket. */
+  closed: Promise<void>
+  /** True while the WebSocket is open. */
+  open(): boolean
+  /** Calls the listener with every later frame. */
+  onFrame(listener: (text: string) => void): void
+}
+
+/** Opens a WebSocket to the server's engine.io endpoint; resolves once the Engine.IO open packet arrived. */
+export async function rawConnection(
+  server: Pick<TestServer, 'url'>,
+  headers: Record<string, string> = {},
+): Promise<RawConnection> {
+  const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { headers })
+  rawConnections.push(ws)
+  const frames: string[] = []
+  const listeners: Array<(text: string) => void> = []
+  const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()))
+  ws.on('error', () => {}) // a refused or reset connection shows up as 'close'
+  const opened = new Promise<void>((resolve, reject) => {
+    ws.on('message', (data: Buffer) => {
+      const text = data.toString()
+      if (text === '2') return ws.send('3') // Engine.IO ping → pong
+      frames.push(text)
+      if (text.startsWith('0')) resolve()
+      for (const listener of listeners) listener(text)
+    })
+    void closed.then(() => reject(new Error('closed before the Engine.IO open packet')))
+  })
+  await opened
+  return {
+    frames,
+    send: (text) => ws.send(text),
+    closed,
+    open: () => ws.readyState === WebSocket.OPEN,
+    onFrame: (listener) => void listeners.push(listener),
+  }
+}
+
+/** Reads one line of /metrics (e.g. `hush_rejected_total{code="bad-payload"}`): its value, or 0 when absent. */
+export async function metric(server: Pick<TestServer, 'url'>, series: string): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text()
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `))
+  return line ? Number(line.slice(series.length + 1)) : 0
 }
