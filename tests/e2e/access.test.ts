@@ -41,6 +41,8 @@ describe('keyboard only', () => {
     await tabTo(a.page, 'start')
     await a.page.keyboard.press('Enter')
     await expectState(a, 'searching')
+    // Start is gone: the keyboard is on Cancel, which took its place, not back at the top of the page.
+    await expect.poll(() => focusedTestId(a.page)).toBe('cancel')
     await tabTo(b.page, 'start')
     await b.page.keyboard.press('Space')
     await Promise.all([expectState(a, 'chatting'), expectState(b, 'chatting')])
@@ -61,6 +63,7 @@ describe('keyboard only', () => {
     await tabTo(b.page, 'cancel')
     await b.page.keyboard.press('Enter')
     await expectState(b, 'idle')
+    await expect.poll(() => focusedTestId(b.page)).toBe('start')
   })
 })
 

@@ -1,11 +1,40 @@
-// The lobby as screen readers and the keyboard meet it.
+// The lobby as screen readers and the keyboard meet it: Start and Cancel hand focus to each other.
 import { flushSync } from 'svelte'
 import { afterEach, describe, expect, it } from 'vitest'
 import Lobby from '../../app/src/components/Lobby.svelte'
 import { FakeSession } from '../support/fake-session.svelte.ts'
-import { cleanup, liveRegions, render } from '../support/render.ts'
+import { byTestId, cleanup, liveRegions, render } from '../support/render.ts'
 
 afterEach(cleanup)
+
+describe('Lobby focus', () => {
+  it('takes no focus on page load', () => {
+    render(Lobby, { session: new FakeSession().asSession() })
+    expect(document.activeElement).toBe(document.body)
+  })
+
+  it('moves focus from Start to Cancel, and back after a cancel', () => {
+    const session = new FakeSession()
+    const view = render(Lobby, { session: session.asSession() })
+    const start = byTestId(view, 'start')!
+    start.focus()
+    start.click()
+    flushSync()
+    expect(session.state).toBe('searching')
+    expect(document.activeElement).toBe(byTestId(view, 'cancel'))
+    byTestId(view, 'cancel')!.click()
+    flushSync()
+    expect(session.state).toBe('idle')
+    expect(document.activeElement).toBe(byTestId(view, 'start'))
+  })
+
+  it('gives Cancel the focus when it opens searching after the chat view went (New chat, Skip)', () => {
+    const session = new FakeSession()
+    session.state = 'searching'
+    const view = render(Lobby, { session: session.asSession() })
+    expect(document.activeElement).toBe(byTestId(view, 'cancel'))
+  })
+})
 
 describe('Lobby announcements', () => {
   it('leaves "Matched with…" to the app-wide region: the lobby has no live region of its own', () => {
