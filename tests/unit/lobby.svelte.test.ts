@@ -1,4 +1,5 @@
-// The lobby as screen readers and the keyboard meet it: Start and Cancel hand focus to each other.
+// The lobby as screen readers and the keyboard meet it: Start and Cancel hand focus to each other, and the IP
+// switch can be set until a match reads it.
 import { flushSync } from 'svelte'
 import { afterEach, describe, expect, it } from 'vitest'
 import Lobby from '../../app/src/components/Lobby.svelte'
@@ -33,6 +34,24 @@ describe('Lobby focus', () => {
     session.state = 'searching'
     const view = render(Lobby, { session: session.asSession() })
     expect(document.activeElement).toBe(byTestId(view, 'cancel'))
+  })
+})
+
+describe('Hide my IP address in the lobby', () => {
+  it('can be changed while searching (it applies to the next match), not once matched', () => {
+    const session = new FakeSession()
+    const view = render(Lobby, { session: session.asSession() })
+    const toggle = () => byTestId(view, 'hide-ip') as HTMLInputElement
+    session.start()
+    flushSync()
+    expect(toggle().disabled).toBe(false)
+    toggle().click()
+    flushSync()
+    expect(session.hideIp).toBe(false)
+    session.partnerName = 'Bold Lynx'
+    session.state = 'connecting'
+    flushSync()
+    expect(toggle().disabled).toBe(true)
   })
 })
 
