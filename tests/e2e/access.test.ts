@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { closeBrowsers, launchBrowser } from '../support/browser.ts'
 import { closeAll, startTestServer, type TestServer } from '../support/signaling.ts'
-import { closeUsers, expectState, lastText, openApp, type AppUser } from '../support/app.ts'
+import { closeUsers, expectState, lastText, openApp, pairUp, state, type AppUser } from '../support/app.ts'
 
 let server: TestServer
 let browserA: Browser
@@ -64,6 +64,35 @@ describe('keyboard only', () => {
     await b.page.keyboard.press('Enter')
     await expectState(b, 'idle')
     await expect.poll(() => focusedTestId(b.page)).toBe('start')
+  })
+})
+
+describe('the chat ends while I am typing', () => {
+  it('keeps my draft and my keyboard in it: Space and Enter do not start a chat with a stranger', async () => {
+    const c = await openApp(browserA, server.url, { requests: requested })
+    const d = await openApp(browserB, server.url, { requests: requested })
+    await pairUp(c, d)
+    await expect.poll(() => focusedTestId(c.page)).toBe('message-input')
+    await c.page.keyboard.type('half a thou')
+    await d.page.getByTestId('end').click()
+    await expectState(c, 'ended')
+    // Said, not shown by moving focus: the polite announcement carries the end.
+    await expect.poll(() => c.page.getByTestId('announcement').textContent()).toMatch(/left the chat/)
+    expect(await focusedTestId(c.page)).toBe('message-input')
+    await c.page.keyboard.type('ght')
+    await c.page.keyboard.press('Space')
+    await c.page.keyboard.press('Enter')
+    expect(await state(c)).toBe('ended')
+    expect(await c.page.getByTestId('message-input').inputValue()).toBe('half a thou')
+    // Moving on is a choice: Tab reaches New chat, and Cancel takes over from it.
+    await tabTo(c.page, 'start')
+    await c.page.keyboard.press('Enter')
+    await expectState(c, 'searching')
+    await expect.poll(() => focusedTestId(c.page)).toBe('cancel')
+    await c.page.keyboard.press('Enter')
+    await expectState(c, 'idle')
+    expect([...c.problems, ...d.problems]).toEqual([])
+    await closeUsers(c, d)
   })
 })
 
