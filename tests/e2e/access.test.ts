@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { closeBrowsers, launchBrowser } from '../support/browser.ts'
 import { closeAll, startTestServer, type TestServer } from '../support/signaling.ts'
-import { closeUsers, expectState, lastText, openApp, type AppUser } from '../support/app.ts'
+import { closeUsers, expectState, lastText, openApp, pairUp, send, state, type AppUser } from '../support/app.ts'
 
 let server: TestServer
 let browserA: Browser
@@ -41,6 +41,8 @@ describe('keyboard only', () => {
     await tabTo(a.page, 'start')
     await a.page.keyboard.press('Enter')
     await expectState(a, 'searching')
+    // Start is gone: the keyboard is on Cancel, which took its place, not back at the top of the page.
+    await expect.poll(() => focusedTestId(a.page)).toBe('cancel')
     await tabTo(b.page, 'start')
     await b.page.keyboard.press('Space')
     await Promise.all([expectState(a, 'chatting'), expectState(b, 'chatting')])
@@ -61,6 +63,91 @@ describe('keyboard only', () => {
     await tabTo(b.page, 'cancel')
     await b.page.keyboard.press('Enter')
     await expectState(b, 'idle')
+    await expect.poll(() => focusedTestId(b.page)).toBe('start')
+  })
+})
+
+describe('the chat ends while I am typing', () => {
+  it('keeps my draft and my keyboard in it: Space and Enter do not start a chat with a stranger', async () => {
+    const c = await openApp(browserA, server.url, { requests: requested })
+    const d = await openApp(browserB, server.url, { requests: requested })
+    await pairUp(c, d)
+    await expect.poll(() => focusedTestId(c.page)).toBe('message-input')
+    await c.page.keyboard.type('half a thou')
+    await d.page.getByTestId('end').click()
+    await expectState(c, 'ended')
+    // Said, not shown by moving focus: the polite announcement carries the end.
+    await expect.poll(() => c.page.getByTestId('announcement').textContent()).toMatch(/left the chat/)
+    expect(await focusedTestId(c.page)).toBe('message-input')
+    await c.page.keyboard.type('ght')
+    await c.page.keyboard.press('Space')
+    await c.page.keyboard.press('Enter')
+    expect(await state(c)).toBe('ended')
+    expect(await c.page.getByTestId('message-input').inputValue()).toBe('half a thou')
+    // Moving on is a choice: Tab reaches New chat, and Cancel takes over from it.
+    await tabTo(c.page, 'start')
+    await c.page.keyboard.press('Enter')
+    await expectState(c, 'searching')
+    await expect.poll(() => focusedTestId(c.page)).toBe('cancel')
+    await c.page.keyboard.press('Enter')
+    await expectState(c, 'idle')
+    expect([...c.problems, ...d.problems]).toEqual([])
+    await closeUsers(c, d)
+  })
+})
+
+describe('History over a chat', () => {
+  /** Test ids that more than one visible element carries (lists excepted): a locator would be ambiguous. */
+  const visibleTwice = (page: Page) =>
+    page.evaluate(() => {
+      const seen = new Map<string, number>()
+      for (const el of document.querySelectorAll<HTMLElement>('[data-testid]')) {
+        const id = el.dataset['testid']!
+        if (el.checkVisibility() && !['message', 'notice', 'history-item'].includes(id))
+          seen.set(id, (seen.get(id) ?? 0) + 1)
+      }
+      return [...seen].filter(([, count]) => count > 1).map(([id]) => id)
+    })
+  const toggleText = (user: AppUser) => user.page.getByTestId('history-open').textContent()
+
+  it('keeps the chat and its draft under History, counts what arrives meanwhile, and says where Back goes', async () => {
+    const c = await openApp(browserA, server.url, { requests: requested })
+    const d = await openApp(browserB, server.url, { requests: requested })
+    // From the lobby there is no chat to go back to.
+    await c.page.getByTestId('history-open').click()
+    await expect.poll(() => toggleText(c)).toMatch(/^\s*Back\s*$/)
+    // Its Close button goes with it: focus returns to the toggle rather than to the top of the page.
+    await c.page.getByTestId('history-close').click()
+    await expect.poll(() => focusedTestId(c.page)).toBe('history-open')
+
+    await pairUp(c, d)
+    const dName = await d.page.getByTestId('my-name').textContent()
+    await c.page.getByTestId('message-input').fill('a draft in progress')
+    await c.page.getByTestId('history-open').click()
+    await expect.poll(() => toggleText(c)).toMatch(/^\s*Back to chat\s*$/)
+    expect(await c.page.getByTestId('message-input').isVisible()).toBe(false)
+    expect(await visibleTwice(c.page)).toEqual([])
+    await send(d, 'one')
+    await send(d, 'two')
+    await expect.poll(() => toggleText(c)).toMatch(/Back to chat \(2\)/)
+    expect(await c.page.getByTestId('history-open').getAttribute('aria-label')).toBe('Back to chat, 2 unread messages')
+    // A screen reader hears them there too, once each.
+    await expect
+      .poll(() => c.page.getByTestId('message-announcer').locator('p').allTextContents())
+      .toEqual([`${dName}: one`, `${dName}: two`])
+
+    await c.page.getByTestId('history-open').click()
+    await expect.poll(() => toggleText(c)).toMatch(/^\s*History\s*$/)
+    expect(await c.page.getByTestId('message-input').inputValue()).toBe('a draft in progress')
+    expect(await lastText(c, 'them')).toBe('two')
+    expect(await c.page.title()).toBe('Hush')
+    expect(await visibleTwice(c.page)).toEqual([])
+    // The same chat, never remounted: Esc, Esc still skips.
+    await c.page.getByTestId('message-input').press('Escape')
+    await c.page.getByTestId('message-input').press('Escape')
+    await expectState(c, 'searching')
+    expect([...c.problems, ...d.problems]).toEqual([])
+    await closeUsers(c, d)
   })
 })
 

@@ -156,8 +156,9 @@ describe('chat lifecycle', () => {
     await b.page.close()
     await expectState(a, 'ended', 8000)
     await expect.poll(() => notices(a)).toContainEqual(expect.stringMatching(/left|lost|disconnected/))
-    // The composer is gone and New chat is offered.
-    expect(await a.page.getByTestId('message-input').count()).toBe(0)
+    // The composer stays, read-only (a draft is kept, nothing can be sent), and New chat is offered.
+    expect(await a.page.getByTestId('message-input').getAttribute('readonly')).not.toBeNull()
+    expect(await a.page.getByTestId('send').isDisabled()).toBe(true)
     expect(await a.page.getByTestId('start').isVisible()).toBe(true)
   })
 

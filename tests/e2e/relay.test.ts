@@ -122,5 +122,18 @@ describe('Hide my IP address (TURN relay through a real coturn)', () => {
       ...(await b.page.getByTestId('notice').allTextContents()),
     ]
     expect(notices).toContainEqual(expect.stringMatching(/Couldn.t connect through the relay/))
+
+    // The switch is within reach where the failure is explained, and in the lobby while searching: both
+    // turned off, the next chat connects directly. (A third person: the server never re-pairs the last two.)
+    const failed = (await a.page.getByTestId('hide-ip').isVisible()) ? a : b
+    await failed.page.getByTestId('hide-ip').uncheck()
+    const c = await user(otherBrowser, forged)
+    await start(c)
+    await expectState(c, 'searching')
+    await c.page.getByTestId('hide-ip').uncheck()
+    await start(failed)
+    await Promise.all([expectState(failed, 'chatting'), expectState(c, 'chatting')])
+    await expect.poll(() => selectedPair(c)).toEqual({ local: 'host', remote: 'host' })
+    await c.page.getByTestId('end').click()
   }, 60_000)
 })

@@ -1,5 +1,5 @@
 // The notices the user sees and the polite announcement screen readers speak: one of each kind at a
-// time (partner news piles up), at most four, every new one also announced.
+// time (partner news piles up), at most four, every new one also announced, a repeat included.
 export type NoticeKind = 'partner' | 'offline' | 'crypto' | 'flood' | 'history' | 'unsaved' | 'error'
 
 export interface Notice {
@@ -15,6 +15,7 @@ export class NoticeBoard {
   /** Read by a polite live region: state changes, spoken once. */
   announcement = $state('')
   #nextId = 0
+  #said = 0
 
   notify(kind: NoticeKind, text: string): void {
     const kept = this.items.filter((n) => n.kind !== kind || kind === 'partner').slice(-(maxNotices - 1))
@@ -23,7 +24,9 @@ export class NoticeBoard {
   }
 
   say(text: string): void {
-    this.announcement = text
+    // Every other one ends in a no-break space: a repeat (a second Skip) still changes the region's text, and a
+    // screen reader speaks only a change.
+    this.announcement = ++this.#said % 2 === 0 ? `${text}\u00a0` : text
   }
 
   dismiss(id: number): void {

@@ -1,30 +1,48 @@
-// Partner messages that arrived while this tab was in the background, counted in the tab title
-// ("(2) Hush") so a person who switched tabs sees the stranger wrote; cleared on return.
+// Partner messages that arrived while the chat was out of sight: the tab in the background, or History
+// open over it. Counted in the tab title ("(2) Hush") and on the way back ("Back to chat (2)"); cleared
+// once the chat is in view again.
 import { untrack } from 'svelte'
+import { Arrivals } from './arrivals.ts'
 import type { StoredMessage } from './history.ts'
 
 export const titleFor = (unread: number, base = 'Hush'): string => (unread > 0 ? `(${unread}) ${base}` : base)
 
+/** The History toggle: "Back to chat" only when there is a chat to go back to; the unread count on the way back. */
+export function historyToggleText(open: boolean, inChat: boolean, unread: number): { text: string; label?: string } {
+  const base = open ? (inChat ? 'Back to chat' : 'Back') : 'History'
+  if (!open || unread === 0) return { text: base }
+  return { text: `${base} (${unread})`, label: `${base}, ${unread} unread ${unread === 1 ? 'message' : 'messages'}` }
+}
+
 export class UnreadCounter {
   count = $state(0)
-  /** How many messages of the current chat have been looked at by this counter. */
-  #known = 0
+  #arrivals = new Arrivals()
+  /** Another view (History) covers the chat in the page. */
+  #covered = false
   readonly #doc: Document
 
   constructor(doc: Document = document) {
     this.#doc = doc
-    doc.addEventListener('visibilitychange', () => {
-      if (doc.visibilityState === 'visible') this.count = 0
-    })
+    doc.addEventListener('visibilitychange', () => this.#clearIfSeen())
   }
 
-  /** Called with the chat's messages whenever they change; a shorter list is a new chat. */
+  /** Called with the chat's messages whenever they change. */
   update(messages: readonly StoredMessage[]): void {
-    const start = messages.length >= this.#known ? this.#known : 0
-    this.#known = messages.length
-    if (this.#doc.visibilityState !== 'hidden') return
-    let fresh = 0
-    for (let i = start; i < messages.length; i++) if (messages[i]?.from === 'them') fresh++
-    if (fresh > 0) untrack(() => (this.count += fresh))
+    const fresh = this.#arrivals.since(messages).length
+    if (fresh > 0 && !this.#inView()) untrack(() => (this.count += fresh))
+  }
+
+  /** Whether another view (History) covers the chat; uncovering a visible tab clears the count. */
+  cover(covered: boolean): void {
+    this.#covered = covered
+    this.#clearIfSeen()
+  }
+
+  #inView(): boolean {
+    return this.#doc.visibilityState !== 'hidden' && !this.#covered
+  }
+
+  #clearIfSeen(): void {
+    if (this.#inView()) untrack(() => (this.count = 0))
   }
 }

@@ -1,0 +1,96 @@
+// A stand-in for Session that tests set by hand: the components read its fields and call its methods, and
+// nothing else (no signaling, no peer), so a view can be put in any state in happy-dom.
+import type { Limits } from '../../signaling/protocol.ts'
+import { defaultLimits } from '../../signaling/protocol.ts'
+import type { StoredMessage } from '../../app/src/lib/history.ts'
+import type { ChatState, EndReason, Session } from '../../app/src/lib/session.svelte.ts'
+
+export class FakeSession {
+  state = $state<ChatState>('idle')
+  connected = $state(true)
+  presence = $state({ online: 2, searching: 0, chatting: 0 })
+  myName = $state('Calm Otter')
+  limits = $state.raw<Limits>(defaultLimits)
+  relayOffered = $state(true)
+  hideIp = $state(true)
+  partnerName = $state('')
+  messages = $state.raw<StoredMessage[]>([])
+  partnerTyping = $state(false)
+  safetyCode = $state<string | null>(null)
+  chatView = $state(false)
+  route = $state<'direct' | 'relayed' | null>(null)
+  endReason = $state<EndReason | null>(null)
+  notices = []
+  announcement = $state('')
+  readonly calls: string[] = []
+
+  get nameInChat(): string {
+    return this.myName
+  }
+
+  get relayOnly(): boolean {
+    return this.relayOffered && this.hideIp
+  }
+
+  setHideIp(hide: boolean): void {
+    this.hideIp = hide
+  }
+
+  start(): void {
+    this.calls.push('start')
+    this.state = 'searching'
+  }
+
+  cancel(): void {
+    this.calls.push('cancel')
+    this.state = 'idle'
+  }
+
+  skipToNext(): void {
+    this.calls.push('skip')
+    this.state = 'searching'
+  }
+
+  end(): void {
+    this.calls.push('end')
+    this.endReason = 'you-left'
+    this.state = 'ended'
+  }
+
+  send(text: string): boolean {
+    this.calls.push(`send:${text}`)
+    return this.state === 'chatting'
+  }
+
+  typed(): void {}
+
+  dismiss(): void {}
+
+  /** A chat on screen with this partner, as after the handshake. */
+  chatting(partnerName = 'Bold Lynx'): void {
+    this.partnerName = partnerName
+    this.chatView = true
+    this.safetyCode = '123 456 789 012'
+    this.state = 'chatting'
+  }
+
+  /** The chat ends the way the session ends it. */
+  ended(reason: EndReason): void {
+    this.endReason = reason
+    this.state = 'ended'
+  }
+
+  asSession(): Session {
+    return this as unknown as Session
+  }
+}
+
+let nextId = 0
+
+export function message(
+  from: 'me' | 'them',
+  text: string,
+  status: StoredMessage['status'] = 'received',
+): StoredMessage {
+  return { id: `m-${String(++nextId).padStart(6, '0')}`, from, text, at: 1_700_000_000_000, status }
+}
