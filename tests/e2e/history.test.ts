@@ -14,6 +14,7 @@ import {
   pairUp,
   send,
   savedMessageCount,
+  savedStatuses,
   type AppUser,
 } from '../support/app.ts'
 
@@ -143,7 +144,13 @@ describe('local history', () => {
     await expect.poll(() => lastText(a, 'them'), { timeout: 20_000 }).toBe(`long ${count}`)
     await send(a, 'the reply')
     await expect.poll(() => messages(a, 'me').last().getAttribute('data-status')).toBe('delivered')
-    await expect.poll(() => savedMessageCount(a)).toBe(count + 1)
+    // The reply's ack is written in a batch after the reply itself: wait for it, not just for the count.
+    await expect
+      .poll(async () => {
+        const statuses = await savedStatuses(a)
+        return [statuses.length, statuses.at(-1)]
+      })
+      .toEqual([count + 1, 'delivered'])
 
     await a.page.reload()
     await a.page.getByTestId('history-open').click()
