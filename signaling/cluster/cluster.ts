@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
 import { createRedisStore, type RedisMatchStore } from '../store/redis-store.ts'
 import { createLiveness, type LivenessHooks } from './liveness.ts'
-import { connectRedis } from './redis-connections.ts'
+import { connectRedis, redisRunId } from './redis-connections.ts'
 
 export interface Cluster {
   nodeId: string
@@ -17,7 +17,7 @@ export interface Cluster {
   adapter: ReturnType<typeof createShardedAdapter>
   /** Waits for Redis, takes this node's lease and starts the housekeeping. */
   start(hooks: LivenessHooks): Promise<void>
-  /** Stops housekeeping and closes the connections (call after the store has retired). */
+  /** Retires the node (heartbeat stopped, its users removed, their partners told), then closes the connections. */
   close(): Promise<void>
 }
 
@@ -41,11 +41,20 @@ export function createCluster(redisUrl: string, logger: Logger): Cluster {
     adapter,
     async start(hooks) {
       await redis.ready()
-      liveness = createLiveness(redis.command, store, hooks, logger.child({ node: nodeId }))
+      liveness = createLiveness({
+        store,
+        redisRunId: () => redisRunId(redis.command),
+        hooks,
+        logger: logger.child({ node: nodeId }),
+      })
       await liveness.start()
     },
     async close() {
-      liveness?.stop()
+      try {
+        await liveness?.retire()
+      } catch (error) {
+        logger.warn({ err: error }, 'could not retire this node; the others reap it once its lease runs out')
+      }
       await redis.close()
     },
   }

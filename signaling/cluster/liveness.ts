@@ -4,8 +4,8 @@
 //   so they leave the counts and the queue and their partners are told;
 // - recovery: when Redis comes back empty (restart), the node re-registers and rebuilds its live
 //   users (queue and presence) from its sockets; when Redis kept its data but this node was
-//   declared dead meanwhile, it drops its clients (they reconnect) rather than serve ghosts.
-import type { Redis } from 'ioredis'
+//   declared dead meanwhile, it drops its clients (they reconnect) rather than serve ghosts;
+// - retirement (graceful shutdown): the heartbeat stops, then the node removes its own users.
 import type { Logger } from '../logger.ts'
 import type { LocalUser, RedisMatchStore } from '../store/redis-store.ts'
 import type { Ended } from '../store/store.ts'
@@ -27,21 +27,26 @@ export interface LivenessHooks {
   onFenced(): void
 }
 
+export interface LivenessDeps {
+  store: RedisMatchStore
+  /** Redis's run_id: a new one means Redis restarted and lost its data. */
+  redisRunId(): Promise<string>
+  hooks: LivenessHooks
+  logger: Logger
+}
+
 export interface Liveness {
   /** Registers the node (first lease). */
   start(): Promise<void>
-  stop(): void
+  /** Graceful shutdown: stops the heartbeat, then removes this node's users and announces their chat ends. */
+  retire(): Promise<void>
 }
 
-async function redisRunId(redis: Redis): Promise<string> {
-  const info = await redis.info('server')
-  return /run_id:(\w+)/.exec(info)?.[1] ?? ''
-}
-
-export function createLiveness(redis: Redis, store: RedisMatchStore, hooks: LivenessHooks, logger: Logger): Liveness {
+export function createLiveness({ store, redisRunId, hooks, logger }: LivenessDeps): Liveness {
   let runId = ''
   let timer: NodeJS.Timeout | null = null
-  let ticking = false
+  // The tick under way, if any: retirement waits for it (its heartbeat would renew the lease).
+  let ticking: Promise<void> | null = null
   // The reaper only runs after a full lease of healthy heartbeats: after an outage every node
   // looks expired until it has beaten again, and none may be reaped for the outage itself.
   let healthySinceMs: number | null = null
@@ -49,7 +54,7 @@ export function createLiveness(redis: Redis, store: RedisMatchStore, hooks: Live
   let rebuilding = false
 
   async function register(): Promise<void> {
-    runId = await redisRunId(redis)
+    runId = await redisRunId()
     const result = await store.heartbeat(leaseMs, true)
     if (result !== 'ok') throw new Error(`could not register this node: ${result}`)
   }
@@ -76,7 +81,7 @@ export function createLiveness(redis: Redis, store: RedisMatchStore, hooks: Live
   async function beat(): Promise<void> {
     const result = await store.heartbeat(leaseMs, false)
     if (result === 'ok') return
-    if (result === 'missing' && (await redisRunId(redis)) !== runId) return rebuild()
+    if (result === 'missing' && (await redisRunId()) !== runId) return rebuild()
     return fence()
   }
 
@@ -90,8 +95,6 @@ export function createLiveness(redis: Redis, store: RedisMatchStore, hooks: Live
   }
 
   async function tick(): Promise<void> {
-    if (ticking) return
-    ticking = true
     try {
       await (rebuilding ? rebuild() : beat())
       const nowMs = Date.now()
@@ -102,8 +105,6 @@ export function createLiveness(redis: Redis, store: RedisMatchStore, hooks: Live
     } catch (error) {
       healthySinceMs = null
       logger.debug({ err: error }, 'cluster housekeeping failed; retrying')
-    } finally {
-      ticking = false
     }
   }
 
@@ -111,11 +112,25 @@ export function createLiveness(redis: Redis, store: RedisMatchStore, hooks: Live
     async start() {
       await register()
       healthySinceMs = Date.now()
-      timer = setInterval(() => void tick(), heartbeatIntervalMs)
+      timer = setInterval(() => {
+        ticking ??= tick().finally(() => (ticking = null))
+      }, heartbeatIntervalMs)
     },
-    stop() {
+    async retire() {
+      // Heartbeat off first: a tick after the users are gone would register the node again.
       if (timer) clearInterval(timer)
       timer = null
+      await ticking
+      await removeOwnUsers(store, hooks.onEnded)
     },
+  }
+}
+
+/** Removes every user this node still has in Redis (retiring, or recovering), telling their partners. */
+export async function removeOwnUsers(store: RedisMatchStore, onEnded: (ended: readonly Ended[]) => void) {
+  for (;;) {
+    const { done, ended } = await store.reapNode(store.nodeId, reapBatch)
+    if (ended.length > 0) onEnded(ended)
+    if (done) return
   }
 }

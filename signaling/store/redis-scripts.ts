@@ -57,6 +57,26 @@ local function remove_user(id)
   bump('online', -1)
   return ended
 end
+-- Marks the node as being reaped (its heartbeat answers 'expired' from now on), removes up to
+-- batch of its users and, once none are left, the node itself: {'more' | 'done', chatId1, partner1, ...}.
+local function reap_batch(node, batch)
+  if redis.call('ZSCORE', P .. 'nodes', node) then redis.call('ZADD', P .. 'nodes', -1, node) end
+  local users = P .. 'node:' .. node .. ':users'
+  local out = { 'more' }
+  for _, id in ipairs(redis.call('SPOP', users, batch)) do
+    local ended = remove_user(id)
+    if ended then
+      out[#out + 1] = ended[1]
+      out[#out + 1] = ended[2]
+    end
+  end
+  if redis.call('EXISTS', users) == 0 then
+    redis.call('ZREM', P .. 'nodes', node)
+    redis.call('DEL', P .. 'node:' .. node .. ':ips')
+    out[1] = 'done'
+  end
+  return out
+end
 local function enqueue(id, queued_at, room)
   local tail = redis.call('ZRANGE', P .. 'queue', -1, -1, 'WITHSCORES')
   local score = 0
@@ -169,28 +189,17 @@ export const reapScript = script(`
 local dead = redis.call('ZRANGEBYSCORE', P .. 'nodes', '-inf', '(' .. now_ms(), 'LIMIT', 0, 1)
 local node = dead[1]
 if not node then return {} end
--- Marked as being reaped: from now on its own heartbeat answers 'expired' and it drops its clients.
-redis.call('ZADD', P .. 'nodes', -1, node)
-local users = P .. 'node:' .. node .. ':users'
-local out = { node }
-for _, id in ipairs(redis.call('SPOP', users, tonumber(ARGV[2]))) do
-  local ended = remove_user(id)
-  if ended then
-    out[#out + 1] = ended[1]
-    out[#out + 1] = ended[2]
-  end
-end
-if redis.call('EXISTS', users) == 0 then
-  redis.call('ZREM', P .. 'nodes', node)
-  redis.call('DEL', P .. 'node:' .. node .. ':ips')
-end
+local out = reap_batch(node, tonumber(ARGV[2]))
+out[1] = node
 return out
 `)
 
-/** ARGV: P, node. Marks the node dead at once, so the next reap takes its users (graceful shutdown). */
-export const retireScript = script(`
-if redis.call('ZSCORE', P .. 'nodes', ARGV[2]) then redis.call('ZADD', P .. 'nodes', 0, ARGV[2]) end
-return 1
+/**
+ * ARGV: P, node, batch. Reaps up to `batch` users of that one node, whatever its lease: a node retiring or
+ * recovering removes its own users this way. Returns {'more' | 'done', chatId1, partner1, ...}.
+ */
+export const reapNodeScript = script(`
+return reap_batch(ARGV[2], tonumber(ARGV[3]))
 `)
 
 /**

@@ -33,6 +33,8 @@ export interface RedisMatchStore extends MatchStore {
   heartbeat(ttlMs: number, register: boolean): Promise<HeartbeatResult>
   /** Removes one batch of a dead node's users; the chats that ended are returned so partners can be told. */
   reap(batch: number): Promise<{ node: string | null; ended: Ended[] }>
+  /** Removes one batch of the users of that node whatever its lease (retiring, recovering); `done` once it is gone. */
+  reapNode(node: string, batch: number): Promise<{ done: boolean; ended: Ended[] }>
   restore(users: readonly LocalUser[]): Promise<number>
   /** Removals that failed while Redis was unreachable, retried now; their ended chats are returned. */
   retryRemovals(): Promise<Ended[]>
@@ -63,7 +65,7 @@ const scriptSources = {
   hushCounts: scripts.countsScript,
   hushHeartbeat: scripts.heartbeatScript,
   hushReap: scripts.reapScript,
-  hushRetire: scripts.retireScript,
+  hushReapNode: scripts.reapNodeScript,
   hushRestore: scripts.restoreScript,
 }
 
@@ -103,6 +105,15 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
     if (!Array.isArray(reply)) return null
     const [chatId, partner] = reply as [string, string]
     return { chatId, partner, reason }
+  }
+
+  // Reap replies carry the chats that ended as flat pairs after their first element.
+  const endedPairs = (pairs: readonly string[]): Ended[] => {
+    const ended: Ended[] = []
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      ended.push({ chatId: pairs[i] ?? '', partner: pairs[i + 1] ?? '', reason: 'disconnected' })
+    }
+    return ended
   }
 
   async function remove(user: UserId): Promise<Ended | null> {
@@ -168,11 +179,12 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
 
     async reap(batch) {
       const [node, ...pairs] = (await call('hushReap', batch)) as string[]
-      const ended: Ended[] = []
-      for (let i = 0; i + 1 < pairs.length; i += 2) {
-        ended.push({ chatId: pairs[i] ?? '', partner: pairs[i + 1] ?? '', reason: 'disconnected' })
-      }
-      return { node: node ?? null, ended }
+      return { node: node ?? null, ended: endedPairs(pairs) }
+    },
+
+    async reapNode(node, batch) {
+      const [status, ...pairs] = (await call('hushReapNode', node, batch)) as string[]
+      return { done: status === 'done', ended: endedPairs(pairs) }
     },
 
     async restore(users) {
@@ -203,18 +215,7 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
       available = next
     },
 
-    /** Graceful: hands this node's remaining users to the reaper at once, then reaps until it is gone. */
-    async close() {
-      try {
-        await call('hushRetire', nodeId)
-        // A retired node scores 0, so it is the first dead node each reap takes.
-        for (let round = 0; round < 1000; round++) {
-          const reply = (await call('hushReap', restoreBatch)) as string[]
-          if (reply[0] !== nodeId) break
-        }
-      } catch {
-        // Redis unreachable at shutdown: the other nodes reap this one when its lease runs out.
-      }
-    },
+    // The cluster retires the node (liveness.ts): it must stop the heartbeat first and announce the ended chats.
+    async close() {},
   }
 }

@@ -25,6 +25,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await closeAll()
   await stopAllNodes()
+  if (!redis.running()) await redis.start() // a test that failed while Redis was down
   await redis.client.flushall()
 })
 
@@ -52,6 +53,10 @@ async function refusalCode(url: string): Promise<string | undefined> {
   attempt.close()
   return error.data?.code
 }
+
+/** The id under which the node serving this client holds its lease. */
+const nodeOf = async (client: Client & { welcome: { id: string } }) =>
+  (await redis.client.hget(`hush:u:${client.welcome.id}`, 'node')) ?? ''
 
 const disconnectAll = (clients: Client[]) =>
   Promise.all(
@@ -350,5 +355,25 @@ describe('three nodes', () => {
     await request(a, 'match:leave', { reason: 'left' })
     expect((await ended).chatId).toBe(chat.chatId)
     expect(nodes.every((node) => node.alive())).toBe(true)
+  })
+})
+
+describe('recovery', () => {
+  it('when a node shuts down, it reaps its own users only: the partners of a node left half-reaped are still told', async () => {
+    const [one, two, three] = await startNodes(redis.url, 3)
+    const partner = await connectClient(one!)
+    const victim = await connectClient(three!)
+    const leaving = await connectClient(two!)
+    const { a: chat } = await pair(partner, victim)
+    const leavingId = await nodeOf(leaving)
+    const ended = nextEvent(partner, 'match:ended', 15_000)
+    // Node three dies, and so does the reaper that had just marked it (score -1, users untouched).
+    const threeId = await nodeOf(victim)
+    await three!.kill9()
+    await redis.client.zadd('hush:nodes', -1, threeId)
+    await two!.stop()
+    expect(await ended).toEqual({ chatId: chat.chatId, reason: 'disconnected' })
+    expect(await redis.client.zscore('hush:nodes', leavingId)).toBeNull()
+    expect(await redis.client.exists(`hush:node:${leavingId}:users`)).toBe(0)
   })
 })
