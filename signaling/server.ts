@@ -69,7 +69,8 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     () => store.counts(),
   )
 
-  const http = createServer(createHttpHandler(config.staticDir, metrics.registry, () => !closing))
+  const readiness = () => (closing ? 'shutting-down' : (cluster?.readiness() ?? 'ok'))
+  const http = createServer(createHttpHandler(config.staticDir, metrics.registry, readiness))
   const io: HushServer = new Server(http, {
     // WebSocket only: no long-polling state per client, and no sticky sessions needed behind a load balancer.
     transports: ['websocket'],

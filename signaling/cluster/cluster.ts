@@ -6,7 +6,7 @@ import { createShardedAdapter } from '@socket.io/redis-adapter'
 import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
 import { createRedisStore, type RedisMatchStore } from '../store/redis-store.ts'
-import { createLiveness, type LivenessHooks } from './liveness.ts'
+import { createLiveness, type ClusterState, type LivenessHooks } from './liveness.ts'
 import { connectRedis, redisRunId } from './redis-connections.ts'
 
 export interface Cluster {
@@ -17,6 +17,8 @@ export interface Cluster {
   adapter: ReturnType<typeof createShardedAdapter>
   /** Waits for Redis, takes this node's lease and starts the housekeeping. */
   start(hooks: LivenessHooks): Promise<void>
+  /** 'ok' while this node can serve; otherwise why not (for /healthz). */
+  readiness(): ClusterState
   /** Retires the node (heartbeat stopped, its users removed, their partners told), then closes the connections. */
   close(): Promise<void>
 }
@@ -48,6 +50,11 @@ export function createCluster(redisUrl: string, logger: Logger): Cluster {
         logger: logger.child({ node: nodeId }),
       })
       await liveness.start()
+      redis.command.on('close', () => liveness?.connectionLost())
+    },
+    readiness() {
+      if (!liveness || redis.command.status !== 'ready') return 'redis-unreachable'
+      return liveness.state()
     },
     async close() {
       try {

@@ -4,7 +4,8 @@
 //   so they leave the counts and the queue and their partners are told;
 // - recovery: when Redis comes back empty (restart), the node re-registers and rebuilds its live
 //   users (queue and presence) from its sockets; when Redis kept its data but this node was
-//   declared dead meanwhile, it drops its clients (they reconnect) rather than serve ghosts;
+//   declared dead meanwhile, it drops its clients (they reconnect) rather than serve ghosts, removes
+//   whatever users a reaper left behind (one may die mid-way) and registers again;
 // - retirement (graceful shutdown): the heartbeat stops, then the node removes its own users.
 import type { Logger } from '../logger.ts'
 import type { LocalUser, RedisMatchStore } from '../store/redis-store.ts'
@@ -16,6 +17,9 @@ export const leaseMs = 5000
 const reapBatch = 500
 /** Batches reaped per tick at most, so one tick stays short. */
 const maxReapBatchesPerTick = 40
+
+/** 'ok' while this node can serve; otherwise why not (/healthz answers 503 with it). */
+export type ClusterState = 'ok' | 'fenced' | 'rebuilding' | 'redis-unreachable'
 
 export interface LivenessHooks {
   localUsers(): LocalUser[]
@@ -40,6 +44,9 @@ export interface Liveness {
   start(): Promise<void>
   /** Graceful shutdown: stops the heartbeat, then removes this node's users and announces their chat ends. */
   retire(): Promise<void>
+  state(): ClusterState
+  /** The Redis connection dropped: not ready until a heartbeat has gone through again (and found what Redis kept). */
+  connectionLost(): void
 }
 
 export function createLiveness({ store, redisRunId, hooks, logger }: LivenessDeps): Liveness {
@@ -52,6 +59,10 @@ export function createLiveness({ store, redisRunId, hooks, logger }: LivenessDep
   let healthySinceMs: number | null = null
   // Set while a rebuild is unfinished (Redis may fail again halfway): the next tick resumes it.
   let rebuilding = false
+  // Set from being found declared dead until registered again.
+  let fenced = false
+  // Whether Redis answered the last heartbeat, and the connection has not dropped since.
+  let reachable = true
 
   async function register(): Promise<void> {
     runId = await redisRunId()
@@ -73,9 +84,15 @@ export function createLiveness({ store, redisRunId, hooks, logger }: LivenessDep
   }
 
   async function fence(): Promise<void> {
+    fenced = true
+    healthySinceMs = null
     logger.warn('this node was declared dead while Redis kept running; dropping its clients')
     hooks.onFenced()
+    // A reaper may have died mid-way, leaving the node marked (its register answers 'expired')
+    // with users left: finish the job here, or with no other node alive it never serves again.
+    await removeOwnUsers(store, hooks.onEnded)
     await register()
+    fenced = false
   }
 
   async function beat(): Promise<void> {
@@ -97,12 +114,14 @@ export function createLiveness({ store, redisRunId, hooks, logger }: LivenessDep
   async function tick(): Promise<void> {
     try {
       await (rebuilding ? rebuild() : beat())
+      reachable = true
       const nowMs = Date.now()
       healthySinceMs ??= nowMs
       const retried = await store.retryRemovals()
       if (retried.length > 0) hooks.onEnded(retried)
       if (nowMs - healthySinceMs >= leaseMs) await reap()
     } catch (error) {
+      reachable = false
       healthySinceMs = null
       logger.debug({ err: error }, 'cluster housekeeping failed; retrying')
     }
@@ -122,6 +141,14 @@ export function createLiveness({ store, redisRunId, hooks, logger }: LivenessDep
       timer = null
       await ticking
       await removeOwnUsers(store, hooks.onEnded)
+    },
+    connectionLost() {
+      reachable = false
+    },
+    state() {
+      if (rebuilding) return 'rebuilding'
+      if (fenced) return 'fenced'
+      return reachable ? 'ok' : 'redis-unreachable'
     },
   }
 }

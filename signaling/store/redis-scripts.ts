@@ -168,7 +168,9 @@ return { tonumber(stats[1] or 0), redis.call('ZCARD', P .. 'queue'), tonumber(st
 
 /**
  * ARGV: P, node, ttlMs, register ('1' or '0'). 'ok', or why the node may not go on:
- * 'expired' (a reaper has started removing its users) or 'missing' (reaped, or Redis lost its data).
+ * 'expired' (a reaper has started removing its users; answered even when registering: the node must
+ * first remove the rest itself with reapNodeScript, which takes it off the registry) or 'missing'
+ * (reaped, or Redis lost its data).
  * A lease that ran out but that no reaper has touched is simply renewed: after a Redis pause every
  * lease looks expired, and no node must drop its users for that.
  */

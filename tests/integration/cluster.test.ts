@@ -45,13 +45,27 @@ async function eventually<T>(read: () => Promise<T>, predicate: (value: T) => bo
   }
 }
 
+/** One connection attempt: 'admitted', or the code it was refused with. */
+async function attempt(url: string): Promise<string | undefined> {
+  const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false })
+  const outcome = await new Promise<string | undefined>((resolve) => {
+    socket.once('connect', () => resolve('admitted'))
+    socket.once('connect_error', (error: Error & { data?: { code: string } }) => resolve(error.data?.code))
+  })
+  socket.close()
+  return outcome
+}
+
 async function refusalCode(url: string): Promise<string | undefined> {
-  const attempt = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false })
-  const error = await new Promise<Error & { data?: { code: string } }>((resolve) =>
-    attempt.once('connect_error', resolve),
-  )
-  attempt.close()
-  return error.data?.code
+  const outcome = await attempt(url)
+  if (outcome === 'admitted') throw new Error('admitted, not refused')
+  return outcome
+}
+
+/** /healthz as a load balancer sees it. */
+const health = async (url: string) => {
+  const response = await fetch(`${url}/healthz`)
+  return { code: response.status, ...((await response.json()) as { status: string }) }
 }
 
 /** The id under which the node serving this client holds its lease. */
@@ -359,6 +373,53 @@ describe('three nodes', () => {
 })
 
 describe('recovery', () => {
+  it('recovers by itself when the reaper that marked it died mid-reap: drops its users, removes them, takes connections again', async () => {
+    const [node] = await startNodes(redis.url, 1)
+    // More than one reap batch (500), so what is left cannot go in one script call.
+    const clients = await connectClients(node!, 600)
+    await pair(clients[0]!, clients[1]!)
+    const nodeId = await nodeOf(clients[0]!)
+    const told = Promise.all(clients.map((client) => nextEvent(client, 'session:error', 10_000)))
+    // What a reaper leaves when it dies right after marking the node: score -1, every user still there.
+    await redis.client.zadd('hush:nodes', -1, nodeId)
+    expect((await told).every((error) => error.code === 'unavailable')).toBe(true)
+    await eventually(
+      () => attempt(node!.url),
+      (outcome) => outcome === 'admitted',
+    )
+    const newcomer = await connectClient(node!)
+    expect(Number(await redis.client.zscore('hush:nodes', nodeId))).toBeGreaterThan(0)
+    await eventually(
+      () => redis.client.keys('hush:u:*'),
+      (keys) => keys.length === 1,
+    )
+    expect(await redis.client.keys('hush:u:*')).toEqual([`hush:u:${newcomer.welcome.id}`])
+    expect(await redis.client.hgetall('hush:stats')).toEqual({ online: '1' })
+    expect(await health(node!.url)).toEqual({ code: 200, status: 'ok' })
+  })
+
+  it('answers /healthz 503 while it cannot reach Redis, and 200 again only once it has rebuilt', async () => {
+    const [node] = await startNodes(redis.url, 1)
+    await connectClient(node!)
+    expect(await health(node!.url)).toEqual({ code: 200, status: 'ok' })
+    await redis.kill()
+    expect(
+      await eventually(
+        () => health(node!.url),
+        (answer) => answer.code === 503,
+      ),
+    ).toEqual({
+      code: 503,
+      status: 'redis-unreachable',
+    })
+    await redis.start()
+    await eventually(
+      () => health(node!.url),
+      (answer) => answer.code === 200,
+    )
+    expect(await redis.client.hget('hush:stats', 'online')).toBe('1')
+  })
+
   it('when a node shuts down, it reaps its own users only: the partners of a node left half-reaped are still told', async () => {
     const [one, two, three] = await startNodes(redis.url, 3)
     const partner = await connectClient(one!)

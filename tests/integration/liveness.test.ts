@@ -27,6 +27,14 @@ afterAll(() => redis.stop())
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+async function eventually(holds: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await holds())) {
+    if (Date.now() > deadline) throw new Error('never held')
+    await sleep(20)
+  }
+}
+
 function storeOf(nodeId: string): RedisMatchStore {
   const client = new Redis(redis.url)
   clients.push(client)
@@ -81,5 +89,44 @@ describe('retirement', () => {
     expect(await redis.client.zscore('hush:nodes', 'leaving')).toBeNull()
     expect(await redis.client.exists('hush:u:x', 'hush:node:leaving:users', 'hush:node:leaving:ips')).toBe(0)
     expect(await staying.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
+  })
+})
+
+describe('being declared dead', () => {
+  it('reports itself fenced until it has removed what the reaper left and registered again, then serves', async () => {
+    const other = storeOf('other')
+    await other.heartbeat(60_000, true)
+    const store = storeOf('marked')
+    let release = () => {}
+    const released = new Promise<void>((resolve) => (release = resolve))
+    // Its own reaping waits for the test, so the fenced state can be seen from outside.
+    const held: RedisMatchStore = {
+      ...store,
+      async reapNode(node, batch) {
+        await released
+        return store.reapNode(node, batch)
+      },
+    }
+    let fenced = 0
+    const { liveness, ended } = liveNode(held, { onFenced: () => fenced++ })
+    await liveness.start()
+    await store.add({ id: 'x', name: 'X', ip: '10.0.0.1' }, 0)
+    await other.add({ id: 'y', name: 'Y', ip: '10.0.0.2' }, 0)
+    await store.find('x', 0)
+    const pair = await other.find('y', 1)
+
+    // A reaper marks the node and dies before removing anyone.
+    await redis.client.zadd('hush:nodes', -1, 'marked')
+    await eventually(() => liveness.state() === 'fenced')
+    await expect(store.add({ id: 'z', name: 'Z', ip: '' }, 0)).rejects.toMatchObject({ code: 'unavailable' })
+    release()
+    await eventually(() => liveness.state() === 'ok')
+    expect(fenced).toBe(1)
+    expect(ended).toEqual([
+      { chatId: pair.kind === 'matched' ? pair.pairing.chatId : '', partner: 'y', reason: 'disconnected' },
+    ])
+    expect(Number(await redis.client.zscore('hush:nodes', 'marked'))).toBeGreaterThan(0)
+    expect(await other.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
+    expect(await store.add({ id: 'z', name: 'Z', ip: '' }, 0)).toBe('added')
   })
 })
