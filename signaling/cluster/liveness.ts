@@ -1,7 +1,7 @@
 // A node's lease in Redis and the cluster's housekeeping, on one timer:
 // - heartbeat: extends this node's lease (Redis clock, so node clocks don't matter);
 // - reaper: any healthy node removes the users of nodes whose lease ran out (kill -9, partition),
-//   so they leave the counts and the queue and their partners are told;
+//   so they leave the counts and the queue and their partners are told (reaper.ts);
 // - recovery: when Redis comes back empty (restart), the node re-registers and rebuilds its live
 //   users (queue and presence) from its sockets; when Redis kept its data but this node was
 //   declared dead meanwhile, it drops its clients (they reconnect) rather than serve ghosts, removes
@@ -10,13 +10,14 @@
 import type { Logger } from '../logger.ts'
 import type { LocalUser, RedisMatchStore } from '../store/redis-store.ts'
 import type { Ended } from '../store/store.ts'
+import { createReaper, removeOwnUsers } from './reaper.ts'
 
 export const heartbeatIntervalMs = 1000
-/** A node silent this long is dead: detection takes at most lease + one tick (well within 15 s). */
+/** A node silent this long is dead: detection takes lease + one tick + confirmation, ~8 s (well within 15 s). */
 export const leaseMs = 5000
-const reapBatch = 500
-/** Batches reaped per tick at most, so one tick stays short. */
-const maxReapBatchesPerTick = 40
+/** A node whose lease ran out is reaped once it has stayed silent this much longer (two heartbeats). */
+const confirmExpiryMs = 2 * heartbeatIntervalMs
+const monotonicMs = () => performance.now()
 
 /** 'ok' while this node can serve; otherwise why not (/healthz answers 503 with it). */
 export type ClusterState = 'ok' | 'fenced' | 'rebuilding' | 'redis-unreachable'
@@ -63,6 +64,7 @@ export function createLiveness({ store, redisRunId, hooks, logger }: LivenessDep
   let fenced = false
   // Whether Redis answered the last heartbeat, and the connection has not dropped since.
   let reachable = true
+  const reaper = createReaper(store, hooks.onEnded, logger, confirmExpiryMs, monotonicMs)
 
   async function register(): Promise<void> {
     runId = await redisRunId()
@@ -86,6 +88,7 @@ export function createLiveness({ store, redisRunId, hooks, logger }: LivenessDep
   async function fence(): Promise<void> {
     fenced = true
     healthySinceMs = null
+    reaper.forget()
     logger.warn('this node was declared dead while Redis kept running; dropping its clients')
     hooks.onFenced()
     // A reaper may have died mid-way, leaving the node marked (its register answers 'expired')
@@ -102,27 +105,19 @@ export function createLiveness({ store, redisRunId, hooks, logger }: LivenessDep
     return fence()
   }
 
-  async function reap(): Promise<void> {
-    for (let i = 0; i < maxReapBatchesPerTick; i++) {
-      const { node, ended } = await store.reap(reapBatch)
-      if (node === null) return
-      if (ended.length > 0) hooks.onEnded(ended)
-      logger.info({ node, partnersTold: ended.length }, 'reaped users of a dead node')
-    }
-  }
-
   async function tick(): Promise<void> {
     try {
       await (rebuilding ? rebuild() : beat())
       reachable = true
-      const nowMs = Date.now()
+      const nowMs = monotonicMs()
       healthySinceMs ??= nowMs
       const retried = await store.retryRemovals()
       if (retried.length > 0) hooks.onEnded(retried)
-      if (nowMs - healthySinceMs >= leaseMs) await reap()
+      if (nowMs - healthySinceMs >= leaseMs) await reaper.run()
     } catch (error) {
       reachable = false
       healthySinceMs = null
+      reaper.forget()
       logger.debug({ err: error }, 'cluster housekeeping failed; retrying')
     }
   }
@@ -130,7 +125,7 @@ export function createLiveness({ store, redisRunId, hooks, logger }: LivenessDep
   return {
     async start() {
       await register()
-      healthySinceMs = Date.now()
+      healthySinceMs = monotonicMs()
       timer = setInterval(() => {
         ticking ??= tick().finally(() => (ticking = null))
       }, heartbeatIntervalMs)
@@ -150,14 +145,5 @@ export function createLiveness({ store, redisRunId, hooks, logger }: LivenessDep
       if (fenced) return 'fenced'
       return reachable ? 'ok' : 'redis-unreachable'
     },
-  }
-}
-
-/** Removes every user this node still has in Redis (retiring, or recovering), telling their partners. */
-export async function removeOwnUsers(store: RedisMatchStore, onEnded: (ended: readonly Ended[]) => void) {
-  for (;;) {
-    const { done, ended } = await store.reapNode(store.nodeId, reapBatch)
-    if (ended.length > 0) onEnded(ended)
-    if (done) return
   }
 }

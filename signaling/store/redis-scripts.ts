@@ -183,25 +183,26 @@ redis.call('ZADD', key, now_ms() + tonumber(ARGV[3]), node)
 return 'ok'
 `)
 
-/**
- * ARGV: P, batch. Removes up to `batch` users of one node whose heartbeat deadline passed, and the
- * node itself once none are left. Returns {node, chatId1, partner1, chatId2, partner2, ...} or {}.
- */
-export const reapScript = script(`
-local dead = redis.call('ZRANGEBYSCORE', P .. 'nodes', '-inf', '(' .. now_ms(), 'LIMIT', 0, 1)
-local node = dead[1]
-if not node then return {} end
-local out = reap_batch(node, tonumber(ARGV[2]))
-out[1] = node
-return out
+/** ARGV: P, limit. Nodes whose lease deadline has passed on the Redis clock, oldest first: {node1, deadline1, ...}. */
+export const expiredNodesScript = script(`
+return redis.call('ZRANGEBYSCORE', P .. 'nodes', '-inf', '(' .. now_ms(), 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
 `)
 
 /**
- * ARGV: P, node, batch. Reaps up to `batch` users of that one node, whatever its lease: a node retiring or
- * recovering removes its own users this way. Returns {'more' | 'done', chatId1, partner1, ...}.
+ * ARGV: P, node, batch, expected deadline. Reaps up to `batch` users of that node (see reap_batch). With a
+ * deadline (a reaper's, seen expired earlier), only if the node has not heartbeated since: its deadline is
+ * unchanged and still past, or it is already being reaped. With '' whatever its lease: a node retiring or
+ * recovering removes its own users this way. Returns {'more' | 'done' | 'alive', chatId1, partner1, ...}.
  */
 export const reapNodeScript = script(`
-return reap_batch(ARGV[2], tonumber(ARGV[3]))
+local node, expected = ARGV[2], ARGV[4]
+if expected ~= '' then
+  local deadline = redis.call('ZSCORE', P .. 'nodes', node)
+  if not deadline then return { 'done' } end
+  local d = tonumber(deadline)
+  if d > 0 and (deadline ~= expected or d >= now_ms()) then return { 'alive' } end
+end
+return reap_batch(node, tonumber(ARGV[3]))
 `)
 
 /**

@@ -27,14 +27,26 @@ export interface LocalUser {
 
 export type HeartbeatResult = 'ok' | 'expired' | 'missing'
 
+/** After a reap call: users left, none left (the node is gone), or not reaped since it heartbeated again. */
+export type ReapStatus = 'more' | 'done' | 'alive'
+
+/** A node whose lease ran out, with its deadline as Redis holds it (-1: being reaped). */
+export interface ExpiredNode {
+  node: string
+  deadline: string
+}
+
 export interface RedisMatchStore extends MatchStore {
   readonly nodeId: string
   /** Extends this node's lease; `register` creates it when missing (start, or after Redis lost its data). */
   heartbeat(ttlMs: number, register: boolean): Promise<HeartbeatResult>
-  /** Removes one batch of a dead node's users; the chats that ended are returned so partners can be told. */
-  reap(batch: number): Promise<{ node: string | null; ended: Ended[] }>
-  /** Removes one batch of the users of that node whatever its lease (retiring, recovering); `done` once it is gone. */
-  reapNode(node: string, batch: number): Promise<{ done: boolean; ended: Ended[] }>
+  /** Nodes whose lease has run out on the Redis clock (at most `limit`). */
+  expiredNodes(limit: number): Promise<ExpiredNode[]>
+  /**
+   * Removes one batch of a node's users, the chats that ended returned so partners can be told. With the
+   * deadline a reaper saw expired, only if the node has not heartbeated since; without, whatever its lease.
+   */
+  reapNode(node: string, batch: number, seenDeadline?: string): Promise<{ status: ReapStatus; ended: Ended[] }>
   restore(users: readonly LocalUser[]): Promise<number>
   /** Removals that failed while Redis was unreachable, retried now; their ended chats are returned. */
   retryRemovals(): Promise<Ended[]>
@@ -64,7 +76,7 @@ const scriptSources = {
   hushRemove: scripts.removeScript,
   hushCounts: scripts.countsScript,
   hushHeartbeat: scripts.heartbeatScript,
-  hushReap: scripts.reapScript,
+  hushExpiredNodes: scripts.expiredNodesScript,
   hushReapNode: scripts.reapNodeScript,
   hushRestore: scripts.restoreScript,
 }
@@ -177,14 +189,16 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
       return (await call('hushHeartbeat', nodeId, ttlMs, register ? '1' : '0')) as HeartbeatResult
     },
 
-    async reap(batch) {
-      const [node, ...pairs] = (await call('hushReap', batch)) as string[]
-      return { node: node ?? null, ended: endedPairs(pairs) }
+    async expiredNodes(limit) {
+      const flat = (await call('hushExpiredNodes', limit)) as string[]
+      const expired: ExpiredNode[] = []
+      for (let i = 0; i + 1 < flat.length; i += 2) expired.push({ node: flat[i] ?? '', deadline: flat[i + 1] ?? '' })
+      return expired
     },
 
-    async reapNode(node, batch) {
-      const [status, ...pairs] = (await call('hushReapNode', node, batch)) as string[]
-      return { done: status === 'done', ended: endedPairs(pairs) }
+    async reapNode(node, batch, seenDeadline = '') {
+      const [status, ...pairs] = (await call('hushReapNode', node, batch, seenDeadline)) as [ReapStatus, ...string[]]
+      return { status, ended: endedPairs(pairs) }
     },
 
     async restore(users) {

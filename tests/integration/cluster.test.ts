@@ -68,6 +68,8 @@ const health = async (url: string) => {
   return { code: response.status, ...((await response.json()) as { status: string }) }
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
 /** The id under which the node serving this client holds its lease. */
 const nodeOf = async (client: Client & { welcome: { id: string } }) =>
   (await redis.client.hget(`hush:u:${client.welcome.id}`, 'node')) ?? ''
@@ -436,5 +438,32 @@ describe('recovery', () => {
     expect(await ended).toEqual({ chatId: chat.chatId, reason: 'disconnected' })
     expect(await redis.client.zscore('hush:nodes', leavingId)).toBeNull()
     expect(await redis.client.exists(`hush:node:${leavingId}:users`)).toBe(0)
+  })
+
+  it('reaps nobody when the Redis clock steps forward: live nodes renew their leases before any reaper confirms', async () => {
+    const [one, two] = await startNodes(redis.url, 2)
+    const a = await connectClient(one!)
+    const b = await connectClient(two!)
+    await pair(a, b)
+    let dropped = 0
+    for (const client of [a, b]) client.on('disconnect', () => dropped++)
+    const endedEarly = quiet(a, 'match:ended', 10_000)
+    // The scenario is a duration: reapers start only after a full lease (5 s) of healthy heartbeats.
+    await sleep(6000)
+    // A 30 s forward step of Redis TIME, as every script sees it: every lease deadline 30 s further in the past.
+    await redis.client.eval(
+      "local z = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES') for i = 1, #z, 2 do redis.call('ZADD', KEYS[1], tonumber(z[i + 1]) - tonumber(ARGV[1]), z[i]) end",
+      1,
+      'hush:nodes',
+      30_000,
+    )
+    await sleep(4000)
+    expect(await redis.client.zcard('hush:nodes')).toBe(2)
+    expect(await redis.client.hget('hush:stats', 'chatting')).toBe('2')
+    const atB = nextEvent(b, 'signal:relay')
+    expect((await request(a, 'signal:relay', offer)).error).toBeNull()
+    expect(await atB).toEqual(offer)
+    expect(await endedEarly).toBe(true)
+    expect(dropped).toBe(0)
   })
 })
