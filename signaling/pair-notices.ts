@@ -27,6 +27,7 @@ export function createPairNotices(ctx: SessionContext) {
     data.endedChatId = chatId
     if (data.chatId !== chatId) return
     if (data.partner !== null) ctx.chatEnded(socket, data.partner)
+    data.lastPartner = data.partner
     data.partner = null
     data.partnerRoom = ''
     data.chatId = null

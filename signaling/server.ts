@@ -213,6 +213,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       state: data.chatId !== null ? 'chatting' : 'idle',
       chatId: data.chatId ?? '',
       partner: data.partner ?? '',
+      lastPartner: data.lastPartner ?? '',
     }))
 
   const broadcaster = startPresence(

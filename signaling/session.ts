@@ -179,6 +179,7 @@ export function createSessions(ctx: SessionContext) {
         relayRoom: '',
         iceExpiresAtMs: nowMs + config.turnTtlS * 1000,
         chatId: null,
+        lastPartner: null,
         endedChatId: null,
         searchingSinceMs: null,
         match: fullBucket(config.limits.match, nowMs),

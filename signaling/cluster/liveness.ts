@@ -75,7 +75,9 @@ export function createLiveness({ store, redisRunId, hooks, logger }: LivenessDep
   async function rebuild(): Promise<void> {
     rebuilding = true
     store.setAvailable(false)
-    store.dropFailedRemovals()
+    // Removals that failed before Redis lost its data are moot; under the run_id already registered
+    // (a rebuild cut short) they concern users restored by the first attempt, and must be retried.
+    if ((await redisRunId()) !== runId) store.dropFailedRemovals()
     await register()
     const users = hooks.localUsers()
     const restored = await store.restore(users)

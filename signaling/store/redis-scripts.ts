@@ -206,19 +206,21 @@ return reap_batch(node, tonumber(ARGV[3]))
 `)
 
 /**
- * ARGV: P, node, then per user: id, name, ip, state ('idle'|'chatting'), chatId, partner.
- * Re-registers a node's live users after Redis lost its data; users already known are left alone.
+ * ARGV: P, node, then per user: id, name, ip, state ('idle'|'chatting'), chatId, partner, last partner ('' none).
+ * Re-registers a node's live users after Redis lost its data; users already known are left alone. The
+ * last partner keeps the no-immediate-rematch rule across the restart (two who just skipped each other).
  * Searchers are restored idle and search again (the find script), so they can pair with anyone
  * who arrived on a node that was rebuilt earlier.
  */
 export const restoreScript = script(`
 local node = ARGV[2]
 local restored = 0
-for i = 3, #ARGV, 6 do
-  local id, ip, state = ARGV[i], ARGV[i + 2], ARGV[i + 3]
+for i = 3, #ARGV, 7 do
+  local id, ip, state, last = ARGV[i], ARGV[i + 2], ARGV[i + 3], ARGV[i + 6]
   local k = ukey(id)
   if redis.call('EXISTS', k) == 0 then
     redis.call('HSET', k, 'n', ARGV[i + 1], 'node', node, 'ip', ip)
+    if last ~= '' then redis.call('HSET', k, 'l', last) end
     redis.call('SADD', P .. 'node:' .. node .. ':users', id)
     if ip ~= '' then redis.call('HINCRBY', P .. 'node:' .. node .. ':ips', ip, 1) end
     bump('online', 1)

@@ -23,6 +23,8 @@ export interface LocalUser {
   state: 'idle' | 'chatting'
   chatId: string
   partner: UserId
+  /** The stranger of the last chat ('' if none): not to be paired again at once (the find script's rule). */
+  lastPartner: UserId
 }
 
 export type HeartbeatResult = 'ok' | 'expired' | 'missing'
@@ -50,7 +52,7 @@ export interface RedisMatchStore extends MatchStore {
   restore(users: readonly LocalUser[]): Promise<number>
   /** Removals that failed while Redis was unreachable, retried now; their ended chats are returned. */
   retryRemovals(): Promise<Ended[]>
-  /** Forgets removals that failed: Redis lost its data, so those users are gone anyway. */
+  /** Forgets removals that failed: Redis lost its data since, so those users are gone anyway. */
   dropFailedRemovals(): void
   /** While false, calls fail with StoreUnavailableError (the node is rebuilding its state in Redis). */
   setAvailable(available: boolean): void
@@ -206,7 +208,7 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
       for (let start = 0; start < users.length; start += restoreBatch) {
         const args = users
           .slice(start, start + restoreBatch)
-          .flatMap((u) => [u.id, u.name, u.ip, u.state, u.chatId, u.partner])
+          .flatMap((u) => [u.id, u.name, u.ip, u.state, u.chatId, u.partner, u.lastPartner])
         restored += (await call('hushRestore', nodeId, ...args)) as number
       }
       return restored

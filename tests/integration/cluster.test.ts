@@ -466,4 +466,31 @@ describe('recovery', () => {
     expect(await endedEarly).toBe(true)
     expect(dropped).toBe(0)
   })
+
+  it('does not pair again, after a Redis restart, two searchers who had just skipped each other', async () => {
+    const [one, two] = await startNodes(redis.url, 2)
+    const a = await connectClient(one!)
+    const b = await connectClient(two!)
+    await pair(a, b)
+    const endedAtB = nextEvent(b, 'match:ended')
+    await request(a, 'match:leave', { reason: 'skipped' })
+    await endedAtB
+    expect((await request(a, 'match:find', {})).data).toEqual({ status: 'queued' })
+    expect((await request(b, 'match:find', {})).data).toEqual({ status: 'queued' })
+    const againAtA = quiet(a, 'match:found', 6000)
+    const againAtB = quiet(b, 'match:found', 6000)
+    await redis.kill()
+    await redis.start()
+    // Both nodes rebuilt and both searches resumed: two waiters, each the other's last partner.
+    await eventually(
+      () => redis.client.zcard('hush:queue'),
+      (queued) => queued === 2,
+    )
+    expect(await againAtA).toBe(true)
+    expect(await againAtB).toBe(true)
+    const c = await connectClient(one!)
+    const found = nextEvent(c, 'match:found')
+    await request(c, 'match:find', {})
+    expect([a.welcome.name, b.welcome.name]).toContain((await found).partner.name)
+  })
 })

@@ -3,15 +3,16 @@
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createLiveness, type Liveness, type LivenessHooks } from '../../signaling/cluster/liveness.ts'
-import { redisRunId } from '../../signaling/cluster/redis-connections.ts'
+import { connectRedis, redisRunId } from '../../signaling/cluster/redis-connections.ts'
 import { createLogger } from '../../signaling/logger.ts'
-import { createRedisStore, type RedisMatchStore } from '../../signaling/store/redis-store.ts'
-import type { Ended } from '../../signaling/store/store.ts'
+import { createRedisStore, type LocalUser, type RedisMatchStore } from '../../signaling/store/redis-store.ts'
+import { StoreUnavailableError, type Ended } from '../../signaling/store/store.ts'
 import { startRedis, type TestRedis } from '../support/redis.ts'
 
 let redis: TestRedis
 const clients: Redis[] = []
 const started: Liveness[] = []
+const cleanups: Array<() => Promise<void>> = []
 
 beforeAll(async () => {
   redis = await startRedis()
@@ -20,6 +21,8 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.allSettled(started.splice(0).map((liveness) => liveness.retire()))
   for (const client of clients.splice(0)) client.disconnect()
+  await Promise.allSettled(cleanups.splice(0).map((cleanup) => cleanup()))
+  if (!redis.running()) await redis.start()
   await redis.client.flushall()
 })
 
@@ -128,5 +131,41 @@ describe('being declared dead', () => {
     expect(Number(await redis.client.zscore('hush:nodes', 'marked'))).toBeGreaterThan(0)
     expect(await other.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
     expect(await store.add({ id: 'z', name: 'Z', ip: '' }, 0)).toBe('added')
+  })
+})
+
+describe('rebuilding after Redis lost its data', () => {
+  it('retries the removal of a user who left during a rebuild cut short, so nobody outlives their socket', async () => {
+    // The node's own connection settings: while Redis is away, requests fail at once.
+    const connections = connectRedis(redis.url, createLogger('silent'))
+    cleanups.push(() => connections.close())
+    await connections.ready()
+    const store = createRedisStore(connections.command, { nodeId: 'rebuilt' })
+    const sockets = new Map<string, LocalUser>()
+    let attempts = 0
+    const flaky: RedisMatchStore = {
+      ...store,
+      async restore(users) {
+        if (++attempts > 1) return store.restore(users)
+        // The first batch goes through, its user leaves (the removal fails: still rebuilding), then Redis fails.
+        await store.restore(users.slice(0, 1))
+        sockets.delete(users[0]!.id)
+        await expect(store.remove(users[0]!.id)).rejects.toBeInstanceOf(StoreUnavailableError)
+        throw new StoreUnavailableError('Redis went away again mid-rebuild')
+      },
+    }
+    const { liveness } = liveNode(flaky, { localUsers: () => [...sockets.values()] })
+    await liveness.start()
+    for (const id of ['early', 'late']) {
+      await store.add({ id, name: id, ip: '' }, 0)
+      sockets.set(id, { id, name: id, ip: '', state: 'idle', chatId: '', partner: '', lastPartner: '' })
+    }
+
+    await redis.kill()
+    await redis.start()
+    await eventually(async () => (await redis.client.exists('hush:u:late')) === 1 && attempts > 1)
+    await eventually(async () => (await redis.client.exists('hush:u:early')) === 0)
+    expect(await store.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
+    expect(await redis.client.smembers('hush:node:rebuilt:users')).toEqual(['late'])
   })
 })

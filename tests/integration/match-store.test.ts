@@ -126,23 +126,26 @@ describe('redis store across nodes', () => {
     expect(await reaper.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
   })
 
-  it('restores a node’s users after Redis lost its data', async () => {
+  it('restores a node’s users after Redis lost its data, with their last partners', async () => {
     await redis.client.flushall()
     const store = await redisNode('node-a')
     await redis.client.flushall()
     expect(await store.heartbeat(leaseMs, false)).toBe('missing')
     expect(await store.heartbeat(leaseMs, true)).toBe('ok')
+    const idle = { ip: '10.0.0.1', state: 'idle', chatId: '', partner: '' } as const
     const restored = await store.restore([
-      { id: 'i', name: 'I', ip: '10.0.0.1', state: 'idle', chatId: '', partner: '' },
-      { id: 's', name: 'S', ip: '10.0.0.1', state: 'idle', chatId: '', partner: '' },
-      { id: 'c1', name: 'C1', ip: '10.0.0.1', state: 'chatting', chatId: 'k', partner: 'c2' },
-      { id: 'c2', name: 'C2', ip: '10.0.0.1', state: 'chatting', chatId: 'k', partner: 'c1' },
+      { id: 'i', name: 'I', ...idle, lastPartner: '' },
+      { id: 's', name: 'S', ...idle, lastPartner: 'x' },
+      { id: 'x', name: 'X', ...idle, lastPartner: 's' },
+      { id: 'c1', name: 'C1', ip: '10.0.0.1', state: 'chatting', chatId: 'k', partner: 'c2', lastPartner: '' },
+      { id: 'c2', name: 'C2', ip: '10.0.0.1', state: 'chatting', chatId: 'k', partner: 'c1', lastPartner: '' },
     ])
-    expect(restored).toBe(4)
-    expect(await store.counts()).toEqual({ online: 4, searching: 0, chatting: 2 })
-    expect(await store.restore([{ id: 'i', name: 'I', ip: '', state: 'idle', chatId: '', partner: '' }])).toBe(0)
+    expect(restored).toBe(5)
+    expect(await store.counts()).toEqual({ online: 5, searching: 0, chatting: 2 })
+    expect(await store.restore([{ id: 'i', name: 'I', ...idle, ip: '', lastPartner: '' }])).toBe(0)
     expect(await store.leave('c1', 'left')).toEqual({ chatId: 'k', partner: 'c2', reason: 'left' })
     await store.find('s', 5) // a restored searcher searches again
+    expect(await store.find('x', 6)).toEqual({ kind: 'queued' }) // not with s, whom x had just left
     const outcome = await store.find('i', 10)
     expect(outcome.kind === 'matched' && outcome.pairing.initiator.id).toBe('s')
   })
