@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import sirv from 'sirv'
 import type { Registry } from 'prom-client'
+import type { ClusterState } from './cluster/liveness.ts'
 
 export const contentSecurityPolicy = [
   "default-src 'self'",
@@ -29,7 +30,10 @@ const securityHeaders: Record<string, string> = {
 const placeholder = `<!doctype html><meta charset="utf-8"><title>Hush</title>
 <p>Hush signaling server is running. The app is not built: run <code>npm run build</code>.</p>`
 
-export function createHttpHandler(staticDir: string, registry: Registry, isHealthy: () => boolean) {
+/** 'ok', or why this node should take no new connections now: /healthz answers 503, a load balancer skips it. */
+export type Readiness = ClusterState | 'shutting-down'
+
+export function createHttpHandler(staticDir: string, registry: Registry, readiness: () => Readiness) {
   const serveStatic = existsSync(staticDir)
     ? sirv(staticDir, {
         etag: true,
@@ -48,9 +52,9 @@ export function createHttpHandler(staticDir: string, registry: Registry, isHealt
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value)
     const path = (req.url ?? '/').split('?')[0]
     if (path === '/healthz') {
-      const healthy = isHealthy()
-      res.writeHead(healthy ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
-      res.end(JSON.stringify({ status: healthy ? 'ok' : 'shutting-down' }))
+      const status = readiness()
+      res.writeHead(status === 'ok' ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+      res.end(JSON.stringify({ status }))
       return
     }
     if (path === '/metrics') {

@@ -33,6 +33,7 @@ export function createPairNotices(ctx: SessionContext) {
     const { data } = socket
     data.endedChatId = chatId
     if (data.chatId !== chatId) return
+    data.lastPartner = data.partner
     data.partner = null
     data.partnerRoom = ''
     data.chatId = null

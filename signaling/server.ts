@@ -71,7 +71,8 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     () => (cluster ? broadcaster.latest() : store.counts()),
   )
 
-  const http = createServer(createHttpHandler(config.staticDir, metrics.registry, () => !closing))
+  const readiness = () => (closing ? 'shutting-down' : (cluster?.readiness() ?? 'ok'))
+  const http = createServer(createHttpHandler(config.staticDir, metrics.registry, readiness))
   const io: HushServer = new Server(http, {
     // WebSocket only: no long-polling state per client, and no sticky sessions needed behind a load balancer.
     transports: ['websocket'],
@@ -216,6 +217,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       state: data.chatId !== null ? 'chatting' : 'idle',
       chatId: data.chatId ?? '',
       partner: data.partner ?? '',
+      lastPartner: data.lastPartner ?? '',
     }))
 
   const broadcaster = startPresence(

@@ -21,6 +21,8 @@ export interface SessionData {
   /** When the TURN credentials sent to this user expire (ms since the epoch). */
   iceExpiresAtMs: number
   chatId: string | null
+  /** The partner of the chat that ended last (Redis keeps it too; a node restores it after a Redis restart). */
+  lastPartner: UserId | null
   /** The chat that ended last: a match:found for it arriving late (from another node) is stale. */
   endedChatId: string | null
   /** When this user joined the queue, as far as this node knows; null when not searching. */

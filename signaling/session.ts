@@ -215,6 +215,7 @@ export function createSessions(ctx: SessionContext) {
         relayRoom: '',
         iceExpiresAtMs: nowMs + config.turnTtlS * 1000,
         chatId: null,
+        lastPartner: null,
         endedChatId: null,
         searchingSinceMs: null,
         matchTail: null,

@@ -6,8 +6,8 @@ import { createShardedAdapter } from '@socket.io/redis-adapter'
 import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
 import { createRedisStore, type RedisMatchStore } from '../store/redis-store.ts'
-import { createLiveness, type LivenessHooks } from './liveness.ts'
-import { connectRedis } from './redis-connections.ts'
+import { createLiveness, type ClusterState, type LivenessHooks } from './liveness.ts'
+import { connectRedis, redisRunId } from './redis-connections.ts'
 
 export interface Cluster {
   nodeId: string
@@ -17,7 +17,9 @@ export interface Cluster {
   adapter: ReturnType<typeof createShardedAdapter>
   /** Waits for Redis, takes this node's lease and starts the housekeeping. */
   start(hooks: LivenessHooks): Promise<void>
-  /** Stops housekeeping and closes the connections (call after the store has retired). */
+  /** 'ok' while this node can serve; otherwise why not (for /healthz). */
+  readiness(): ClusterState
+  /** Retires the node (heartbeat stopped, its users removed, their partners told), then closes the connections. */
   close(): Promise<void>
 }
 
@@ -41,11 +43,25 @@ export function createCluster(redisUrl: string, logger: Logger): Cluster {
     adapter,
     async start(hooks) {
       await redis.ready()
-      liveness = createLiveness(redis.command, store, hooks, logger.child({ node: nodeId }))
+      liveness = createLiveness({
+        store,
+        redisRunId: () => redisRunId(redis.command),
+        hooks,
+        logger: logger.child({ node: nodeId }),
+      })
       await liveness.start()
+      redis.command.on('close', () => liveness?.connectionLost())
+    },
+    readiness() {
+      if (!liveness || redis.command.status !== 'ready') return 'redis-unreachable'
+      return liveness.state()
     },
     async close() {
-      liveness?.stop()
+      try {
+        await liveness?.retire()
+      } catch (error) {
+        logger.warn({ err: error }, 'could not retire this node; the others reap it once its lease runs out')
+      }
       await redis.close()
     },
   }

@@ -82,3 +82,9 @@ function guardFireAndForget(client: Redis, methods: readonly string[], logger: L
     }
   }
 }
+
+/** Redis's run_id: a new one means Redis restarted (and, without persistence, lost its data). */
+export async function redisRunId(redis: Redis): Promise<string> {
+  const info = await redis.info('server')
+  return /run_id:(\w+)/.exec(info)?.[1] ?? ''
+}

@@ -57,6 +57,26 @@ local function remove_user(id)
   bump('online', -1)
   return ended
 end
+-- Marks the node as being reaped (its heartbeat answers 'expired' from now on), removes up to
+-- batch of its users and, once none are left, the node itself: {'more' | 'done', chatId1, partner1, ...}.
+local function reap_batch(node, batch)
+  if redis.call('ZSCORE', P .. 'nodes', node) then redis.call('ZADD', P .. 'nodes', -1, node) end
+  local users = P .. 'node:' .. node .. ':users'
+  local out = { 'more' }
+  for _, id in ipairs(redis.call('SPOP', users, batch)) do
+    local ended = remove_user(id)
+    if ended then
+      out[#out + 1] = ended[1]
+      out[#out + 1] = ended[2]
+    end
+  end
+  if redis.call('EXISTS', users) == 0 then
+    redis.call('ZREM', P .. 'nodes', node)
+    redis.call('DEL', P .. 'node:' .. node .. ':ips')
+    out[1] = 'done'
+  end
+  return out
+end
 local function enqueue(id, queued_at, room)
   local tail = redis.call('ZRANGE', P .. 'queue', -1, -1, 'WITHSCORES')
   local score = 0
@@ -148,7 +168,9 @@ return { tonumber(stats[1] or 0), redis.call('ZCARD', P .. 'queue'), tonumber(st
 
 /**
  * ARGV: P, node, ttlMs, register ('1' or '0'). 'ok', or why the node may not go on:
- * 'expired' (a reaper has started removing its users) or 'missing' (reaped, or Redis lost its data).
+ * 'expired' (a reaper has started removing its users; answered even when registering: the node must
+ * first remove the rest itself with reapNodeScript, which takes it off the registry) or 'missing'
+ * (reaped, or Redis lost its data).
  * A lease that ran out but that no reaper has touched is simply renewed: after a Redis pause every
  * lease looks expired, and no node must drop its users for that.
  */
@@ -161,52 +183,44 @@ redis.call('ZADD', key, now_ms() + tonumber(ARGV[3]), node)
 return 'ok'
 `)
 
+/** ARGV: P, limit. Nodes whose lease deadline has passed on the Redis clock, oldest first: {node1, deadline1, ...}. */
+export const expiredNodesScript = script(`
+return redis.call('ZRANGEBYSCORE', P .. 'nodes', '-inf', '(' .. now_ms(), 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[2]))
+`)
+
 /**
- * ARGV: P, batch. Removes up to `batch` users of one node whose heartbeat deadline passed, and the
- * node itself once none are left. Returns {node, chatId1, partner1, chatId2, partner2, ...} or {}.
+ * ARGV: P, node, batch, expected deadline. Reaps up to `batch` users of that node (see reap_batch). With a
+ * deadline (a reaper's, seen expired earlier), only if the node has not heartbeated since: its deadline is
+ * unchanged and still past, or it is already being reaped. With '' whatever its lease: a node retiring or
+ * recovering removes its own users this way. Returns {'more' | 'done' | 'alive', chatId1, partner1, ...}.
  */
-export const reapScript = script(`
-local dead = redis.call('ZRANGEBYSCORE', P .. 'nodes', '-inf', '(' .. now_ms(), 'LIMIT', 0, 1)
-local node = dead[1]
-if not node then return {} end
--- Marked as being reaped: from now on its own heartbeat answers 'expired' and it drops its clients.
-redis.call('ZADD', P .. 'nodes', -1, node)
-local users = P .. 'node:' .. node .. ':users'
-local out = { node }
-for _, id in ipairs(redis.call('SPOP', users, tonumber(ARGV[2]))) do
-  local ended = remove_user(id)
-  if ended then
-    out[#out + 1] = ended[1]
-    out[#out + 1] = ended[2]
-  end
+export const reapNodeScript = script(`
+local node, expected = ARGV[2], ARGV[4]
+if expected ~= '' then
+  local deadline = redis.call('ZSCORE', P .. 'nodes', node)
+  if not deadline then return { 'done' } end
+  local d = tonumber(deadline)
+  if d > 0 and (deadline ~= expected or d >= now_ms()) then return { 'alive' } end
 end
-if redis.call('EXISTS', users) == 0 then
-  redis.call('ZREM', P .. 'nodes', node)
-  redis.call('DEL', P .. 'node:' .. node .. ':ips')
-end
-return out
-`)
-
-/** ARGV: P, node. Marks the node dead at once, so the next reap takes its users (graceful shutdown). */
-export const retireScript = script(`
-if redis.call('ZSCORE', P .. 'nodes', ARGV[2]) then redis.call('ZADD', P .. 'nodes', 0, ARGV[2]) end
-return 1
+return reap_batch(node, tonumber(ARGV[3]))
 `)
 
 /**
- * ARGV: P, node, then per user: id, name, ip, state ('idle'|'chatting'), chatId, partner.
- * Re-registers a node's live users after Redis lost its data; users already known are left alone.
+ * ARGV: P, node, then per user: id, name, ip, state ('idle'|'chatting'), chatId, partner, last partner ('' none).
+ * Re-registers a node's live users after Redis lost its data; users already known are left alone. The
+ * last partner keeps the no-immediate-rematch rule across the restart (two who just skipped each other).
  * Searchers are restored idle and search again (the find script), so they can pair with anyone
  * who arrived on a node that was rebuilt earlier.
  */
 export const restoreScript = script(`
 local node = ARGV[2]
 local restored = 0
-for i = 3, #ARGV, 6 do
-  local id, ip, state = ARGV[i], ARGV[i + 2], ARGV[i + 3]
+for i = 3, #ARGV, 7 do
+  local id, ip, state, last = ARGV[i], ARGV[i + 2], ARGV[i + 3], ARGV[i + 6]
   local k = ukey(id)
   if redis.call('EXISTS', k) == 0 then
     redis.call('HSET', k, 'n', ARGV[i + 1], 'node', node, 'ip', ip)
+    if last ~= '' then redis.call('HSET', k, 'l', last) end
     redis.call('SADD', P .. 'node:' .. node .. ':users', id)
     if ip ~= '' then redis.call('HINCRBY', P .. 'node:' .. node .. ':ips', ip, 1) end
     bump('online', 1)

@@ -23,20 +23,36 @@ export interface LocalUser {
   state: 'idle' | 'chatting'
   chatId: string
   partner: UserId
+  /** The stranger of the last chat ('' if none): not to be paired again at once (the find script's rule). */
+  lastPartner: UserId
 }
 
 export type HeartbeatResult = 'ok' | 'expired' | 'missing'
+
+/** After a reap call: users left, none left (the node is gone), or not reaped since it heartbeated again. */
+export type ReapStatus = 'more' | 'done' | 'alive'
+
+/** A node whose lease ran out, with its deadline as Redis holds it (-1: being reaped). */
+export interface ExpiredNode {
+  node: string
+  deadline: string
+}
 
 export interface RedisMatchStore extends MatchStore {
   readonly nodeId: string
   /** Extends this node's lease; `register` creates it when missing (start, or after Redis lost its data). */
   heartbeat(ttlMs: number, register: boolean): Promise<HeartbeatResult>
-  /** Removes one batch of a dead node's users; the chats that ended are returned so partners can be told. */
-  reap(batch: number): Promise<{ node: string | null; ended: Ended[] }>
+  /** Nodes whose lease has run out on the Redis clock (at most `limit`). */
+  expiredNodes(limit: number): Promise<ExpiredNode[]>
+  /**
+   * Removes one batch of a node's users, the chats that ended returned so partners can be told. With the
+   * deadline a reaper saw expired, only if the node has not heartbeated since; without, whatever its lease.
+   */
+  reapNode(node: string, batch: number, seenDeadline?: string): Promise<{ status: ReapStatus; ended: Ended[] }>
   restore(users: readonly LocalUser[]): Promise<number>
   /** Removals that failed while Redis was unreachable, retried now; their ended chats are returned. */
   retryRemovals(): Promise<Ended[]>
-  /** Forgets removals that failed: Redis lost its data, so those users are gone anyway. */
+  /** Forgets removals that failed: Redis lost its data since, so those users are gone anyway. */
   dropFailedRemovals(): void
   /** While false, calls fail with StoreUnavailableError (the node is rebuilding its state in Redis). */
   setAvailable(available: boolean): void
@@ -62,8 +78,8 @@ const scriptSources = {
   hushRemove: scripts.removeScript,
   hushCounts: scripts.countsScript,
   hushHeartbeat: scripts.heartbeatScript,
-  hushReap: scripts.reapScript,
-  hushRetire: scripts.retireScript,
+  hushExpiredNodes: scripts.expiredNodesScript,
+  hushReapNode: scripts.reapNodeScript,
   hushRestore: scripts.restoreScript,
 }
 
@@ -103,6 +119,15 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
     if (!Array.isArray(reply)) return null
     const [chatId, partner] = reply as [string, string]
     return { chatId, partner, reason }
+  }
+
+  // Reap replies carry the chats that ended as flat pairs after their first element.
+  const endedPairs = (pairs: readonly string[]): Ended[] => {
+    const ended: Ended[] = []
+    for (let i = 0; i + 1 < pairs.length; i += 2) {
+      ended.push({ chatId: pairs[i] ?? '', partner: pairs[i + 1] ?? '', reason: 'disconnected' })
+    }
+    return ended
   }
 
   async function remove(user: UserId): Promise<Ended | null> {
@@ -166,13 +191,16 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
       return (await call('hushHeartbeat', nodeId, ttlMs, register ? '1' : '0')) as HeartbeatResult
     },
 
-    async reap(batch) {
-      const [node, ...pairs] = (await call('hushReap', batch)) as string[]
-      const ended: Ended[] = []
-      for (let i = 0; i + 1 < pairs.length; i += 2) {
-        ended.push({ chatId: pairs[i] ?? '', partner: pairs[i + 1] ?? '', reason: 'disconnected' })
-      }
-      return { node: node ?? null, ended }
+    async expiredNodes(limit) {
+      const flat = (await call('hushExpiredNodes', limit)) as string[]
+      const expired: ExpiredNode[] = []
+      for (let i = 0; i + 1 < flat.length; i += 2) expired.push({ node: flat[i] ?? '', deadline: flat[i + 1] ?? '' })
+      return expired
+    },
+
+    async reapNode(node, batch, seenDeadline = '') {
+      const [status, ...pairs] = (await call('hushReapNode', node, batch, seenDeadline)) as [ReapStatus, ...string[]]
+      return { status, ended: endedPairs(pairs) }
     },
 
     async restore(users) {
@@ -180,7 +208,7 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
       for (let start = 0; start < users.length; start += restoreBatch) {
         const args = users
           .slice(start, start + restoreBatch)
-          .flatMap((u) => [u.id, u.name, u.ip, u.state, u.chatId, u.partner])
+          .flatMap((u) => [u.id, u.name, u.ip, u.state, u.chatId, u.partner, u.lastPartner])
         restored += (await call('hushRestore', nodeId, ...args)) as number
       }
       return restored
@@ -203,18 +231,7 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
       available = next
     },
 
-    /** Graceful: hands this node's remaining users to the reaper at once, then reaps until it is gone. */
-    async close() {
-      try {
-        await call('hushRetire', nodeId)
-        // A retired node scores 0, so it is the first dead node each reap takes.
-        for (let round = 0; round < 1000; round++) {
-          const reply = (await call('hushReap', restoreBatch)) as string[]
-          if (reply[0] !== nodeId) break
-        }
-      } catch {
-        // Redis unreachable at shutdown: the other nodes reap this one when its lease runs out.
-      }
-    },
+    // The cluster retires the node (liveness.ts): it must stop the heartbeat first and announce the ended chats.
+    async close() {},
   }
 }

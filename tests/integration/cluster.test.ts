@@ -25,6 +25,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await closeAll()
   await stopAllNodes()
+  if (!redis.running()) await redis.start() // a test that failed while Redis was down
   await redis.client.flushall()
 })
 
@@ -44,14 +45,34 @@ async function eventually<T>(read: () => Promise<T>, predicate: (value: T) => bo
   }
 }
 
-async function refusalCode(url: string): Promise<string | undefined> {
-  const attempt = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false })
-  const error = await new Promise<Error & { data?: { code: string } }>((resolve) =>
-    attempt.once('connect_error', resolve),
-  )
-  attempt.close()
-  return error.data?.code
+/** One connection attempt: 'admitted', or the code it was refused with. */
+async function attempt(url: string): Promise<string | undefined> {
+  const socket = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false })
+  const outcome = await new Promise<string | undefined>((resolve) => {
+    socket.once('connect', () => resolve('admitted'))
+    socket.once('connect_error', (error: Error & { data?: { code: string } }) => resolve(error.data?.code))
+  })
+  socket.close()
+  return outcome
 }
+
+async function refusalCode(url: string): Promise<string | undefined> {
+  const outcome = await attempt(url)
+  if (outcome === 'admitted') throw new Error('admitted, not refused')
+  return outcome
+}
+
+/** /healthz as a load balancer sees it. */
+const health = async (url: string) => {
+  const response = await fetch(`${url}/healthz`)
+  return { code: response.status, ...((await response.json()) as { status: string }) }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The id under which the node serving this client holds its lease. */
+const nodeOf = async (client: Client & { welcome: { id: string } }) =>
+  (await redis.client.hget(`hush:u:${client.welcome.id}`, 'node')) ?? ''
 
 const disconnectAll = (clients: Client[]) =>
   Promise.all(
@@ -350,5 +371,126 @@ describe('three nodes', () => {
     await request(a, 'match:leave', { reason: 'left' })
     expect((await ended).chatId).toBe(chat.chatId)
     expect(nodes.every((node) => node.alive())).toBe(true)
+  })
+})
+
+describe('recovery', () => {
+  it('recovers by itself when the reaper that marked it died mid-reap: drops its users, removes them, takes connections again', async () => {
+    const [node] = await startNodes(redis.url, 1)
+    // More than one reap batch (500), so what is left cannot go in one script call.
+    const clients = await connectClients(node!, 600)
+    await pair(clients[0]!, clients[1]!)
+    const nodeId = await nodeOf(clients[0]!)
+    const told = Promise.all(clients.map((client) => nextEvent(client, 'session:error', 10_000)))
+    // What a reaper leaves when it dies right after marking the node: score -1, every user still there.
+    await redis.client.zadd('hush:nodes', -1, nodeId)
+    expect((await told).every((error) => error.code === 'unavailable')).toBe(true)
+    await eventually(
+      () => attempt(node!.url),
+      (outcome) => outcome === 'admitted',
+    )
+    const newcomer = await connectClient(node!)
+    expect(Number(await redis.client.zscore('hush:nodes', nodeId))).toBeGreaterThan(0)
+    await eventually(
+      () => redis.client.keys('hush:u:*'),
+      (keys) => keys.length === 1,
+    )
+    expect(await redis.client.keys('hush:u:*')).toEqual([`hush:u:${newcomer.welcome.id}`])
+    expect(await redis.client.hgetall('hush:stats')).toEqual({ online: '1' })
+    expect(await health(node!.url)).toEqual({ code: 200, status: 'ok' })
+  })
+
+  it('answers /healthz 503 while it cannot reach Redis, and 200 again only once it has rebuilt', async () => {
+    const [node] = await startNodes(redis.url, 1)
+    await connectClient(node!)
+    expect(await health(node!.url)).toEqual({ code: 200, status: 'ok' })
+    await redis.kill()
+    expect(
+      await eventually(
+        () => health(node!.url),
+        (answer) => answer.code === 503,
+      ),
+    ).toEqual({
+      code: 503,
+      status: 'redis-unreachable',
+    })
+    await redis.start()
+    await eventually(
+      () => health(node!.url),
+      (answer) => answer.code === 200,
+    )
+    expect(await redis.client.hget('hush:stats', 'online')).toBe('1')
+  })
+
+  it('when a node shuts down, it reaps its own users only: the partners of a node left half-reaped are still told', async () => {
+    const [one, two, three] = await startNodes(redis.url, 3)
+    const partner = await connectClient(one!)
+    const victim = await connectClient(three!)
+    const leaving = await connectClient(two!)
+    const { a: chat } = await pair(partner, victim)
+    const leavingId = await nodeOf(leaving)
+    const ended = nextEvent(partner, 'match:ended', 15_000)
+    // Node three dies, and so does the reaper that had just marked it (score -1, users untouched).
+    const threeId = await nodeOf(victim)
+    await three!.kill9()
+    await redis.client.zadd('hush:nodes', -1, threeId)
+    await two!.stop()
+    expect(await ended).toEqual({ chatId: chat.chatId, reason: 'disconnected' })
+    expect(await redis.client.zscore('hush:nodes', leavingId)).toBeNull()
+    expect(await redis.client.exists(`hush:node:${leavingId}:users`)).toBe(0)
+  })
+
+  it('reaps nobody when the Redis clock steps forward: live nodes renew their leases before any reaper confirms', async () => {
+    const [one, two] = await startNodes(redis.url, 2)
+    const a = await connectClient(one!)
+    const b = await connectClient(two!)
+    await pair(a, b)
+    let dropped = 0
+    for (const client of [a, b]) client.on('disconnect', () => dropped++)
+    const endedEarly = quiet(a, 'match:ended', 10_000)
+    // The scenario is a duration: reapers start only after a full lease (5 s) of healthy heartbeats.
+    await sleep(6000)
+    // A 30 s forward step of Redis TIME, as every script sees it: every lease deadline 30 s further in the past.
+    await redis.client.eval(
+      "local z = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES') for i = 1, #z, 2 do redis.call('ZADD', KEYS[1], tonumber(z[i + 1]) - tonumber(ARGV[1]), z[i]) end",
+      1,
+      'hush:nodes',
+      30_000,
+    )
+    await sleep(4000)
+    expect(await redis.client.zcard('hush:nodes')).toBe(2)
+    expect(await redis.client.hget('hush:stats', 'chatting')).toBe('2')
+    const atB = nextEvent(b, 'signal:relay')
+    expect((await request(a, 'signal:relay', offer)).error).toBeNull()
+    expect(await atB).toEqual(offer)
+    expect(await endedEarly).toBe(true)
+    expect(dropped).toBe(0)
+  })
+
+  it('does not pair again, after a Redis restart, two searchers who had just skipped each other', async () => {
+    const [one, two] = await startNodes(redis.url, 2)
+    const a = await connectClient(one!)
+    const b = await connectClient(two!)
+    await pair(a, b)
+    const endedAtB = nextEvent(b, 'match:ended')
+    await request(a, 'match:leave', { reason: 'skipped' })
+    await endedAtB
+    expect((await request(a, 'match:find', {})).data).toEqual({ status: 'queued' })
+    expect((await request(b, 'match:find', {})).data).toEqual({ status: 'queued' })
+    const againAtA = quiet(a, 'match:found', 6000)
+    const againAtB = quiet(b, 'match:found', 6000)
+    await redis.kill()
+    await redis.start()
+    // Both nodes rebuilt and both searches resumed: two waiters, each the other's last partner.
+    await eventually(
+      () => redis.client.zcard('hush:queue'),
+      (queued) => queued === 2,
+    )
+    expect(await againAtA).toBe(true)
+    expect(await againAtB).toBe(true)
+    const c = await connectClient(one!)
+    const found = nextEvent(c, 'match:found')
+    await request(c, 'match:find', {})
+    expect([a.welcome.name, b.welcome.name]).toContain((await found).partner.name)
   })
 })

@@ -75,12 +75,14 @@ describe('redis store across nodes', () => {
     const pairing = await live.find('p', 0)
     await dying.find('w', 0)
     expect(await live.counts()).toEqual({ online: 3, searching: 1, chatting: 2 })
-    let reaped = await live.reap(100)
-    for (let i = 0; i < 100 && reaped.node === null; i++) {
+    let expired = await live.expiredNodes(10)
+    for (let i = 0; i < 100 && expired.length === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20))
-      reaped = await live.reap(100)
+      expired = await live.expiredNodes(10)
     }
-    expect(reaped.node).toBe('dying')
+    expect(expired.map(({ node }) => node)).toEqual(['dying'])
+    const reaped = await live.reapNode('dying', 100, expired[0]!.deadline)
+    expect(reaped.status).toBe('done')
     expect(reaped.ended).toEqual([
       { chatId: pairing.kind === 'matched' ? pairing.pairing.chatId : '', partner: 'p', reason: 'disconnected' },
     ])
@@ -99,29 +101,51 @@ describe('redis store across nodes', () => {
     expect(await late.heartbeat(20, false)).toBe('ok')
     await new Promise((resolve) => setTimeout(resolve, 60))
     const reaper = await redisNode('reaper')
-    expect((await reaper.reap(1)).node).toBe('late') // one of two users: reaping has begun
+    const [seen] = await reaper.expiredNodes(10)
+    expect(seen?.node).toBe('late')
+    expect((await reaper.reapNode('late', 1, seen!.deadline)).status).toBe('more') // one of two: reaping has begun
     expect(await late.heartbeat(leaseMs, false)).toBe('expired')
-    expect((await reaper.reap(1)).node).toBe('late')
+    // Even when registering: the node must remove the rest of its users first.
+    expect(await late.heartbeat(leaseMs, true)).toBe('expired')
+    expect((await reaper.reapNode('late', 1, seen!.deadline)).status).toBe('done')
     expect(await late.heartbeat(leaseMs, false)).toBe('missing')
   })
 
-  it('restores a node’s users after Redis lost its data', async () => {
+  it('leaves alone a node that heartbeated after a reaper saw its lease run out (a step of the Redis clock)', async () => {
+    await redis.client.flushall()
+    const stepped = await redisNode('stepped')
+    await stepped.heartbeat(20, false)
+    await stepped.add({ id: 'u1', name: 'U1', ip: '' }, 0)
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    const reaper = await redisNode('reaper')
+    const [seen] = await reaper.expiredNodes(10)
+    expect(seen?.node).toBe('stepped')
+    expect(await stepped.heartbeat(20, false)).toBe('ok') // renewed; run out again by the time the reaper acts
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    expect(await reaper.reapNode('stepped', 100, seen!.deadline)).toEqual({ status: 'alive', ended: [] })
+    expect(await reaper.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
+  })
+
+  it('restores a node’s users after Redis lost its data, with their last partners', async () => {
     await redis.client.flushall()
     const store = await redisNode('node-a')
     await redis.client.flushall()
     expect(await store.heartbeat(leaseMs, false)).toBe('missing')
     expect(await store.heartbeat(leaseMs, true)).toBe('ok')
+    const idle = { ip: '10.0.0.1', state: 'idle', chatId: '', partner: '' } as const
     const restored = await store.restore([
-      { id: 'i', name: 'I', ip: '10.0.0.1', state: 'idle', chatId: '', partner: '' },
-      { id: 's', name: 'S', ip: '10.0.0.1', state: 'idle', chatId: '', partner: '' },
-      { id: 'c1', name: 'C1', ip: '10.0.0.1', state: 'chatting', chatId: 'k', partner: 'c2' },
-      { id: 'c2', name: 'C2', ip: '10.0.0.1', state: 'chatting', chatId: 'k', partner: 'c1' },
+      { id: 'i', name: 'I', ...idle, lastPartner: '' },
+      { id: 's', name: 'S', ...idle, lastPartner: 'x' },
+      { id: 'x', name: 'X', ...idle, lastPartner: 's' },
+      { id: 'c1', name: 'C1', ip: '10.0.0.1', state: 'chatting', chatId: 'k', partner: 'c2', lastPartner: '' },
+      { id: 'c2', name: 'C2', ip: '10.0.0.1', state: 'chatting', chatId: 'k', partner: 'c1', lastPartner: '' },
     ])
-    expect(restored).toBe(4)
-    expect(await store.counts()).toEqual({ online: 4, searching: 0, chatting: 2 })
-    expect(await store.restore([{ id: 'i', name: 'I', ip: '', state: 'idle', chatId: '', partner: '' }])).toBe(0)
+    expect(restored).toBe(5)
+    expect(await store.counts()).toEqual({ online: 5, searching: 0, chatting: 2 })
+    expect(await store.restore([{ id: 'i', name: 'I', ...idle, ip: '', lastPartner: '' }])).toBe(0)
     expect(await store.leave('c1', 'left')).toEqual({ chatId: 'k', partner: 'c2', reason: 'left' })
     await store.find('s', 5) // a restored searcher searches again
+    expect(await store.find('x', 6)).toEqual({ kind: 'queued' }) // not with s, whom x had just left
     const outcome = await store.find('i', 10)
     expect(outcome.kind === 'matched' && outcome.pairing.initiator.id).toBe('s')
   })

@@ -11,6 +11,8 @@ export interface TestRedis {
   client: Redis
   /** SIGKILLs the server and resolves once it is gone. */
   kill(): Promise<void>
+  /** False once killed (until started again). */
+  running(): boolean
   /** Starts it again on the same port; resolves once it accepts connections. */
   start(): Promise<void>
   /** Freezes the server (SIGSTOP) or lets it go on (SIGCONT): an outage that keeps the data. */
@@ -62,6 +64,7 @@ export async function startRedis(): Promise<TestRedis> {
     url: `redis://127.0.0.1:${port}`,
     client,
     kill,
+    running: () => child !== null,
     async start() {
       child = await launchAndWait(port)
     },
