@@ -52,6 +52,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          // Two Chromium processes on two loaded cores, and history written in 400 ms batches: a poll's
+          // default second is too short a wait for an event that does come.
+          expect: { poll: { timeout: 5_000 } },
         },
       },
     ],

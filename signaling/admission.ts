@@ -47,11 +47,7 @@ export function createAdmission(deps: AdmissionDeps) {
   /** A socket.io middleware body: admits with `next()` once `admitted` has filled the session, or refuses. */
   return function admit(socket: Candidate, ip: string, next: Next, admitted: (id: UserId, name: string) => void): void {
     const { conn } = socket
-    if (attempted.has(conn)) {
-      metrics.countRejection('bad-payload')
-      next(refusal('bad-payload', 'one connection attempt per connection'))
-      return conn.close()
-    }
+    if (attempted.has(conn)) return refuse(socket, next, 'bad-payload', 'one connection attempt per connection')
     attempted.add(conn)
     if (deps.isClosing()) return refuse(socket, next, 'unavailable', 'server is shutting down')
     const id = randomBytes(16).toString('base64url')

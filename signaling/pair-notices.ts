@@ -4,7 +4,12 @@
 import type { Ended, Pairing } from './store/store.ts'
 import type { Notice, SessionContext, SessionSocket } from './session-types.ts'
 
-export function createPairNotices(ctx: SessionContext) {
+/** `inTurn` runs a task after the socket's match requests under way (see session.ts), so a resumed
+ *  search can never overtake a cancel the user sent meanwhile. */
+export function createPairNotices(
+  ctx: SessionContext,
+  inTurn: (socket: SessionSocket, task: () => Promise<void>) => void,
+) {
   const { store, metrics, logger, now } = ctx
 
   function announcePair(pairing: Pairing): void {
@@ -72,10 +77,23 @@ export function createPairNotices(ctx: SessionContext) {
     socket.emit('match:ended', { chatId: notice.chatId, reason: notice.reason })
   }
 
-  /** Searches again for a user who was searching when Redis lost its data. */
-  async function resumeSearch(socket: SessionSocket): Promise<void> {
-    const outcome = await store.find(socket.data.id, now(), socket.data.relayRoom)
-    if (outcome.kind === 'matched') announcePair(outcome.pairing)
+  /**
+   * Searches again for a user who was searching when Redis lost its data (or whose pair was lost),
+   * in turn with their own requests, and only if they still search by then.
+   */
+  function resumeSearch(socket: SessionSocket): Promise<void> {
+    return new Promise((resolve, reject) =>
+      inTurn(socket, async () => {
+        try {
+          if (socket.data.searchingSinceMs === null || socket.data.chatId !== null) return resolve()
+          const outcome = await store.find(socket.data.id, now(), socket.data.relayRoom)
+          if (outcome.kind === 'matched') announcePair(outcome.pairing)
+          resolve()
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)))
+        }
+      }),
+    )
   }
 
   return { announcePair, announceEnd, clearChat, forgetChat, apply, resumeSearch }

@@ -113,6 +113,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   const sessions = createSessions({
     config,
     store,
+    serializeMatchRequests: cluster !== null,
     validators,
     metrics,
     logger,

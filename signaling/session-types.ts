@@ -48,6 +48,12 @@ export type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, I
 export interface SessionContext {
   config: Config
   store: MatchStore
+  /**
+   * Whether a socket's match:* requests must wait for each other: with a cluster, a find reads the
+   * relay room a leave still to finish will replace. The memory store finishes each request within
+   * its turn, so there they run as they come (no chain, no promise per request).
+   */
+  serializeMatchRequests: boolean
   validators: Validators
   metrics: Metrics
   logger: Logger

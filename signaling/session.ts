@@ -52,7 +52,10 @@ export function createSessions(ctx: SessionContext) {
     reject(socket, ack, 'internal', 'internal error; please retry')
   }
 
-  const { announcePair, announceEnd, clearChat, forgetChat, apply, resumeSearch } = createPairNotices(ctx)
+  const { announcePair, announceEnd, clearChat, forgetChat, apply, resumeSearch } = createPairNotices(
+    ctx,
+    inTurnIfNeeded,
+  )
 
   const handlers: Record<ClientEventName, { bucket: 'match' | 'signal'; handle: Handler }> = {
     'match:find': {
@@ -145,7 +148,9 @@ export function createSessions(ctx: SessionContext) {
       return reject(socket, ack, 'rate-limited', `too many ${event} requests; slow down`)
     }
     if (args.length > 1) return reject(socket, ack, 'bad-payload', `${event} takes at most one argument`)
-    if (bucket === 'match') return inTurn(socket, () => settle(socket, ack, event, handle, args[0]))
+    if (bucket === 'match' && ctx.serializeMatchRequests) {
+      return inTurn(socket, () => settle(socket, ack, event, handle, args[0]))
+    }
     try {
       const outcome = handle(socket, args[0])
       if ('then' in outcome) {
@@ -182,6 +187,12 @@ export function createSessions(ctx: SessionContext) {
       if (data.matchTail === tail) data.matchTail = null
     }
     tail.then(done, done)
+  }
+
+  /** In turn with the socket's match requests where they wait for each other (a cluster), else at once. */
+  function inTurnIfNeeded(socket: SessionSocket, task: () => Promise<void>): void {
+    if (ctx.serializeMatchRequests) inTurn(socket, task)
+    else void task()
   }
 
   function onDisconnect(this: SessionSocket): void {

@@ -136,6 +136,10 @@ describe('History over a chat', () => {
       .poll(() => c.page.getByTestId('message-announcer').locator('p').allTextContents())
       .toEqual([`${dName}: one`, `${dName}: two`])
 
+    // Esc, Esc under History is not a skip: the chat is out of sight (Esc is how many close a panel).
+    await c.page.keyboard.press('Escape')
+    await c.page.keyboard.press('Escape')
+    expect(await c.page.getByTestId('app').getAttribute('data-state')).toBe('chatting')
     await c.page.getByTestId('history-open').click()
     await expect.poll(() => toggleText(c)).toMatch(/^\s*History\s*$/)
     expect(await c.page.getByTestId('message-input').inputValue()).toBe('a draft in progress')

@@ -289,6 +289,8 @@ describe('one admission per connection', () => {
     for (let i = 0; i < 50; i++) raw.send('40')
     expect(await closedWithin(raw.closed, 3000)).toBe(true)
     expect(raw.frames.filter((text) => text.startsWith('40')).length).toBeLessThanOrEqual(1)
+    // The client is told why before the connection closes.
+    expect(raw.frames.some((text) => text.startsWith('44') && text.includes('bad-payload'))).toBe(true)
     // Nobody is left registered for that connection: the totals count a and b only.
     const watcher = await connectClient(server)
     await presenceWhere(watcher, (p) => p.online === 3 && p.chatting === 2)

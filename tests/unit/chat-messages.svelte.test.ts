@@ -55,10 +55,7 @@ describe('ChatMessages', () => {
     expect(messages.partnerTyping).toBe(false)
     expect(sent).toEqual([]) // not before the list has updated
     await vi.advanceTimersByTimeAsync(0)
-    expect(sent).toEqual([
-      { t: 'ack', id: 'them-0001' },
-      { t: 'ack', id: 'them-0001' },
-    ])
+    expect(sent).toEqual([{ t: 'ack', id: 'them-0001' }]) // the replay was not shown: not acked
   })
 
   it('does not show a partner message that reuses the id of one of ours', () => {
@@ -117,7 +114,7 @@ describe('ChatMessages', () => {
     expect(saved.at(-1)).toMatchObject({ changedFrom: 0, record: { endedAt: 2_000 } })
   })
 
-  it('sends and shows text tidied: trimmed, no wall of blank lines; whitespace alone is nothing', () => {
+  it('sends and shows text tidied: trimmed, no wall of blank lines; whitespace alone is nothing', async () => {
     const { messages, sent } = chat()
     expect(messages.send('  \n\n')).toBe(false)
     expect(messages.send('  hi\r\n\n\n\n  \nthere  ')).toBe(true)
@@ -125,6 +122,9 @@ describe('ChatMessages', () => {
     messages.receive({ t: 'msg', id: 'them-0001', text: `x${'\n'.repeat(499)}y`, sentAt: 1 })
     messages.receive({ t: 'msg', id: 'them-0002', text: ' \n ', sentAt: 1 })
     expect(messages.list.map((m) => m.text)).toEqual(['hi\n\nthere', 'x\n\ny'])
+    await vi.advanceTimersByTimeAsync(0)
+    // "Delivered" means shown: the whitespace-only message, never shown, is not acked.
+    expect(sent.filter((f) => f.t === 'ack')).toEqual([{ t: 'ack', id: 'them-0001' }])
   })
 
   it('does not save an empty chat on close', () => {

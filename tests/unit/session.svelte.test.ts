@@ -87,7 +87,7 @@ describe('Session', () => {
       vi.useFakeTimers()
       const { socket, session, notices } = connected()
       session.start()
-      for (let attempt = 1; attempt <= 4; attempt++) {
+      for (let attempt = 1; attempt <= 6; attempt++) {
         socket.answer('match:find', { code: 'rate-limited', message: 'slow down' })
         expect(session.state).toBe('searching')
         vi.advanceTimersByTime(1_099)
@@ -101,13 +101,21 @@ describe('Session', () => {
       expect(notices()).toContainEqual(expect.stringMatching(/Could not search: slow down/))
     })
 
-    it('leaves first when the server still pairs us (our leave was refused), then searches', () => {
+    it('leaves first when the server still pairs us, and searches only once the leave is through', () => {
       vi.useFakeTimers()
       const { socket, session } = connected()
       session.start()
       socket.answer('match:find', { code: 'already-chatting', message: 'leave the current chat before searching' })
-      expect(socket.emitted.at(-1)).toMatchObject({ event: 'match:leave', args: [{ reason: 'left' }] })
+      expect(socket.emitted.at(-1)).toMatchObject({
+        event: 'match:leave',
+        args: [{ reason: 'left' }, expect.any(Function)],
+      })
+      // The leave itself is refused as too fast: the leave is tried again, not the find (each try one token).
+      socket.answer('match:leave', { code: 'rate-limited', message: 'slow down' })
       vi.advanceTimersByTime(1_100)
+      expect(socket.events().slice(-2)).toEqual(['match:leave', 'match:leave'])
+      expect(finds(socket)).toBe(1)
+      socket.answer('match:leave', null)
       expect(socket.events().at(-1)).toBe('match:find')
       expect(session.state).toBe('searching')
     })

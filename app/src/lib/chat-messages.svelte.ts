@@ -80,15 +80,15 @@ export class ChatMessages {
     switch (frame.t) {
       case 'msg': {
         if (!takeToken(this.#incoming, partnerFrameLimit, performance.now())) return this.#tooFast()
-        // Acked after the list updates (next task): the render is the hot path, and "delivered" means shown.
-        // Even if the chat ends meanwhile: the message was shown, and a closing link still carries it.
-        setTimeout(() => this.#deps.send({ t: 'ack', id: frame.id }), 0)
         const text = tidyMessage(frame.text)
         if (text.length === 0) return // whitespace only: nothing to show
         const message = this.#conversation.received(frame.id, text, Date.now())
         if (!message) return
         this.#setPartnerTyping(false)
         this.list = [...this.list, message]
+        // Acked after the list updates (next task): the render is the hot path, and "delivered" means shown.
+        // Even if the chat ends meanwhile: the message was shown, and a closing link still carries it.
+        setTimeout(() => this.#deps.send({ t: 'ack', id: frame.id }), 0)
         this.#deps.save(this.#conversation.record)
         return
       }

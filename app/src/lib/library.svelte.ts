@@ -93,9 +93,8 @@ export class Library {
     this.#onStopped(this.#batcher.drop(chatId))
     await this.flush() // a write already on its way lands before the delete
     await this.#store?.remove(chatId)
-    // Gone from the list even if reading the list back fails.
+    // The list as it now is, without reading it back: a failing read must not make a done delete look failed.
     this.chats = this.chats.filter((chat) => chat.chatId !== chatId)
-    await this.refresh()
   }
 
   async removeAll(): Promise<void> {
@@ -103,6 +102,5 @@ export class Library {
     await this.flush()
     await this.#store?.removeAll()
     this.chats = []
-    await this.refresh()
   }
 }

@@ -43,10 +43,16 @@ export const connectTimeoutMs = 15_000
 const chatViewDelayMaxMs = 60
 /**
  * A search refused as too fast (rate-limited) or as "still in a chat" (our leave was refused, so the
- * server still pairs us) is tried again this much later (the server refills one request a second).
+ * server still pairs us) is tried again this much later (the server refills one request a second);
+ * each try is one request (a leave, or a find), so the bucket always has one for it.
  */
-const findRetryMs = 1_100
-const findRetries = 4
+const retryMs = 1_100
+const retries = 6
+/**
+ * A partner's `bye` comes peer to peer, before the server's `match:ended`: their own leave is on its
+ * way. Ours is sent only if the server has not ended the pair by then (or at once on New chat).
+ */
+const owedLeaveMs = 2_000
 
 interface ActiveChat {
   chatId: string
@@ -86,6 +92,8 @@ export class Session {
   #chat: ActiveChat | null = null
   #board = new NoticeBoard()
   #findRetry: ReturnType<typeof setTimeout> | undefined
+  /** A chat the partner ended peer to peer that the server may still hold us in; cleared by its match:ended. */
+  #owedLeave: { chatId: string; timer: ReturnType<typeof setTimeout> } | null = null
 
   constructor(socket: SignalingSocket, library: Library) {
     this.#socket = socket
@@ -157,6 +165,8 @@ export class Session {
 
   start(): void {
     if (this.state !== 'idle' && this.state !== 'ended') return
+    // Before the search, in order: the server must not still hold us in the last chat.
+    this.#payOwedLeave()
     this.#resetChatView()
     this.state = 'searching'
     this.#board.say('Searching for a stranger…')
@@ -217,6 +227,7 @@ export class Session {
 
   #onDisconnect(): void {
     this.connected = false
+    this.#forgiveOwedLeave(null) // the server ends our pair with our socket
     if (this.state === 'connecting') {
       // The server ended the pair (the partner hears so); our candidates can no longer reach them.
       this.#searchAgain('Lost the matchmaking server while connecting. Searching again once it is back…')
@@ -235,19 +246,39 @@ export class Session {
     clearTimeout(this.#findRetry)
     if (!this.connected) return
     this.#socket.emit('match:find', {}, (error) => {
-      if (!error || this.state !== 'searching' || this.#chat) return
-      if ((error.code === 'already-chatting' || error.code === 'rate-limited') && attempt < findRetries) {
-        // Still paired on the server (a leave of ours was refused): leave again first.
-        if (error.code === 'already-chatting') this.#socket.emit('match:leave', { reason: 'left' })
-        this.#findRetry = setTimeout(
-          () => this.state === 'searching' && !this.#chat && this.#find(attempt + 1),
-          findRetryMs,
-        )
-        return
-      }
-      this.state = 'idle'
-      this.#board.notify('error', `Could not search: ${error.message}`)
+      if (!error || !this.#stillSearching()) return
+      if (error.code === 'rate-limited' && attempt < retries) return this.#retry(() => this.#find(attempt + 1))
+      // Still paired on the server (a leave of ours was refused): leave first, then search.
+      if (error.code === 'already-chatting' && attempt < retries) return this.#leaveThenFind(attempt + 1)
+      this.#searchFailed(error.message)
     })
+  }
+
+  /** Leaves a pair the server still holds us in, then searches; a refused leave is tried again, not the find. */
+  #leaveThenFind(attempt: number): void {
+    if (!this.connected) return
+    this.#socket.emit('match:leave', { reason: 'left' }, (error) => {
+      if (!this.#stillSearching()) return
+      if (error?.code === 'rate-limited') {
+        if (attempt < retries) return this.#retry(() => this.#leaveThenFind(attempt + 1))
+        return this.#searchFailed(error.message)
+      }
+      this.#find(attempt) // left, or not paired after all (not-paired): either way free to search
+    })
+  }
+
+  #stillSearching(): boolean {
+    return this.state === 'searching' && !this.#chat
+  }
+
+  #retry(next: () => void): void {
+    clearTimeout(this.#findRetry)
+    this.#findRetry = setTimeout(() => this.#stillSearching() && next(), retryMs)
+  }
+
+  #searchFailed(message: string): void {
+    this.state = 'idle'
+    this.#board.notify('error', `Could not search: ${message}`)
   }
 
   #onMatch(found: MatchFound): void {
@@ -364,6 +395,7 @@ export class Session {
   }
 
   #onMatchEnded(ended: MatchEnded): void {
+    this.#forgiveOwedLeave(ended.chatId)
     const chat = this.#chat
     if (!chat || ended.chatId !== chat.chatId) return
     // A partner who merely lost signaling may still be with us peer to peer: the heartbeat decides.
@@ -373,12 +405,33 @@ export class Session {
 
   /** `serverEnded`: the server ended the pair already; otherwise we tell it, or it keeps us paired. */
   #partnerGone(reason: 'left' | 'skipped' | 'lost' | 'disconnected', serverEnded = false): void {
+    const chatId = this.#chat?.chatId
     const name = this.partnerName || 'The stranger'
     this.#board.notify('partner', partnerGoneText(name, reason, this.state === 'connecting'))
     this.#finish(reason)
-    // A partner lost peer to peer (or whose leave has not reached the server yet) is still our pair
-    // there: without a leave, the next search is refused until their socket times out (up to 45 s).
-    if (!serverEnded && this.connected) this.#socket.emit('match:leave', { reason: 'left' })
+    if (serverEnded || chatId === undefined) return
+    // A partner lost peer to peer is still our pair on the server: without a leave, the next search
+    // is refused until their socket times out (up to 45 s). After a bye their own leave is coming.
+    if (reason === 'lost') this.#leaveServerPair()
+    else this.#owedLeave = { chatId, timer: setTimeout(() => this.#payOwedLeave(), owedLeaveMs) }
+  }
+
+  #leaveServerPair(): void {
+    if (this.connected) this.#socket.emit('match:leave', { reason: 'left' })
+  }
+
+  /** The server did not end the pair the partner left (their leave was lost or refused): we do. */
+  #payOwedLeave(): void {
+    if (!this.#owedLeave) return
+    clearTimeout(this.#owedLeave.timer)
+    this.#owedLeave = null
+    this.#leaveServerPair()
+  }
+
+  #forgiveOwedLeave(chatId: string | null): void {
+    if (!this.#owedLeave || (chatId !== null && this.#owedLeave.chatId !== chatId)) return
+    clearTimeout(this.#owedLeave.timer)
+    this.#owedLeave = null
   }
 
   #fail(): void {
@@ -394,8 +447,11 @@ export class Session {
     chat.link.send({ t: 'bye', reason })
     this.#teardown()
     if (!this.connected) return
-    this.#socket.emit('match:leave', { reason }, () => {
-      if (this.state === 'searching' && !this.#chat) this.#find()
+    this.#socket.emit('match:leave', { reason }, (error) => {
+      if (!this.#stillSearching()) return
+      // Skipping faster than the server allows: leave again shortly, then search.
+      if (error?.code === 'rate-limited') this.#retry(() => this.#leaveThenFind(1))
+      else this.#find()
     })
   }
 
