@@ -15,6 +15,7 @@ import {
   request,
   type Client,
 } from '../support/signaling.ts'
+import { eventually } from '../support/eventually.ts'
 
 let redis: TestRedis
 
@@ -33,17 +34,6 @@ afterAll(() => redis.stop())
 
 const offer = { type: 'offer', sdp: 'v=0\r\n' }
 const answer = { type: 'answer', sdp: 'v=0\r\n' }
-
-/** Polls Redis (not the clients) until the predicate holds: for state that has no event. */
-async function eventually<T>(read: () => Promise<T>, predicate: (value: T) => boolean, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (predicate(value)) return value
-    if (Date.now() > deadline) throw new Error(`never held; last: ${JSON.stringify(value)}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 /** One connection attempt: 'admitted', or the code it was refused with. */
 async function attempt(url: string): Promise<string | undefined> {

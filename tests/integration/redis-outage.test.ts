@@ -17,6 +17,7 @@ import {
   type Client,
   type TestServer,
 } from '../support/signaling.ts'
+import { eventually } from '../support/eventually.ts'
 
 let redis: TestRedis
 
@@ -35,17 +36,6 @@ afterAll(async () => {
   useRedisForTestServers(null)
   await redis.stop()
 })
-
-/** Polls until the predicate holds: for state that has no event. */
-async function eventually<T>(read: () => Promise<T>, predicate: (value: T) => boolean, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (predicate(value)) return value
-    if (Date.now() > deadline) throw new Error(`never held; last: ${JSON.stringify(value)}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 const offer = { type: 'offer', sdp: 'v=0\r\n' }
 
