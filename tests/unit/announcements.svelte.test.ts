@@ -1,7 +1,7 @@
 // What screen readers are told, read from the DOM: each thing once, in one region, repeats included; not our own
 // messages, not a tick turning "delivered", not every start of the partner's typing.
 import { flushSync } from 'svelte'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import Chat from '../../app/src/components/Chat.svelte'
 import MessageAnnouncer from '../../app/src/components/MessageAnnouncer.svelte'
 import MessageList from '../../app/src/components/MessageList.svelte'
@@ -68,6 +68,25 @@ describe('MessageAnnouncer', () => {
     expect(region.lastElementChild).not.toBe(first)
     add(message('them', 'a'), message('them', 'b'), message('them', 'c'))
     expect(spoken(region)).toEqual(['Bold Lynx: a', 'Bold Lynx: b', 'Bold Lynx: c'])
+  })
+
+  it('reads out a person’s pace one by one, and sums up a flood in one line a moment later', () => {
+    vi.useFakeTimers()
+    try {
+      const { region, add } = announcer()
+      add(...Array.from({ length: 6 }, (_, i) => message('them', `m${i}`)))
+      expect(spoken(region).at(-1)).toBe('Bold Lynx: m5')
+      add(...Array.from({ length: 194 }, (_, i) => message('them', `flood ${i}`)))
+      expect(spoken(region).at(-1)).toBe('Bold Lynx: m5') // nothing queued for minutes of speech
+      vi.advanceTimersByTime(1_500)
+      flushSync()
+      expect(spoken(region).at(-1)).toBe('Bold Lynx sent 194 more messages, too fast to read out.')
+      vi.advanceTimersByTime(5_000) // the pace is back: one by one again
+      add(message('them', 'calm again'))
+      expect(spoken(region).at(-1)).toBe('Bold Lynx: calm again')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('starts over with a new chat (a shorter list)', () => {
