@@ -149,6 +149,28 @@ describe('chat lifecycle', () => {
     await expect.poll(() => savedStatuses(a)).toEqual(['delivered'])
   })
 
+  it('a last message the server’s “ended” overtakes is still shown to the partner, and delivered', async () => {
+    const a = await user(browserA)
+    // b's peer-to-peer frames arrive 300 ms late: the server's match:ended (its faster path here) comes first.
+    const b = await openApp(browserB, server.url, {
+      initScript: `{
+        const add = RTCDataChannel.prototype.addEventListener
+        RTCDataChannel.prototype.addEventListener = function (type, listener, options) {
+          if (type !== 'message') return add.call(this, type, listener, options)
+          return add.call(this, type, (event) => setTimeout(() => listener.call(this, event), 300), options)
+        }
+      }`,
+    })
+    users.push(b)
+    await pairUp(a, b)
+    await send(a, 'bye!')
+    await a.page.getByTestId('end').click()
+    await expectState(b, 'ended')
+    await expect.poll(() => lastText(b, 'them')).toBe('bye!')
+    const mine = a.page.locator('[data-testid="message"][data-from="me"]')
+    await expect.poll(() => mine.getAttribute('data-status')).toBe('delivered')
+  })
+
   it('tells the partner when the other side closes the tab', async () => {
     const a = await user(browserA)
     const b = await user(browserB)

@@ -106,12 +106,24 @@ describe('ChatMessages', () => {
     messages.send('bye!')
     const id = (sent[0] as { id: string }).id
     messages.close(2_000)
-    messages.receive({ t: 'msg', id: 'them-late', text: 'too late', sentAt: 1 })
     messages.receive({ t: 'typing', on: true })
     messages.receive({ t: 'ack', id })
     expect(messages.list.map((m) => [m.text, m.status])).toEqual([['bye!', 'delivered']])
     expect(messages.partnerTyping).toBe(false)
     expect(saved.at(-1)).toMatchObject({ changedFrom: 0, record: { endedAt: 2_000 } })
+  })
+
+  it('after close, still shows and acks a message that was on its way (the server’s end overtook it)', async () => {
+    const { messages, sent, saved } = chat()
+    messages.secured(1_000)
+    messages.receive({ t: 'msg', id: 'them-0001', text: 'hi', sentAt: 1 })
+    messages.close(2_000)
+    messages.receive({ t: 'msg', id: 'them-0002', text: 'bye!', sentAt: 2 })
+    expect(messages.list.map((m) => m.text)).toEqual(['hi', 'bye!'])
+    await vi.advanceTimersByTimeAsync(0)
+    expect(sent.filter((f) => f.t === 'ack').map((f) => (f as { id: string }).id)).toEqual(['them-0001', 'them-0002'])
+    expect(saved.at(-1)?.record.messages.map((m) => m.text)).toEqual(['hi', 'bye!'])
+    expect(messages.send('too late')).toBe(false)
   })
 
   it('sends and shows text tidied: trimmed, no wall of blank lines; whitespace alone is nothing', async () => {

@@ -74,9 +74,12 @@ export class ChatMessages {
     if (this.#open) this.#typing.input(text)
   }
 
-  /** After close only acks count: the partner confirming what we sent just before the chat ended. */
+  /**
+   * After close (the closing link lingers) acks and messages still count: what the partner sent or
+   * confirmed just before the end, which the server's match:ended can overtake on its faster path.
+   */
   receive(frame: ConversationFrame): void {
-    if (!this.#open && frame.t !== 'ack') return
+    if (!this.#open && frame.t === 'typing') return
     switch (frame.t) {
       case 'msg': {
         if (!takeToken(this.#incoming, partnerFrameLimit, performance.now())) return this.#tooFast()

@@ -306,8 +306,11 @@ export class Session {
         sendSignal: (signal) => live() && this.#socket.emit('signal:relay', signal),
         onSecured: (code) => live() && this.#onSecured(code),
         onGathered: () => live() && (this.chatView = true),
-        // After we leave, the closing link still brings the partner's acks of our last messages.
-        onFrame: (frame) => (live() ? this.#onFrame(frame) : frame.t === 'ack' && chat.messages.receive(frame)),
+        // After the end, the closing link still brings the partner's last messages and acks.
+        onFrame: (frame) => {
+          if (live()) this.#onFrame(frame)
+          else if (frame.t === 'msg' || frame.t === 'ack') chat.messages.receive(frame)
+        },
         onDropped: () => {
           if (!live()) return
           this.dropped += 1
