@@ -31,6 +31,7 @@ import { openChatLink, type ChatLink } from './chat-link.ts'
 import { readSetting, writeSetting } from './settings.ts'
 import { tidyMessage } from './message-text.ts'
 import { refusalOf } from './refusal.ts'
+import { ServerPair } from './server-pair.ts'
 import type { SignalingSocket } from './signaling.ts'
 
 export type ChatState = 'idle' | 'searching' | 'connecting' | 'chatting' | 'ended'
@@ -41,18 +42,6 @@ export type { Notice, NoticeKind } from './notices.svelte.ts'
 export const connectTimeoutMs = 15_000
 /** The longest the lobby stays up after a match while our side of the handshake goes out. */
 const chatViewDelayMaxMs = 60
-/**
- * A search refused as too fast (rate-limited) or as "still in a chat" (our leave was refused, so the
- * server still pairs us) is tried again this much later (the server refills one request a second);
- * each try is one request (a leave, or a find), so the bucket always has one for it.
- */
-const retryMs = 1_100
-const retries = 6
-/**
- * A partner's `bye` comes peer to peer, before the server's `match:ended`: their own leave is on its
- * way. Ours is sent only if the server has not ended the pair by then (or at once on New chat).
- */
-const owedLeaveMs = 2_000
 
 interface ActiveChat {
   chatId: string
@@ -91,13 +80,19 @@ export class Session {
   #prep = new ChatPreparation()
   #chat: ActiveChat | null = null
   #board = new NoticeBoard()
-  #findRetry: ReturnType<typeof setTimeout> | undefined
-  /** A chat the partner ended peer to peer that the server may still hold us in; cleared by its match:ended. */
-  #owedLeave: { chatId: string; timer: ReturnType<typeof setTimeout> } | null = null
+  #pair: ServerPair
 
   constructor(socket: SignalingSocket, library: Library) {
     this.#socket = socket
     this.#library = library
+    this.#pair = new ServerPair(socket, {
+      connected: () => this.connected,
+      searching: () => this.state === 'searching' && !this.#chat,
+      searchFailed: (message) => {
+        this.state = 'idle'
+        this.#board.notify('error', `Could not search: ${message}`)
+      },
+    })
     socket.on('connect', () => this.#onConnect())
     socket.on('disconnect', () => this.#onDisconnect())
     socket.on('connect_error', (error) => {
@@ -166,20 +161,19 @@ export class Session {
   start(): void {
     if (this.state !== 'idle' && this.state !== 'ended') return
     // Before the search, in order: the server must not still hold us in the last chat.
-    this.#payOwedLeave()
+    this.#pair.payOwed()
     this.#resetChatView()
     this.state = 'searching'
     this.#board.say('Searching for a stranger…')
-    this.#find()
+    this.#pair.search()
     void this.#prep.prepare()
   }
 
   cancel(): void {
     if (this.state !== 'searching') return
-    clearTimeout(this.#findRetry)
     this.state = 'idle'
     this.#board.say('Search cancelled.')
-    if (this.connected) this.#socket.emit('match:cancel')
+    this.#pair.cancel()
   }
 
   /** Skip: tell the partner at once (peer to peer), leave, and look for the next stranger. */
@@ -222,12 +216,12 @@ export class Session {
   #onConnect(): void {
     this.connected = true
     this.#board.clear('offline')
-    if (this.state === 'searching' && !this.#chat) this.#find()
+    if (this.state === 'searching' && !this.#chat) this.#pair.search()
   }
 
   #onDisconnect(): void {
     this.connected = false
-    this.#forgiveOwedLeave(null) // the server ends our pair with our socket
+    this.#pair.forgive(null) // the server ends our pair with our socket
     if (this.state === 'connecting') {
       // The server ended the pair (the partner hears so); our candidates can no longer reach them.
       this.#searchAgain('Lost the matchmaking server while connecting. Searching again once it is back…')
@@ -242,50 +236,10 @@ export class Session {
     )
   }
 
-  #find(attempt = 0): void {
-    clearTimeout(this.#findRetry)
-    if (!this.connected) return
-    this.#socket.emit('match:find', {}, (error) => {
-      if (!error || !this.#stillSearching()) return
-      if (error.code === 'rate-limited' && attempt < retries) return this.#retry(() => this.#find(attempt + 1))
-      // Still paired on the server (a leave of ours was refused): leave first, then search.
-      if (error.code === 'already-chatting' && attempt < retries) return this.#leaveThenFind(attempt + 1)
-      this.#searchFailed(error.message)
-    })
-  }
-
-  /** Leaves a pair the server still holds us in, then searches; a refused leave is tried again, not the find. */
-  #leaveThenFind(attempt: number): void {
-    if (!this.connected) return
-    this.#socket.emit('match:leave', { reason: 'left' }, (error) => {
-      if (!this.#stillSearching()) return
-      if (error?.code === 'rate-limited') {
-        if (attempt < retries) return this.#retry(() => this.#leaveThenFind(attempt + 1))
-        return this.#searchFailed(error.message)
-      }
-      this.#find(attempt) // left, or not paired after all (not-paired): either way free to search
-    })
-  }
-
-  #stillSearching(): boolean {
-    return this.state === 'searching' && !this.#chat
-  }
-
-  #retry(next: () => void): void {
-    clearTimeout(this.#findRetry)
-    this.#findRetry = setTimeout(() => this.#stillSearching() && next(), retryMs)
-  }
-
-  #searchFailed(message: string): void {
-    this.state = 'idle'
-    this.#board.notify('error', `Could not search: ${message}`)
-  }
-
   #onMatch(found: MatchFound): void {
     if (this.state !== 'searching' || this.#chat) {
       // Matched after we cancelled: release the stranger at once.
-      this.#socket.emit('match:leave', { reason: 'left' })
-      return
+      return this.#pair.release()
     }
     this.partnerName = found.partner.name
     this.state = 'connecting'
@@ -398,7 +352,7 @@ export class Session {
   }
 
   #onMatchEnded(ended: MatchEnded): void {
-    this.#forgiveOwedLeave(ended.chatId)
+    this.#pair.forgive(ended.chatId)
     const chat = this.#chat
     if (!chat || ended.chatId !== chat.chatId) return
     // A partner who merely lost signaling may still be with us peer to peer: the heartbeat decides.
@@ -415,26 +369,8 @@ export class Session {
     if (serverEnded || chatId === undefined) return
     // A partner lost peer to peer is still our pair on the server: without a leave, the next search
     // is refused until their socket times out (up to 45 s). After a bye their own leave is coming.
-    if (reason === 'lost') this.#leaveServerPair()
-    else this.#owedLeave = { chatId, timer: setTimeout(() => this.#payOwedLeave(), owedLeaveMs) }
-  }
-
-  #leaveServerPair(): void {
-    if (this.connected) this.#socket.emit('match:leave', { reason: 'left' })
-  }
-
-  /** The server did not end the pair the partner left (their leave was lost or refused): we do. */
-  #payOwedLeave(): void {
-    if (!this.#owedLeave) return
-    clearTimeout(this.#owedLeave.timer)
-    this.#owedLeave = null
-    this.#leaveServerPair()
-  }
-
-  #forgiveOwedLeave(chatId: string | null): void {
-    if (!this.#owedLeave || (chatId !== null && this.#owedLeave.chatId !== chatId)) return
-    clearTimeout(this.#owedLeave.timer)
-    this.#owedLeave = null
+    if (reason === 'lost') this.#pair.release()
+    else this.#pair.owe(chatId)
   }
 
   #fail(): void {
@@ -449,13 +385,7 @@ export class Session {
     if (!chat) return
     chat.link.send({ t: 'bye', reason })
     this.#teardown()
-    if (!this.connected) return
-    this.#socket.emit('match:leave', { reason }, (error) => {
-      if (!this.#stillSearching()) return
-      // Skipping faster than the server allows: leave again shortly, then search.
-      if (error?.code === 'rate-limited') this.#retry(() => this.#leaveThenFind(1))
-      else this.#find()
-    })
+    this.#pair.leave(reason)
   }
 
   #finish(reason: EndReason): void {
@@ -469,7 +399,7 @@ export class Session {
     const chat = this.#chat
     if (!chat) return
     this.#chat = null
-    clearTimeout(this.#findRetry)
+    this.#pair.stopRetrying()
     chat.heartbeat?.stop()
     for (const timer of chat.timers) clearTimeout(timer)
     chat.link.close()
