@@ -181,12 +181,12 @@ export function createSessions(ctx: SessionContext) {
    */
   function inTurn(socket: SessionSocket, task: () => Promise<void>): void {
     const { data } = socket
-    const tail = data.matchTail ? data.matchTail.then(task, task) : task()
+    // Tasks never reject (settle and resumeSearch's task catch their errors): one handler each suffices.
+    const tail = data.matchTail ? data.matchTail.then(task) : task()
     data.matchTail = tail
-    const done = () => {
+    void tail.then(() => {
       if (data.matchTail === tail) data.matchTail = null
-    }
-    tail.then(done, done)
+    })
   }
 
   /** In turn with the socket's match requests where they wait for each other (a cluster), else at once. */
