@@ -9,6 +9,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY app ./app
+COPY protocol ./protocol
 COPY signaling ./signaling
 RUN npm run build && npm prune --omit=dev
 
@@ -19,6 +20,7 @@ ENV NODE_ENV=production \
 WORKDIR /hush
 COPY --from=build /hush/package.json ./
 COPY --from=build /hush/node_modules ./node_modules
+COPY --from=build /hush/protocol ./protocol
 COPY --from=build /hush/signaling ./signaling
 COPY --from=build /hush/app/dist ./app/dist
 # The image's unprivileged user; the server writes nothing to disk.

@@ -8,7 +8,7 @@ const appSources = [
   'app/public',
   'app/vite.config.ts',
   'app/svelte.config.js',
-  'signaling/protocol.ts',
+  'protocol',
 ]
 const builtMarker = 'app/dist/index.html'
 

@@ -6,7 +6,7 @@ import type { Config } from './config.ts'
 import type { ConnectLimiter } from './connect-limiter.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './metrics.ts'
-import type { ErrorCode } from './protocol.ts'
+import type { ErrorCode } from '#protocol'
 import type { MatchStore, UserId } from './store/store.ts'
 
 export interface AdmissionDeps {

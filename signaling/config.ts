@@ -1,6 +1,6 @@
 // The one place that reads process.env: parsed once, validated, frozen.
 import { z } from 'zod'
-import { defaultLimits, type Limits } from './protocol.ts'
+import { defaultLimits, type Limits } from '#protocol'
 
 const urlList = z
   .string()

@@ -1,6 +1,6 @@
 // Long sessions get fresh TURN credentials before theirs expire: one sweep for all sockets, not a
 // timer per socket (a Timeout per connection would cost memory at 20k connections).
-import type { IceServer } from './protocol.ts'
+import type { IceServer } from '#protocol'
 
 export interface IceHolder {
   /** When this holder's TURN credentials expire, in ms since the epoch. */

@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client) on a registry of the server's own, so servers in one process don't collide.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { ErrorCode, Presence } from './protocol.ts'
+import type { ErrorCode, Presence } from '#protocol'
 
 export function createMetrics(readConnections: () => number, readPresence: () => Presence | Promise<Presence>) {
   const registry = new Registry()

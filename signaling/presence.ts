@@ -4,7 +4,7 @@
 // The interval stretches with the lobby so that a node never sends more than a fixed number of
 // presence frames per second: with many nodes the totals change on almost every tick, and 4 Hz to
 // 17k sockets per node starved everything else (docs/scaling.md).
-import type { Presence } from './protocol.ts'
+import type { Presence } from '#protocol'
 
 export const presenceIntervalMs = 250
 

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { AddressInfo } from 'node:net'
 import { Server, type Socket } from 'socket.io'
 import type { Config } from './config.ts'
-import type { ClientToServerEvents, ServerToClientEvents } from './protocol.ts'
+import type { ClientToServerEvents, ServerToClientEvents } from '#protocol'
 import { createCluster, type Cluster } from './cluster/cluster.ts'
 import { addressKey } from './address-key.ts'
 import { clientIp, originAllowed } from './connection-guard.ts'

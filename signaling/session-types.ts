@@ -3,10 +3,10 @@ import type { Socket } from 'socket.io'
 import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './metrics.ts'
-import type { ClientToServerEvents, EndReason, ServerToClientEvents, Signal } from './protocol.ts'
+import type { ClientToServerEvents, EndReason, ServerToClientEvents, Signal } from '#protocol'
 import type { MatchStore, PairedMember, UserId } from './store/store.ts'
 import type { Validators } from './validation.ts'
-import type { Bucket } from './token-bucket.ts'
+import type { Bucket } from '#protocol/token-bucket.ts'
 
 export interface SessionData {
   id: UserId

@@ -2,9 +2,9 @@
 // The handlers are shared by all sockets (socket.io calls them with `this` = the socket) and keep
 // per-user state in `socket.data`, so a connection costs a few numbers, not a dozen closures.
 // A pair's news reaches each side through pair-notices.ts.
-import type { ClientEventName, ErrorCode, ProtocolError, RateLimit } from './protocol.ts'
+import type { ClientEventName, ErrorCode, ProtocolError, RateLimit } from '#protocol'
 import { StoreUnavailableError, type UserId } from './store/store.ts'
-import { fullBucket, takeToken } from './token-bucket.ts'
+import { fullBucket, takeToken } from '#protocol/token-bucket.ts'
 import { createPairNotices } from './pair-notices.ts'
 import type { SessionContext, SessionSocket } from './session-types.ts'
 

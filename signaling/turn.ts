@@ -1,6 +1,6 @@
 // ICE servers for a connection, with TURN REST credentials that coturn's use-auth-secret accepts.
 import { createHmac } from 'node:crypto'
-import type { IceServer } from './protocol.ts'
+import type { IceServer } from '#protocol'
 
 export interface IceConfig {
   stunUrls: readonly string[]

@@ -1,6 +1,6 @@
 // Client payloads are `unknown` until parsed here into fresh objects: nothing raw is ever relayed.
 import { z } from 'zod'
-import type { FindRequest, LeaveRequest, Limits, Signal } from './protocol.ts'
+import type { FindRequest, LeaveRequest, Limits, Signal } from '#protocol'
 
 const shortText = (max: number) => z.string().max(max)
 

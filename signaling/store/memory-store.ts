@@ -1,7 +1,7 @@
 // In-memory matchmaking for a single node: every operation O(1) (the rematch rule looks at a bounded
 // number of queue heads), and each method runs to completion synchronously, so calls never interleave.
 import { randomUUID } from 'node:crypto'
-import type { EndReason, Presence } from '../protocol.ts'
+import type { EndReason, Presence } from '#protocol'
 import type { Ended, FindOutcome, MatchStore, Pairing, UserId } from './store.ts'
 
 interface UserState {

@@ -3,7 +3,7 @@
 // node's live users after Redis lost its data.
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import type { EndReason, Presence } from '../protocol.ts'
+import type { EndReason, Presence } from '#protocol'
 import { maxRematchSkips } from './memory-store.ts'
 import * as scripts from './redis-scripts.ts'
 import {

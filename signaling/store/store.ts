@@ -1,6 +1,6 @@
 // The matchmaking state behind one interface; every method is one atomic step, so a Redis store
 // (a Lua script per method) can replace the in-memory one without changing the server.
-import type { EndReason, Presence } from '../protocol.ts'
+import type { EndReason, Presence } from '#protocol'
 
 export type UserId = string
 

@@ -1,7 +1,7 @@
 // A stand-in for Session that tests set by hand: the components read its fields and call its methods, and
 // nothing else (no signaling, no peer), so a view can be put in any state in happy-dom.
-import type { Limits } from '../../signaling/protocol.ts'
-import { defaultLimits } from '../../signaling/protocol.ts'
+import type { Limits } from '#protocol'
+import { defaultLimits } from '#protocol'
 import type { StoredMessage } from '../../app/src/lib/history.ts'
 import type { ChatState, EndReason, Session } from '../../app/src/lib/session.svelte.ts'
 

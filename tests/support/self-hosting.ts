@@ -5,7 +5,7 @@ import { connect as tcpConnect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { io as connect } from 'socket.io-client'
-import type { Welcome } from '../../signaling/protocol.ts'
+import type { Welcome } from '#protocol'
 import { nextEvent, type Client } from './signaling.ts'
 
 export const repoFile = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')

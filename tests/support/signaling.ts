@@ -4,7 +4,7 @@ import { WebSocket } from 'ws'
 import { loadConfig, type Config } from '../../signaling/config.ts'
 import { createLogger } from '../../signaling/logger.ts'
 import { createSignalingServer, type Dependencies, type SignalingServer } from '../../signaling/server.ts'
-import type { ClientToServerEvents, Presence, ServerToClientEvents, Welcome } from '../../signaling/protocol.ts'
+import type { ClientToServerEvents, Presence, ServerToClientEvents, Welcome } from '#protocol'
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { fullBucket, takeToken } from '../../signaling/token-bucket.ts'
+import { fullBucket, takeToken } from '#protocol/token-bucket.ts'
 import { clientIp, originAllowed } from '../../signaling/connection-guard.ts'
 import { iceServersFor, turnCredential } from '../../signaling/turn.ts'
 import { adjectives, animals, createNameRegistry } from '../../signaling/names.ts'

@@ -5,7 +5,7 @@ import type { HistoryStore } from '../../app/src/lib/history-store.ts'
 import { Library } from '../../app/src/lib/library.svelte.ts'
 import { Session } from '../../app/src/lib/session.svelte.ts'
 import type { SignalingSocket } from '../../app/src/lib/signaling.ts'
-import { defaultLimits } from '../../signaling/protocol.ts'
+import { defaultLimits } from '#protocol'
 
 type Handler = (...args: unknown[]) => void
 

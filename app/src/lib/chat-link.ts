@@ -1,6 +1,6 @@
 // One chat's end-to-end link: the WebRTC peer, the sealed channel over it, the partner's signals that
 // arrive before the peer exists, and the safety code once both keys and both fingerprints are known.
-import type { IceServer, Signal } from '../../../signaling/protocol.ts'
+import type { IceServer, Signal } from '#protocol'
 import { safetyCode, type KeyPair } from './crypto.ts'
 import type { Frame } from './frames.ts'
 import { createPeer, type PeerLink, type Route } from './peer.ts'

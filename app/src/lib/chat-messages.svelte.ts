@@ -1,7 +1,7 @@
 // One chat's conversation as the chat view shows it: the messages with their delivery state and the
 // partner's typing, carried by the msg, ack and typing frames, and saved to history as they happen.
-import type { RateLimit } from '../../../signaling/protocol.ts'
-import { fullBucket, takeToken } from '../../../signaling/token-bucket.ts'
+import type { RateLimit } from '#protocol'
+import { fullBucket, takeToken } from '#protocol/token-bucket.ts'
 import { randomId } from './bytes.ts'
 import { Conversation } from './conversation.ts'
 import { tidyMessage } from './message-text.ts'

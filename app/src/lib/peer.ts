@@ -1,5 +1,5 @@
 // One WebRTC data channel through simple-peer (loaded on demand), typed to the protocol's Signal.
-import type { IceCandidate, IceServer, Signal } from '../../../signaling/protocol.ts'
+import type { IceCandidate, IceServer, Signal } from '#protocol'
 import { sdpFingerprint } from './crypto.ts'
 
 export type Route = 'direct' | 'relayed'

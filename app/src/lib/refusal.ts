@@ -1,5 +1,5 @@
 // A connection refused by the server's admission (connect_error with data.code): which refusal it was.
-import type { ErrorCode } from '../../../signaling/protocol.ts'
+import type { ErrorCode } from '#protocol'
 
 /** The codes the server's admission refuses a connection with (DESIGN.md §2, docs/protocol.md). */
 export type RefusalCode = Extract<ErrorCode, 'too-many-connections' | 'rate-limited' | 'unavailable'>

@@ -7,7 +7,7 @@ import {
   type MatchFound,
   type Presence,
   type Signal,
-} from '../../../signaling/protocol.ts'
+} from '#protocol'
 import { ChatPreparation } from './chat-prep.ts'
 import type { ByeReason, Frame } from './frames.ts'
 import { startHeartbeat, type Heartbeat } from './heartbeat.ts'

@@ -5,7 +5,7 @@ import {
   signalingTransports,
   type ClientToServerEvents,
   type ServerToClientEvents,
-} from '../../../signaling/protocol.ts'
+} from '#protocol'
 
 export type SignalingSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
