@@ -1,6 +1,6 @@
 import { mount } from 'svelte'
 import App from './App.svelte'
-import { loadSimplePeer } from './lib/peer.ts'
+import { loadSimplePeer } from './lib/link/peer.ts'
 import './app.css'
 
 const target = document.getElementById('root')

@@ -2,7 +2,7 @@
 // nothing else (no signaling, no peer), so a view can be put in any state in happy-dom.
 import type { Limits } from '#protocol'
 import { defaultLimits } from '#protocol'
-import type { StoredMessage } from '../../app/src/lib/history.ts'
+import type { StoredMessage } from '../../app/src/lib/history/record.ts'
 import type { ChatState, EndReason, Session } from '../../app/src/lib/session.svelte.ts'
 
 export class FakeSession {

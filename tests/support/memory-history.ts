@@ -1,7 +1,7 @@
 // A history store in memory for unit tests, laid out as IndexedDB holds it, whose operations can be made to fail.
-import type { HistoryEntry } from '../../app/src/lib/history-layout.ts'
-import type { HistoryStore } from '../../app/src/lib/history-store.ts'
-import { newestFirst, parseSummary, recordOf, type ChatSummary } from '../../app/src/lib/history.ts'
+import type { HistoryEntry } from '../../app/src/lib/history/layout.ts'
+import type { HistoryStore } from '../../app/src/lib/history/store.ts'
+import { newestFirst, parseSummary, recordOf, type ChatSummary } from '../../app/src/lib/history/record.ts'
 
 export type StoreOperation = keyof HistoryStore
 

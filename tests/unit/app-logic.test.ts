@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createTypingSender } from '../../app/src/lib/typing.ts'
-import { startHeartbeat } from '../../app/src/lib/heartbeat.ts'
-import { hasLink, segments } from '../../app/src/lib/links.ts'
+import { createTypingSender } from '../../app/src/lib/chat/typing.ts'
+import { startHeartbeat } from '../../app/src/lib/link/heartbeat.ts'
+import { hasLink, segments } from '../../app/src/lib/chat/links.ts'
 
 beforeEach(() => vi.useFakeTimers())
 afterEach(() => vi.useRealTimers())

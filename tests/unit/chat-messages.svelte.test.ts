@@ -1,8 +1,8 @@
 import { flushSync } from 'svelte'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ChatMessages, partnerFrameLimit } from '../../app/src/lib/chat-messages.svelte.ts'
-import type { Frame } from '../../app/src/lib/frames.ts'
-import type { ChatRecord } from '../../app/src/lib/history.ts'
+import { ChatMessages, partnerFrameLimit } from '../../app/src/lib/chat/messages.svelte.ts'
+import type { Frame } from '../../app/src/lib/link/frames.ts'
+import type { ChatRecord } from '../../app/src/lib/history/record.ts'
 
 beforeEach(() => vi.useFakeTimers())
 afterEach(() => vi.useRealTimers())

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ChatPreparation } from '../../app/src/lib/chat-prep.ts'
-import { commitmentMatches, commitmentOf } from '../../app/src/lib/crypto.ts'
+import { ChatPreparation } from '../../app/src/lib/link/chat-prep.ts'
+import { commitmentMatches, commitmentOf } from '../../app/src/lib/link/crypto.ts'
 
 afterEach(() => {
   vi.unstubAllGlobals()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Conversation } from '../../app/src/lib/conversation.ts'
-import { connectFailureText, partnerGoneText } from '../../app/src/lib/chat-texts.ts'
+import { Conversation } from '../../app/src/lib/chat/conversation.ts'
+import { connectFailureText, partnerGoneText } from '../../app/src/lib/wording.ts'
 
 const newConversation = () =>
   new Conversation({ chatId: 'c1', myName: 'Me', partnerName: 'You', startedAt: 0, endedAt: null, messages: [] })

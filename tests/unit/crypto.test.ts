@@ -7,7 +7,7 @@ import {
   newKeyPair,
   safetyCode,
   sdpFingerprint,
-} from '../../app/src/lib/crypto.ts'
+} from '../../app/src/lib/link/crypto.ts'
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { encodeFrame, encodeHandshake, parseFrame, parseHandshake } from '../../app/src/lib/frames.ts'
+import { encodeFrame, encodeHandshake, parseFrame, parseHandshake } from '../../app/src/lib/link/frames.ts'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { ChatRecord, StoredMessage } from '../../app/src/lib/history.ts'
-import { exportFileName, exportJson, exportText, type UtcOffset } from '../../app/src/lib/history-export.ts'
+import type { ChatRecord, StoredMessage } from '../../app/src/lib/history/record.ts'
+import { exportFileName, exportJson, exportText, type UtcOffset } from '../../app/src/lib/history/export.ts'
 
 const start = Date.UTC(2026, 10, 22, 18, 45, 3) // 19:45:03 in Paris (UTC+01:00)
 const paris: UtcOffset = () => 60

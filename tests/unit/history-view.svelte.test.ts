@@ -2,8 +2,8 @@
 import { flushSync, mount, unmount } from 'svelte'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import History from '../../app/src/components/History.svelte'
-import type { ChatRecord } from '../../app/src/lib/history.ts'
-import { Library } from '../../app/src/lib/library.svelte.ts'
+import type { ChatRecord } from '../../app/src/lib/history/record.ts'
+import { Library } from '../../app/src/lib/history/library.svelte.ts'
 import { memoryHistory, type MemoryHistory } from '../support/memory-history.ts'
 
 const chat = (chatId: string, partnerName: string, startedAt: number): ChatRecord => ({

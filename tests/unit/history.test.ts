@@ -8,8 +8,8 @@ import {
   type ChatRecord,
   type ChatSummary,
   type StoredMessage,
-} from '../../app/src/lib/history.ts'
-import { chunkSize, createBatcher, entriesFor, type HistoryEntry } from '../../app/src/lib/history-layout.ts'
+} from '../../app/src/lib/history/record.ts'
+import { chunkSize, createBatcher, entriesFor, type HistoryEntry } from '../../app/src/lib/history/layout.ts'
 
 beforeEach(() => vi.useFakeTimers())
 afterEach(() => vi.useRealTimers())

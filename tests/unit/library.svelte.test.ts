@@ -1,7 +1,7 @@
 // History as the UI sees it, over a store in memory that can be made to fail.
 import { describe, expect, it } from 'vitest'
-import type { ChatRecord } from '../../app/src/lib/history.ts'
-import { Library } from '../../app/src/lib/library.svelte.ts'
+import type { ChatRecord } from '../../app/src/lib/history/record.ts'
+import { Library } from '../../app/src/lib/history/library.svelte.ts'
 import { memoryHistory } from '../support/memory-history.ts'
 
 const chat = (chatId: string, startedAt = 1_700_000_000_000): ChatRecord => ({

@@ -2,7 +2,7 @@
 import { flushSync, mount, unmount } from 'svelte'
 import { afterEach, expect, it } from 'vitest'
 import MessageList from '../../app/src/components/MessageList.svelte'
-import type { StoredMessage } from '../../app/src/lib/history.ts'
+import type { StoredMessage } from '../../app/src/lib/history/record.ts'
 
 let cleanup: () => void = () => {}
 afterEach(() => cleanup())

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { commitmentOf, newKeyPair } from '../../app/src/lib/crypto.ts'
-import { encodeHandshake, type Frame } from '../../app/src/lib/frames.ts'
-import { createSecureChannel, type SecureChannel } from '../../app/src/lib/secure-channel.ts'
+import { commitmentOf, newKeyPair } from '../../app/src/lib/link/crypto.ts'
+import { encodeHandshake, type Frame } from '../../app/src/lib/link/frames.ts'
+import { createSecureChannel, type SecureChannel } from '../../app/src/lib/link/secure-channel.ts'
 
 interface End {
   channel: SecureChannel

@@ -1,10 +1,10 @@
 // The session state machine without a browser: a fake signaling socket the test speaks for the server.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { flushSync } from 'svelte'
-import type { HistoryStore } from '../../app/src/lib/history-store.ts'
-import { Library } from '../../app/src/lib/library.svelte.ts'
+import type { HistoryStore } from '../../app/src/lib/history/store.ts'
+import { Library } from '../../app/src/lib/history/library.svelte.ts'
 import { Session } from '../../app/src/lib/session.svelte.ts'
-import type { SignalingSocket } from '../../app/src/lib/signaling.ts'
+import type { SignalingSocket } from '../../app/src/lib/matchmaking/signaling.ts'
 import { defaultLimits } from '#protocol'
 
 type Handler = (...args: unknown[]) => void

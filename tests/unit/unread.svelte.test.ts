@@ -1,7 +1,7 @@
 // Partner messages the user has not seen: in a background tab, or while History covers the chat.
 import { describe, expect, it } from 'vitest'
-import { historyToggleText, titleFor, UnreadCounter } from '../../app/src/lib/unread.svelte.ts'
-import type { StoredMessage } from '../../app/src/lib/history.ts'
+import { historyToggleText, titleFor, UnreadCounter } from '../../app/src/lib/chat/unread.svelte.ts'
+import type { StoredMessage } from '../../app/src/lib/history/record.ts'
 import { message } from '../support/fake-session.svelte.ts'
 
 /** A document whose visibility the test sets. */

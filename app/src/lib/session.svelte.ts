@@ -8,9 +8,9 @@ import {
   type Presence,
   type Signal,
 } from '#protocol'
-import { ChatPreparation } from './chat-prep.ts'
-import type { ByeReason, Frame } from './frames.ts'
-import { startHeartbeat, type Heartbeat } from './heartbeat.ts'
+import { ChatPreparation } from './link/chat-prep.ts'
+import type { ByeReason, Frame } from './link/frames.ts'
+import { startHeartbeat, type Heartbeat } from './link/heartbeat.ts'
 import {
   connectFailureText,
   droppedFramesText,
@@ -21,18 +21,18 @@ import {
   historyWriteFailedText,
   partnerGoneText,
   refusalText,
-} from './chat-texts.ts'
+} from './wording.ts'
 import { NoticeBoard } from './notices.svelte.ts'
-import { ChatMessages, type ConversationFrame } from './chat-messages.svelte.ts'
-import type { StoredMessage } from './history.ts'
-import type { Library } from './library.svelte.ts'
-import type { Route } from './peer.ts'
-import { openChatLink, type ChatLink } from './chat-link.ts'
+import { ChatMessages, type ConversationFrame } from './chat/messages.svelte.ts'
+import type { StoredMessage } from './history/record.ts'
+import type { Library } from './history/library.svelte.ts'
+import type { Route } from './link/peer.ts'
+import { openChatLink, type ChatLink } from './link/chat-link.ts'
 import { readSetting, writeSetting } from './settings.ts'
-import { tidyMessage } from './message-text.ts'
-import { refusalOf } from './refusal.ts'
-import { ServerPair } from './server-pair.ts'
-import type { SignalingSocket } from './signaling.ts'
+import { tidyMessage } from './chat/message-text.ts'
+import { refusalOf } from './matchmaking/refusal.ts'
+import { ServerPair } from './matchmaking/server-pair.ts'
+import type { SignalingSocket } from './matchmaking/signaling.ts'
 
 export type ChatState = 'idle' | 'searching' | 'connecting' | 'chatting' | 'ended'
 export type EndReason = 'left' | 'skipped' | 'lost' | 'disconnected' | 'failed' | 'error' | 'you-left'

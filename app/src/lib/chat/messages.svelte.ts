@@ -2,11 +2,11 @@
 // partner's typing, carried by the msg, ack and typing frames, and saved to history as they happen.
 import type { RateLimit } from '#protocol'
 import { fullBucket, takeToken } from '#protocol/token-bucket.ts'
-import { randomId } from './bytes.ts'
+import { randomId } from '../link/bytes.ts'
 import { Conversation } from './conversation.ts'
 import { tidyMessage } from './message-text.ts'
-import type { Frame } from './frames.ts'
-import type { ChatRecord, StoredMessage } from './history.ts'
+import type { Frame } from '../link/frames.ts'
+import type { ChatRecord, StoredMessage } from '../history/record.ts'
 import { createTypingSender, typingExpiryMs, type TypingSender } from './typing.ts'
 
 export type ConversationFrame = Extract<Frame, { t: 'msg' | 'ack' | 'typing' }>

@@ -1,6 +1,6 @@
 // What the user is told when a chat or the connection goes wrong: one place for the wording, honest and specific.
-import { silenceLimitMs } from './heartbeat.ts'
-import type { RefusalCode } from './refusal.ts'
+import { silenceLimitMs } from './link/heartbeat.ts'
+import type { RefusalCode } from './matchmaking/refusal.ts'
 
 export type PartnerGoneReason = 'left' | 'skipped' | 'lost' | 'disconnected'
 

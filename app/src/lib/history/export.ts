@@ -1,6 +1,6 @@
 // A saved chat as a file: JSON (the record itself, faithful) and plain text for people to read, in
 // which nothing the partner sends can pass for a line of its own, with times in the reader's zone.
-import type { ChatRecord } from './history.ts'
+import type { ChatRecord } from './record.ts'
 
 /** Minutes east of UTC at a moment: the local zone by default, fixed ones in tests. */
 export type UtcOffset = (at: number) => number

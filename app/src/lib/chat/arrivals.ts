@@ -1,6 +1,6 @@
 // Which of the partner's messages are new since the last look at a chat's list (for the unread count and
 // the screen-reader announcement): a list that got shorter belongs to a new chat.
-import type { StoredMessage } from './history.ts'
+import type { StoredMessage } from '../history/record.ts'
 
 export class Arrivals {
   /** How many messages of the current chat have been looked at. */

@@ -3,7 +3,7 @@
 // once the chat is in view again.
 import { untrack } from 'svelte'
 import { Arrivals } from './arrivals.ts'
-import type { StoredMessage } from './history.ts'
+import type { StoredMessage } from '../history/record.ts'
 
 export const titleFor = (unread: number, base = 'Hush'): string => (unread > 0 ? `(${unread}) ${base}` : base)
 

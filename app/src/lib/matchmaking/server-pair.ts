@@ -1,6 +1,6 @@
 // Keeps the server's view of our pairing in step with the app's: searches and leaves, each retried
 // when the server refuses it for now, and the leave we owe after a partner's bye.
-import type { ByeReason } from './frames.ts'
+import type { ByeReason } from '../link/frames.ts'
 import type { SignalingSocket } from './signaling.ts'
 
 /**

@@ -1,9 +1,9 @@
 // Local history as the UI sees it: availability, the "Keep history" setting, batched saves, the list.
-import { errorDetail } from './chat-texts.ts'
-import type { ChatRecord, ChatSummary } from './history.ts'
-import { createBatcher, type Batcher } from './history-layout.ts'
-import { openHistoryStore, type HistoryStore } from './history-store.ts'
-import { readSetting, writeSetting } from './settings.ts'
+import { errorDetail } from '../wording.ts'
+import type { ChatRecord, ChatSummary } from './record.ts'
+import { createBatcher, type Batcher } from './layout.ts'
+import { openHistoryStore, type HistoryStore } from './store.ts'
+import { readSetting, writeSetting } from '../settings.ts'
 
 export type LibraryStatus = 'opening' | 'ready' | 'unavailable'
 

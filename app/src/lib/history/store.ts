@@ -1,7 +1,7 @@
 // The IndexedDB side of history: idb-keyval with a store of its own, laid out per history-layout.ts.
 import { clear, createStore, get, promisifyRequest, setMany, type UseStore } from 'idb-keyval'
-import { newestFirst, parseRecord, parseSummary, recordOf, type ChatRecord, type ChatSummary } from './history.ts'
-import type { HistoryEntry } from './history-layout.ts'
+import { newestFirst, parseRecord, parseSummary, recordOf, type ChatRecord, type ChatSummary } from './record.ts'
+import type { HistoryEntry } from './layout.ts'
 
 export interface HistoryStore {
   write(entries: HistoryEntry[]): Promise<void>

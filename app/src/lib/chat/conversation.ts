@@ -1,7 +1,7 @@
 // One chat's messages as a ledger: our sent ones awaiting a delivery ack, the partner's deduplicated
 // by id, and the history record kept in step (the record holds copies, never the rendered objects).
 // No two messages of a chat share an id: the partner sees ours in the frames and may send one back.
-import type { ChatRecord, StoredMessage } from './history.ts'
+import type { ChatRecord, StoredMessage } from '../history/record.ts'
 
 export class Conversation {
   readonly record: ChatRecord

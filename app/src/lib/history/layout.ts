@@ -2,7 +2,7 @@
 // effect: a chat is a small head (its summary) plus its messages in fixed-size chunks, and a batch
 // rewrites the head and only the chunks that changed, so saving costs the same at message 10 and
 // at message 10,000 (writing the whole record each time was O(chat length) on the main thread).
-import { summaryOf, type ChatRecord, type ChatSummary, type StoredMessage } from './history.ts'
+import { summaryOf, type ChatRecord, type ChatSummary, type StoredMessage } from './record.ts'
 
 export const chunkSize = 50
 
