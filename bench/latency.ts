@@ -9,6 +9,7 @@ import { closeBrowsers, launchBrowser, openUser } from '../tests/support/browser
 import { closeAll, startTestServer } from '../tests/support/signaling.ts'
 import { closeUsers, expectState, openApp, pairUp, start } from '../tests/support/app.ts'
 import { startBaseline } from './baseline-page.ts'
+import { summarize } from './lib/stats.ts'
 
 const messageCount = Number(process.env.BENCH_MESSAGES ?? 1000)
 const typingCount = Number(process.env.BENCH_TYPING ?? 200)
@@ -71,19 +72,8 @@ const instrument = `(() => {
   }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-state'] })
 })()`
 
-function stats(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b)
-  const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
-  const round = (ms: number) => Math.round(ms * 1000) / 1000
-  return {
-    n: sorted.length,
-    p50: round(pick(0.5)),
-    p95: round(pick(0.95)),
-    p99: round(pick(0.99)),
-    max: round(sorted.at(-1) ?? NaN),
-    mean: round(sorted.reduce((s, x) => s + x, 0) / sorted.length),
-  }
-}
+/** Latencies in ms, to the microsecond. */
+const stats = (samples: number[]) => summarize(samples, 3)
 
 async function stampsOf(page: Page) {
   return page.evaluate(() => ({ keys: window.__keys, seen: window.__seen }))

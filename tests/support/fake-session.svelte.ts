@@ -3,7 +3,7 @@
 import type { Limits } from '#protocol'
 import { defaultLimits } from '#protocol'
 import type { StoredMessage } from '../../app/src/lib/history/record.ts'
-import type { ChatState, EndReason, Session } from '../../app/src/lib/session.svelte.ts'
+import type { ChatState, ChatEnd, Session } from '../../app/src/lib/session.svelte.ts'
 
 export class FakeSession {
   state = $state<ChatState>('idle')
@@ -19,7 +19,7 @@ export class FakeSession {
   safetyCode = $state<string | null>(null)
   chatView = $state(false)
   route = $state<'direct' | 'relayed' | null>(null)
-  endReason = $state<EndReason | null>(null)
+  endReason = $state<ChatEnd | null>(null)
   notices = []
   announcement = $state('')
   readonly calls: string[] = []
@@ -75,7 +75,7 @@ export class FakeSession {
   }
 
   /** The chat ends the way the session ends it. */
-  ended(reason: EndReason): void {
+  ended(reason: ChatEnd): void {
     this.endReason = reason
     this.state = 'ended'
   }

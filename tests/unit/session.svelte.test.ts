@@ -98,7 +98,7 @@ describe('Session', () => {
       expect(notices()).toEqual([])
       socket.answer('match:find', { code: 'rate-limited', message: 'slow down' })
       expect(session.state).toBe('idle')
-      expect(notices()).toContainEqual(expect.stringMatching(/Could not search: slow down/))
+      expect(notices()).toContainEqual(expect.stringMatching(/Could not search: too many requests/))
     })
 
     it('leaves first when the server still pairs us, and searches only once the leave is through', () => {
@@ -203,7 +203,8 @@ describe('Session', () => {
     socket.server('session:error', { code: 'unavailable', message: 'server is shutting down' })
     expect(notices()).toEqual([])
     socket.server('session:error', { code: 'bad-payload', message: 'nope' })
-    expect(notices()).toEqual(['Server: nope'])
+    // The code's meaning, worded for a person; never the server's raw message.
+    expect(notices()).toEqual([expect.stringMatching(/^Server: this app sent a request the server did not understand/)])
   })
 
   it('sends nothing while idle or searching: no chat, no message', () => {

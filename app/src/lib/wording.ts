@@ -1,6 +1,65 @@
-// What the user is told when a chat or the connection goes wrong: one place for the wording, honest and specific.
+// Every sentence the app says to the person, keyed by typed unions: one place for the wording, honest and specific.
+import type { ErrorCode } from '#protocol'
+import type { ChatEnd } from './chat/active-chat.svelte.ts'
 import { silenceLimitMs } from './link/heartbeat.ts'
 import type { RefusalCode } from './matchmaking/refusal.ts'
+
+/** Said by the polite live region as the flow moves on. */
+export type FlowNews = 'searching' | 'cancelled' | 'skipped' | 'you-left' | 'lost-server-connecting'
+
+export const flowNewsText: Record<FlowNews, string> = {
+  searching: 'Searching for a stranger…',
+  cancelled: 'Search cancelled.',
+  skipped: 'Skipped. Searching for the next stranger…',
+  'you-left': 'You left the chat.',
+  'lost-server-connecting': 'Lost the matchmaking server while connecting. Searching again once it is back…',
+}
+
+export const matchedText = (name: string): string => `Matched with ${name}. Securing connection…`
+
+export const securedText = (name: string): string => `Connected with ${name}. Messages are end-to-end encrypted.`
+
+/** Stands for the partner's name where none is known yet. */
+export const someStranger = 'The stranger'
+
+/** Where the person was when the matchmaking server went away: it decides what still works. */
+export type OfflineMoment = 'connecting' | 'chatting' | 'elsewhere'
+
+export const offlineText: Record<OfflineMoment, string> = {
+  connecting: 'Matchmaking server offline. That stranger is gone; reconnecting…',
+  chatting: 'Matchmaking server offline. This chat goes on peer to peer; reconnecting in the background…',
+  elsewhere: 'Matchmaking server offline. Reconnecting…',
+}
+
+/** What the server's error codes mean to a person; the server's own message is for logs and developers. */
+const errorMeaning: Record<ErrorCode, string> = {
+  'bad-payload': 'this app sent a request the server did not understand (reloading the page may help)',
+  'not-paired': 'that chat has already ended',
+  'already-chatting': 'the server still counts you in your last chat',
+  'not-searching': 'the search had already stopped',
+  'rate-limited': 'too many requests in a short time; wait a moment and try again',
+  'too-many-connections': 'too many Hush tabs or devices on your network are connected',
+  'origin-refused': 'this server does not accept connections from this page’s address',
+  unavailable: 'matchmaking is unavailable right now; try again in a moment',
+  internal: 'the server had a problem; try again',
+}
+
+/** A search the server refused for good (the app retries what is only refused for now). */
+export const searchFailedText = (code: ErrorCode): string => `Could not search: ${errorMeaning[code]}.`
+
+/** An error the server sent outside any request of ours. */
+export const serverErrorText = (code: ErrorCode): string => `Server: ${errorMeaning[code]}.`
+
+/** The line on the ended screen. */
+export const chatEndText: Record<ChatEnd, string> = {
+  left: 'The stranger left.',
+  skipped: 'The stranger skipped to someone else.',
+  lost: 'The connection was lost.',
+  disconnected: 'The stranger disconnected.',
+  failed: 'Could not connect to the stranger.',
+  error: 'The chat ended because the connection could not be verified.',
+  'you-left': 'You ended the chat.',
+}
 
 export type PartnerGoneReason = 'left' | 'skipped' | 'lost' | 'disconnected'
 

@@ -1,12 +1,11 @@
 // Wire frames of the data channel: the handshake in the clear, everything after it sealed.
 // Parsers turn unknown input into a typed frame or null; nothing unvalidated reaches the UI.
+import type { LeaveReason } from '#protocol'
 import { fromBase64, fromUtf8, toBase64, utf8 } from './bytes.ts'
 
 export const wireVersion = 1
 
 export type HandshakeFrame = { t: 'commit'; commitment: Uint8Array } | { t: 'hello'; publicKey: Uint8Array }
-
-export type ByeReason = 'left' | 'skipped'
 
 export type Frame =
   | { t: 'msg'; id: string; text: string; sentAt: number }
@@ -14,7 +13,7 @@ export type Frame =
   | { t: 'typing'; on: boolean }
   | { t: 'ping' }
   | { t: 'pong' }
-  | { t: 'bye'; reason: ByeReason }
+  | { t: 'bye'; reason: LeaveReason }
 
 const idPattern = /^[A-Za-z0-9_-]{8,64}$/
 

@@ -1,6 +1,6 @@
 // Keeps the server's view of our pairing in step with the app's: searches and leaves, each retried
 // when the server refuses it for now, and the leave we owe after a partner's bye.
-import type { ByeReason } from '../link/frames.ts'
+import type { ErrorCode, LeaveReason } from '#protocol'
 import type { SignalingSocket } from './signaling.ts'
 
 /**
@@ -21,7 +21,7 @@ export interface ServerPairDeps {
   /** Whether the app still wants a stranger (searching, no chat yet): answers that come later are moot otherwise. */
   searching(): boolean
   /** The search was refused for good: the app goes back to the lobby and says why. */
-  searchFailed(message: string): void
+  searchFailed(code: ErrorCode): void
 }
 
 export class ServerPair {
@@ -45,7 +45,7 @@ export class ServerPair {
       if (error.code === 'rate-limited' && attempt < retries) return this.#later(() => this.search(attempt + 1))
       // Still paired on the server (a leave of ours was refused): leave first, then search.
       if (error.code === 'already-chatting' && attempt < retries) return this.#leaveThenSearch(attempt + 1)
-      this.#deps.searchFailed(error.message)
+      this.#deps.searchFailed(error.code)
     })
   }
 
@@ -55,7 +55,7 @@ export class ServerPair {
   }
 
   /** Leaves the chat; if the app is searching by the answer (a skip), searches next. */
-  leave(reason: ByeReason): void {
+  leave(reason: LeaveReason): void {
     if (!this.#deps.connected()) return
     this.#socket.emit('match:leave', { reason }, (error) => {
       if (!this.#deps.searching()) return
@@ -100,7 +100,7 @@ export class ServerPair {
       if (!this.#deps.searching()) return
       if (error?.code === 'rate-limited') {
         if (attempt < retries) return this.#later(() => this.#leaveThenSearch(attempt + 1))
-        return this.#deps.searchFailed(error.message)
+        return this.#deps.searchFailed(error.code)
       }
       this.search(attempt) // left, or not paired after all (not-paired): either way free to search
     })

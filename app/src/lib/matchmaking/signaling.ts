@@ -1,11 +1,7 @@
 // The signaling connection: typed socket.io over WebSocket, reconnecting with backoff whatever the cause.
 import { io, type Socket } from 'socket.io-client'
 import { refusalOf } from './refusal.ts'
-import {
-  signalingTransports,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
-} from '#protocol'
+import { signalingTransports, type ClientToServerEvents, type ServerToClientEvents } from '#protocol'
 
 export type SignalingSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 

@@ -1,0 +1,172 @@
+// One chat from the match to its teardown: the link to the partner, the conversation over it, the
+// heartbeat and the timers. Frames go from the link to the conversation here; the session hears only
+// the milestones of the flow (view ready, secured, the partner gone, the link lost or failed).
+import type { IceServer, LeaveReason, MatchFound, Signal } from '#protocol'
+import type { ChatRecord } from '../history/record.ts'
+import type { ChatCredentials } from '../link/chat-prep.ts'
+import { openChatLink, type ChatLink } from '../link/chat-link.ts'
+import type { Frame } from '../link/frames.ts'
+import { startHeartbeat, type Heartbeat } from '../link/heartbeat.ts'
+import type { Route } from '../link/peer.ts'
+import type { HandshakeFailure } from '../link/secure-channel.ts'
+import { ChatMessages } from './messages.svelte.ts'
+
+/** How a chat ended, as the person is told: the partner's doing, the network's, or their own. */
+export type ChatEnd = LeaveReason | 'lost' | 'disconnected' | 'failed' | 'error' | 'you-left'
+
+/** Long enough for trickle ICE through a TURN relay on a slow network, short enough not to strand anyone. */
+export const connectTimeoutMs = 15_000
+/** The longest the lobby stays up after a match while our side of the handshake goes out. */
+const chatViewDelayMaxMs = 60
+
+export interface ActiveChatOptions {
+  found: MatchFound
+  /** The name the partner knows us by in this chat. */
+  myName: string
+  iceServers: IceServer[]
+  relayOnly: boolean
+  /** Made ahead of time for exactly this chat. */
+  credentials: ChatCredentials
+  maxMessageChars: number
+  sendSignal(signal: Signal): void
+  save(record: ChatRecord, changedFrom?: number): void
+  flush(): Promise<void>
+}
+
+/** What the chat tells the session: the milestones of its flow, never a frame. */
+export interface ActiveChatEvents {
+  /** Our side of the setup is out (or the lobby has waited long enough): the chat view may replace it. */
+  viewReady(): void
+  secured(): void
+  partnerLeft(reason: LeaveReason): void
+  /** A secured chat went silent or its link closed. */
+  lost(): void
+  /** No secured chat: the link closed or the connect timeout ran out. */
+  failed(): void
+  handshakeFailed(reason: HandshakeFailure | 'no-fingerprints'): void
+  /** The first frame that failed verification; later ones are only counted. */
+  firstDropped(): void
+  flooded(): void
+}
+
+export class ActiveChat {
+  readonly chatId: string
+  readonly partnerName: string
+  readonly messages: ChatMessages
+  safetyCode = $state<string | null>(null)
+  route = $state<Route | null>(null)
+
+  readonly #events: ActiveChatEvents
+  readonly #link: ChatLink
+  #heartbeat: Heartbeat | null = null
+  readonly #timers: ReturnType<typeof setTimeout>[] = []
+  #dropped = 0
+  #open = true
+
+  constructor(options: ActiveChatOptions, events: ActiveChatEvents) {
+    const { found } = options
+    this.chatId = found.chatId
+    this.partnerName = found.partner.name
+    this.#events = events
+    this.messages = new ChatMessages(
+      {
+        chatId: found.chatId,
+        myName: options.myName,
+        partnerName: found.partner.name,
+        startedAt: Date.now(),
+        endedAt: null,
+      },
+      {
+        send: (frame) => this.#link.send(frame),
+        save: options.save,
+        flush: options.flush,
+        flooded: () => this.#open && events.flooded(),
+      },
+    )
+    this.#link = openChatLink({
+      initiator: found.initiator,
+      iceServers: options.iceServers,
+      relayOnly: options.relayOnly,
+      keyPair: options.credentials.keyPair,
+      certificate: options.credentials.certificate,
+      maxMessageChars: options.maxMessageChars,
+      sendSignal: (signal) => this.#open && options.sendSignal(signal),
+      onSecured: (code) => this.#open && this.#secured(code),
+      onGathered: () => this.#open && events.viewReady(),
+      onFrame: (frame) => this.#onFrame(frame),
+      onDropped: () => this.#open && ++this.#dropped === 1 && events.firstDropped(),
+      onFailure: (reason) => this.#open && events.handshakeFailed(reason),
+      onClosed: () => this.#open && (this.safetyCode === null ? events.failed() : events.lost()),
+    })
+    this.#timers.push(setTimeout(() => this.#open && this.safetyCode === null && events.failed(), connectTimeoutMs))
+    // However slow the gathering (a far TURN server), the chat view is up within a blink.
+    this.#timers.push(setTimeout(() => this.#open && events.viewReady(), chatViewDelayMaxMs))
+  }
+
+  signal(signal: Signal): void {
+    this.#link.signal(signal)
+  }
+
+  /** Sends a message; false (the composer keeps the text) when it cannot go now. */
+  send(text: string): boolean {
+    return this.#open && this.safetyCode !== null && this.messages.send(text)
+  }
+
+  typed(text: string): void {
+    if (this.#open) this.messages.typed(text)
+  }
+
+  /** Tells the partner peer to peer (a sealed bye), then closes. */
+  leave(reason: LeaveReason): void {
+    if (this.#open) this.#link.send({ t: 'bye', reason })
+    this.close()
+  }
+
+  /** The page is going away: a last bye while the link still carries it. */
+  sayGoodbye(): void {
+    if (this.#open && this.#link.ready) this.#link.send({ t: 'bye', reason: 'left' })
+  }
+
+  /** Stops everything; the closing link still brings the partner's last messages and acks for a moment. */
+  close(): void {
+    if (!this.#open) return
+    this.#open = false
+    this.#heartbeat?.stop()
+    for (const timer of this.#timers) clearTimeout(timer)
+    this.#link.close()
+    this.messages.close()
+  }
+
+  #secured(code: string): void {
+    this.safetyCode = code
+    this.messages.secured()
+    this.#heartbeat = startHeartbeat(
+      () => this.#link.send({ t: 'ping' }),
+      () => this.#open && this.#events.lost(),
+    )
+    this.#events.secured()
+    void this.#link.route().then((route) => this.#open && (this.route = route))
+  }
+
+  #onFrame(frame: Frame): void {
+    // After the end, the closing link still brings the partner's last messages and acks.
+    if (!this.#open) {
+      if (frame.t === 'msg' || frame.t === 'ack') this.messages.receive(frame)
+      return
+    }
+    this.#heartbeat?.heard()
+    switch (frame.t) {
+      case 'msg':
+      case 'ack':
+      case 'typing':
+        return this.messages.receive(frame)
+      case 'ping':
+        this.#link.send({ t: 'pong' })
+        return
+      case 'pong':
+        return
+      case 'bye':
+        return this.#events.partnerLeft(frame.reason)
+    }
+  }
+}
