@@ -2,14 +2,7 @@
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
-const appSources = [
-  'app/src',
-  'app/index.html',
-  'app/public',
-  'app/vite.config.ts',
-  'app/svelte.config.js',
-  'protocol',
-]
+const appSources = ['app/src', 'app/index.html', 'app/public', 'app/vite.config.ts', 'app/svelte.config.js', 'protocol']
 const builtMarker = 'app/dist/index.html'
 
 function newestMtimeMs(path: string): number {
