@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Browser suite: builds the app, then runs the Playwright tests inside a private network namespace
-# whose only interface is loopback, so no test packet can leave this machine (DESIGN.md §7).
+# whose only interface is loopback, so no test packet can leave this machine (docs/testing.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

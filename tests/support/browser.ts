@@ -1,4 +1,4 @@
-// Real Chromium through playwright-core, launched per DESIGN.md §7 (Debian's build, loopback ICE).
+// Real Chromium through playwright-core, launched as docs/testing.md says (Debian's build, loopback ICE).
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'

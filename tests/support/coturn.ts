@@ -1,4 +1,4 @@
-// A real coturn (turnserver) on free loopback ports, configured per DESIGN.md §7 (use-auth-secret).
+// A real coturn (turnserver) on free loopback ports, configured as docs/testing.md says (use-auth-secret).
 import { freePort } from './ports.ts'
 import { spawn, type ChildProcess } from 'node:child_process'
 

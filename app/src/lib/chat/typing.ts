@@ -1,4 +1,4 @@
-// Typing signals per DESIGN.md §3: at most one `on` per 2 s while typing; `off` after 3 s idle or on send.
+// Typing signals (docs/app.md, "End-to-end layer"): at most one `on` per 2 s while typing; `off` after 3 s idle or on send.
 
 export const typingRepeatMs = 2_000
 export const typingIdleMs = 3_000

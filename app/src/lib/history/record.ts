@@ -1,4 +1,4 @@
-// Chat records (DESIGN.md §4), their summaries for the History list, and parsing.
+// Chat records (docs/app.md, "Local history"), their summaries for the History list, and parsing.
 // No IndexedDB here (history-store.ts), no storage layout (history-layout.ts), no files (history-export.ts).
 
 export type MessageStatus = 'sending' | 'delivered' | 'received'

@@ -1,4 +1,4 @@
-// End-to-end crypto per DESIGN.md §3: commitment, shared key, direction + counter nonces, safety code.
+// End-to-end crypto (docs/app.md, "End-to-end layer"): commitment, shared key, direction + counter nonces, safety code.
 import nacl from 'tweetnacl'
 import { compareBytes, concatBytes, utf8 } from './bytes.ts'
 

@@ -1,7 +1,7 @@
 // Liveness over the data channel itself, so it works even when signaling is down.
 
 export const pingEveryMs = 2_000
-/** DESIGN.md §3: the partner is lost after this much silence. */
+/** The partner is lost after this much silence (docs/app.md, "End-to-end layer"). */
 export const silenceLimitMs = 6_000
 
 export interface Heartbeat {

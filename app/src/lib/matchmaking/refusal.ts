@@ -1,7 +1,7 @@
 // A connection refused by the server's admission (connect_error with data.code): which refusal it was.
 import type { ErrorCode } from '#protocol'
 
-/** The codes the server's admission refuses a connection with (DESIGN.md §2, docs/protocol.md). */
+/** The codes the server's admission refuses a connection with (docs/protocol.md). */
 export type RefusalCode = Extract<ErrorCode, 'too-many-connections' | 'rate-limited' | 'unavailable'>
 const refusalCodes: readonly string[] = ['too-many-connections', 'rate-limited', 'unavailable'] satisfies RefusalCode[]
 
