@@ -8,100 +8,14 @@ import type { Browser, Page } from 'playwright-core'
 import { closeBrowsers, launchBrowser, openUser } from '../tests/support/browser.ts'
 import { closeAll, startTestServer } from '../tests/support/signaling.ts'
 import { closeUsers, expectState, openApp, pairUp, start } from '../tests/support/app.ts'
+import { blockPeerTraffic, unblockPeerTraffic } from '../tests/support/firewall.ts'
 import { startBaseline } from './baseline-page.ts'
-import { summarize } from './lib/stats.ts'
+import { backToDirect, relayMessages } from './lib/paths.ts'
+import { instrument, messageLoop, stampsOf, stats } from './lib/page-stamps.ts'
 
 const messageCount = Number(process.env.BENCH_MESSAGES ?? 1000)
 const typingCount = Number(process.env.BENCH_TYPING ?? 200)
 const chatCount = Number(process.env.BENCH_CHATS ?? 20)
-
-declare global {
-  interface Window {
-    __keys: { key: string; at: number }[]
-    __seen: { kind: string; at: number }[]
-    __waitSeen(kind: string, count: number): Promise<void>
-  }
-}
-
-/**
- * Runs in every page: stamps keydowns (capture phase, before the app) and DOM appearances.
- * Plain JS source on purpose: tsx's transpiled functions reference a helper that pages do not have.
- */
-const instrument = `(() => {
-  const now = () => performance.timeOrigin + performance.now()
-  window.__keys = []
-  window.__seen = []
-  window.__arrivals = []
-  // Stamps every data channel message as it reaches the app's listener (wraps addEventListener).
-  const listen = RTCDataChannel.prototype.addEventListener
-  RTCDataChannel.prototype.addEventListener = function (type, listener, options) {
-    if (type !== 'message') return listen.call(this, type, listener, options)
-    const stamped = (event) => { if (event.data.byteLength > 100) window.__arrivals.push(now()); return listener.call(this, event) }
-    return listen.call(this, type, stamped, options)
-  }
-  const waiters = []
-  const counts = new Map()
-  document.addEventListener('keydown', (event) => window.__keys.push({ key: event.key, at: now() }), true)
-  document.addEventListener('click', (event) => {
-    if (event.target.closest('[data-testid="start"]')) window.__keys.push({ key: 'start', at: now() })
-  }, true)
-  const see = (kind) => {
-    window.__seen.push({ kind, at: now() })
-    counts.set(kind, (counts.get(kind) ?? 0) + 1)
-    for (const waiter of waiters.splice(0)) {
-      if ((counts.get(waiter.kind) ?? 0) >= waiter.count) waiter.resolve()
-      else waiters.push(waiter)
-    }
-  }
-  window.__waitSeen = (kind, count) =>
-    (counts.get(kind) ?? 0) >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ kind, count, resolve }))
-  new MutationObserver((records) => {
-    for (const record of records) {
-      for (const node of record.addedNodes) {
-        if (!(node instanceof Element)) continue
-        if (node.matches('[data-testid="message"][data-from="them"]')) see('message')
-        if (node.matches('[data-testid="typing"]') || node.querySelector('[data-testid="typing"]')) see('typing-on')
-        if (node.matches('[data-testid="safety-code"]') || node.querySelector('[data-testid="safety-code"]')) see('safety')
-      }
-      for (const node of record.removedNodes)
-        if (node instanceof Element && (node.matches('[data-testid="typing"]') || node.querySelector('[data-testid="typing"]'))) see('typing-off')
-    }
-    for (const record of records)
-      if (record.type === 'attributes' && record.target instanceof Element && record.target.matches('[data-testid="app"]'))
-        see('state-' + record.target.getAttribute('data-state'))
-  }).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-state'] })
-})()`
-
-/** Latencies in ms, to the microsecond. */
-const stats = (samples: number[]) => summarize(samples, 3)
-
-async function stampsOf(page: Page) {
-  return page.evaluate(() => ({ keys: window.__keys, seen: window.__seen }))
-}
-
-/** Sends `count` messages one at a time: Enter on `from`, wait until rendered on `to`. */
-async function messageLoop(from: Page, to: Page, count: number) {
-  const input = from.getByTestId('message-input')
-  for (let i = 1; i <= count; i++) {
-    await input.fill(`message ${i}`)
-    await input.press('Enter')
-    await to.evaluate((n) => window.__waitSeen('message', n), i)
-  }
-  const [sent, received] = await Promise.all([stampsOf(from), stampsOf(to)])
-  const enters = sent.keys.filter((k) => k.key === 'Enter').map((k) => k.at)
-  const shown = received.seen.filter((s) => s.kind === 'message').map((s) => s.at)
-  const total = enters.slice(-count).map((at, i) => shown[shown.length - count + i]! - at)
-  // Where the time goes (app pages only): Enter → sealed frame handed to the receiver's onmessage,
-  // and onmessage → rendered. Chat frames are the only ones over 100 bytes in this loop.
-  const arrivals = await to.evaluate(() => (window as unknown as { __arrivals: number[] }).__arrivals)
-  if (arrivals.length < count) return { total }
-  const arrived = arrivals.slice(-count)
-  return {
-    total,
-    toArrival: enters.slice(-count).map((at, i) => arrived[i]! - at),
-    arrivalToRender: arrived.map((at, i) => shown[shown.length - count + i]! - at),
-  }
-}
 
 async function typingLoop(from: Page, to: Page, count: number) {
   const input = from.getByTestId('message-input')
@@ -218,7 +132,12 @@ async function main() {
   await Promise.all([da!.context.close(), db!.context.close()])
   await bare.close()
 
+  const relayed = await relayMessages(browsers, server.url, messageCount)
   const chats = await timeToChat(browsers, server.url, chatCount)
+  // No peer connection possible (UDP and peer TCP dropped): the relay alone makes the chat.
+  blockPeerTraffic(Number(new URL(server.url).port))
+  const blockedChats = await timeToChat(browsers, server.url, chatCount).finally(unblockPeerTraffic)
+  const returns = await backToDirect(browsers, server.url, Number(process.env.BENCH_PATH_CHANGES ?? 5))
   const sizes = await bundleSizes()
 
   const result = {
@@ -227,7 +146,9 @@ async function main() {
       enterToReceiverOnmessage: stats(messages.toArrival),
       onmessageToRendered: stats(messages.arrivalToRender!),
     },
+    relayPathMessageLatencyMs: stats(relayed),
     relayBaselineMs: stats(relay),
+    relayPathRatioP50VsPlainRelay: Math.round((stats(relayed).p50 / stats(relay).p50) * 100) / 100,
     bareDataChannelMs: stats(bareChannel),
     ratioP50VsRelay: Math.round((stats(messages.total).p50 / stats(relay).p50) * 100) / 100,
     // Where even a bare data channel stands against the relay: the floor under the 0.6× target.
@@ -237,12 +158,19 @@ async function main() {
     timeToChatMs: stats(chats.samples),
     // Of which: second Start click → both pages in 'connecting' (matchmaking through the server).
     timeToMatchMs: stats(chats.matchmaking),
+    udpBlocked: { timeToChatMs: stats(blockedChats.samples), timeToMatchMs: stats(blockedChats.matchmaking) },
+    backToDirectMs: stats(returns),
     ...sizes,
     targets: {
       messageP50AtMost1ms: stats(messages.total).p50 <= 1,
       messageP99AtMost5ms: stats(messages.total).p99 <= 5,
       atMost06xRelayP50: stats(messages.total).p50 <= 0.6 * stats(relay).p50,
       timeToChatP50AtMost100ms: stats(chats.samples).p50 <= 100,
+      timeToChatP50AtMostMatchPlus30ms: stats(chats.samples).p50 <= stats(chats.matchmaking).p50 + 30,
+      udpBlockedTimeToChatP50AtMostMatchPlus30ms:
+        stats(blockedChats.samples).p50 <= stats(blockedChats.matchmaking).p50 + 30,
+      relayPathP50AtMost1_2xPlainRelay: stats(relayed).p50 <= 1.2 * stats(relay).p50,
+      backToDirectAtMost10s: stats(returns).max <= 10_000,
       firstLoadJsAtMost70KB: sizes.firstLoadJsGzipKB <= 70,
     },
   }

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'origin-refused'
   | 'unavailable'
   | 'internal'
+  | 'relay-off'
 
 export interface ProtocolError {
   code: ErrorCode
@@ -46,6 +47,14 @@ export interface Welcome {
   iceServers: IceServer[]
   /** True when the server offers a TURN relay, so the app can hide the user's IP. */
   relayOnly: boolean
+  /** True when the server relays sealed frames between partners (`relay:frame`). */
+  relay: boolean
+  /** Presented as `auth: { resume }` on a reconnect within the grace, to get this session back; single use. */
+  resumeToken: string
+  /** This connection took over an earlier one's session (same id, name and pair). */
+  resumed: boolean
+  /** The chat that was resumed, if any. */
+  chatId?: string
   limits: Limits
 }
 
@@ -104,6 +113,8 @@ export interface ServerToClientEvents {
   'match:found': (found: MatchFound) => void
   'match:ended': (ended: MatchEnded) => void
   'signal:relay': (signal: Signal) => void
+  /** A sealed frame from the partner, forwarded unparsed. */
+  'relay:frame': (frame: ArrayBuffer | Uint8Array) => void
 }
 
 // The server answers every request that asks for an ack. Where a client has no use for the answer
@@ -114,6 +125,8 @@ export interface ClientToServerEvents {
   'match:cancel': (ack?: Ack) => void
   'match:leave': (request: LeaveRequest, ack?: Ack) => void
   'signal:relay': (signal: Signal, ack?: Ack) => void
+  /** A sealed frame for the partner; no ack. */
+  'relay:frame': (frame: Uint8Array) => void
 }
 
 export type ClientEventName = keyof ClientToServerEvents

@@ -5,10 +5,12 @@ import { closeBrowsers, launchBrowser, openUser } from '../support/browser.ts'
 import { closeAll, startTestServer, type TestServer } from '../support/signaling.ts'
 
 let server: TestServer
+let noRelay: TestServer
 let browser: Browser
 
 beforeAll(async () => {
   server = await startTestServer({ STATIC_DIR: 'app/dist' })
+  noRelay = await startTestServer({ STATIC_DIR: 'app/dist', RELAY: 'off' })
   browser = await launchBrowser()
 })
 afterAll(async () => {
@@ -53,8 +55,18 @@ describe('header counts', () => {
 })
 
 describe('Hide my IP address without TURN', () => {
-  it('is unavailable and says so, and the built bundle carries no TURN secret', async () => {
+  it('is offered through the server’s relay, off by default, and says what it does', async () => {
     const u = await openUser(browser, server.url)
+    const toggle = u.page.getByTestId('hide-ip')
+    await expect.poll(() => toggle.isEnabled()).toBe(true)
+    expect(await toggle.isChecked()).toBe(false)
+    await toggle.check()
+    await expect.poll(() => u.page.getByText(/through the Hush server, end-to-end encrypted/).isVisible()).toBe(true)
+    await u.context.close()
+  })
+
+  it('is unavailable on a server without any relay and says so, and the built bundle carries no TURN secret', async () => {
+    const u = await openUser(browser, noRelay.url)
     const toggle = u.page.getByTestId('hide-ip')
     await expect.poll(() => toggle.isDisabled()).toBe(true)
     expect(await toggle.isChecked()).toBe(false)

@@ -65,11 +65,13 @@ async function user(which: Browser, at: TestServer): Promise<AppUser> {
 beforeAll(async () => {
   coturn = await startCoturn()
   server = await startTestServer({ STATIC_DIR: 'app/dist', TURN_URLS: coturn.url, TURN_SECRET: coturn.secret })
-  // A server whose secret coturn does not know: every credential it issues is refused.
+  // A server whose secret coturn does not know: every credential it issues is refused. Without its own
+  // relay too, so that nothing else carries the chat and the failure shows.
   forged = await startTestServer({
     STATIC_DIR: 'app/dist',
     TURN_URLS: coturn.url,
     TURN_SECRET: 'not-the-coturn-secret-42',
+    RELAY: 'off',
   })
   ;[browser, otherBrowser] = await Promise.all([launchBrowser(), launchBrowser()])
 })

@@ -19,6 +19,8 @@ export interface OpenOptions {
   waitForName?: boolean
   /** Collects the URL of every request the page makes, from its very first. */
   requests?: string[]
+  /** Keeps the page's peer connections, data channels and WebSockets, and a copy of what it sends to the server. */
+  watchTransports?: boolean
 }
 
 declare global {
@@ -27,6 +29,13 @@ declare global {
     /** The data channels frames were sent on (with captureFrames): lets a test inject raw frames. */
     __channels?: Set<RTCDataChannel>
     __pwned?: number
+    __peerConnections?: RTCPeerConnection[]
+    __dataChannels?: RTCDataChannel[]
+    __sockets?: WebSocket[]
+    /** Every frame the page sent to the signaling server, as bytes. */
+    __toServer?: number[][]
+    /** Set by a test: new WebSockets fail, as if the server could not be reached. */
+    __blockSignaling?: boolean
   }
 }
 
@@ -37,6 +46,7 @@ export async function openApp(browser: Browser, url: string, options: OpenOption
   await context.grantPermissions(['camera', 'microphone'], { origin: new URL(url).origin })
   if (options.captureFrames) await context.addInitScript(captureDataChannelFrames)
   if (options.initScript) await context.addInitScript(options.initScript)
+  if (options.watchTransports) await context.addInitScript(watchTransports)
   const page = await context.newPage()
   const problems: string[] = []
   page.on('console', (message) => {
@@ -68,6 +78,51 @@ function captureDataChannelFrames(): void {
   }
 }
 
+/** Runs in the page before the app: keeps its transports, so that a test can read, close or cut them. */
+function watchTransports(): void {
+  const connections: RTCPeerConnection[] = []
+  const channels: RTCDataChannel[] = []
+  const sockets: WebSocket[] = []
+  const toServer: number[][] = []
+  Object.assign(window, {
+    __peerConnections: connections,
+    __dataChannels: channels,
+    __sockets: sockets,
+    __toServer: toServer,
+  })
+  const OriginalPeer = window.RTCPeerConnection
+  window.RTCPeerConnection = class extends OriginalPeer {
+    constructor(config?: RTCConfiguration) {
+      super(config)
+      connections.push(this)
+      this.addEventListener('datachannel', (event) => channels.push(event.channel))
+    }
+    override createDataChannel(label: string, init?: RTCDataChannelInit): RTCDataChannel {
+      const channel = super.createDataChannel(label, init)
+      channels.push(channel)
+      return channel
+    }
+  }
+  const OriginalSocket = window.WebSocket
+  window.WebSocket = class extends OriginalSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      // A dead port: the connection fails at once, like a server out of reach.
+      super(window.__blockSignaling ? 'ws://127.0.0.1:9/' : url, protocols)
+      sockets.push(this)
+    }
+    override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+      if (typeof data === 'string') toServer.push([...new TextEncoder().encode(data)])
+      else if (data instanceof ArrayBuffer) toServer.push([...new Uint8Array(data)])
+      else if (ArrayBuffer.isView(data))
+        toServer.push([...new Uint8Array(data.buffer, data.byteOffset, data.byteLength)])
+      super.send(data as never)
+    }
+  }
+}
+
+/** The path the chat uses now, as the root says (`direct`, `turn`, `server`, `none`). */
+export const path = (user: AppUser) => user.page.getByTestId('app').getAttribute('data-path')
+
 export const state = (user: AppUser) => user.page.getByTestId('app').getAttribute('data-state')
 
 /** Waits for the root's data-state (a locator wait, so it also works in hooks). */
@@ -79,12 +134,21 @@ export async function start(user: AppUser): Promise<void> {
   await user.page.getByTestId('start').click()
 }
 
-/** a searches first, then b; resolves when both are chatting. */
-export async function pairUp(a: AppUser, b: AppUser): Promise<void> {
+/**
+ * a searches first, then b; resolves when both are chatting and, unless `settle` is 'any', once the chat
+ * has moved onto a data channel (it starts on the server's relay while one is being made).
+ */
+export async function pairUp(a: AppUser, b: AppUser, settle: 'peer' | 'any' = 'peer'): Promise<void> {
   await start(a)
   await expectState(a, 'searching')
   await start(b)
   await Promise.all([expectState(a, 'chatting'), expectState(b, 'chatting')])
+  if (settle === 'peer') await Promise.all([a, b].map((user) => expectPeerPath(user)))
+}
+
+/** Waits until the chat runs over a data channel, direct or through TURN. */
+export async function expectPeerPath(user: AppUser, timeout = 15_000): Promise<void> {
+  await user.page.locator('[data-testid="app"]:is([data-path="direct"], [data-path="turn"])').waitFor({ timeout })
 }
 
 export async function send(user: AppUser, text: string): Promise<void> {

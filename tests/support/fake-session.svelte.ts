@@ -18,7 +18,8 @@ export class FakeSession {
   partnerTyping = $state(false)
   safetyCode = $state<string | null>(null)
   chatView = $state(false)
-  route = $state<'direct' | 'relayed' | null>(null)
+  path = $state<'direct' | 'turn' | 'server' | 'none'>('none')
+  serverRelay = $state(false)
   endReason = $state<ChatEnd | null>(null)
   notices = []
   announcement = $state('')
@@ -30,6 +31,10 @@ export class FakeSession {
 
   get relayOnly(): boolean {
     return this.relayOffered && this.hideIp
+  }
+
+  get canHideIp(): boolean {
+    return this.relayOffered || this.serverRelay
   }
 
   setHideIp(hide: boolean): void {

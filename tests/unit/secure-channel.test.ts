@@ -54,7 +54,7 @@ describe('secure channel', () => {
 
   it('sends the initiator’s key only after the responder revealed its own', () => {
     const { a } = wired()
-    const [commit, hello] = a.sent as string[]
+    const [commit, hello] = (a.sent as Uint8Array[]).map((bytes) => new TextDecoder().decode(bytes))
     expect(JSON.parse(commit!).t).toBe('commit')
     expect(JSON.parse(hello!).t).toBe('hello')
   })

@@ -7,12 +7,11 @@ import type { StoredMessage } from './history/record.ts'
 import type { Library } from './history/library.svelte.ts'
 import { watchHistory } from './history/history-notices.ts'
 import { ChatPreparation } from './link/chat-prep.ts'
-import type { Route } from './link/peer.ts'
+import type { LinkPath } from './link/chat-link.ts'
 import { ServerPair } from './matchmaking/server-pair.ts'
 import { ServerState } from './matchmaking/server-state.svelte.ts'
 import type { SignalingSocket } from './matchmaking/signaling.ts'
 import { NoticeBoard } from './notices.svelte.ts'
-import { readSetting, writeSetting } from './settings.ts'
 import * as words from './wording.ts'
 
 export type ChatState = 'idle' | 'searching' | 'connecting' | 'chatting' | 'ended'
@@ -20,10 +19,11 @@ export type { ChatEnd } from './chat/active-chat.svelte.ts'
 export type { Notice, NoticeKind } from './notices.svelte.ts'
 
 const noMessages: StoredMessage[] = []
+/** Relayed frames kept for a chat about to be announced: its handshake's first frames. */
+const earlyFramesMax = 8
 
 export class Session extends ServerState {
   state = $state<ChatState>('idle')
-  hideIp = $state(readSetting('hideIp', true))
   partnerName = $state('')
   /**
    * Whether the chat view replaces the lobby yet. It waits, while connecting, until our offer or answer
@@ -39,6 +39,8 @@ export class Session extends ServerState {
   #prep = new ChatPreparation()
   /** The chat going on; null once it ended (it may still be shown). */
   #chat: ActiveChat | null = null
+  /** Relayed frames that came while searching, after our find left: the next partner's first ones. */
+  #early: Uint8Array[] = []
   #board = new NoticeBoard()
   #pair: ServerPair
 
@@ -54,6 +56,8 @@ export class Session extends ServerState {
     this.#pair = new ServerPair(socket, {
       connected: () => this.connected,
       searching: () => this.state === 'searching' && !this.#chat,
+      // Whatever the server relayed before this find was from a chat that is over.
+      finding: () => (this.#early = []),
       searchFailed: (code) => {
         this.state = 'idle'
         this.#board.notify('error', words.searchFailedText(code))
@@ -62,6 +66,7 @@ export class Session extends ServerState {
     socket.on('match:found', (found) => this.#onMatch(found))
     socket.on('match:ended', (ended) => this.#onMatchEnded(ended))
     socket.on('signal:relay', (signal) => this.#chat?.signal(signal))
+    socket.on('relay:frame', (frame) => this.#onRelayed(new Uint8Array(frame)))
     void this.#prep.prepare()
     watchHistory(library, this.#board, () => this.#chat?.chatId ?? null)
   }
@@ -83,8 +88,9 @@ export class Session extends ServerState {
     return this.#shown?.safetyCode ?? null
   }
 
-  get route(): Route | null {
-    return this.#shown?.route ?? null
+  /** The path the chat on screen uses now. */
+  get path(): LinkPath {
+    return this.#shown?.path ?? 'none'
   }
 
   get notices() {
@@ -94,16 +100,6 @@ export class Session extends ServerState {
   /** Read by a polite live region: state changes, spoken once. */
   get announcement(): string {
     return this.#board.announcement
-  }
-
-  /** Whether relay-only ICE is in force for the next chat. */
-  get relayOnly(): boolean {
-    return this.relayOffered && this.hideIp
-  }
-
-  setHideIp(hide: boolean): void {
-    this.hideIp = hide
-    writeSetting('hideIp', hide)
   }
 
   start(): void {
@@ -171,7 +167,8 @@ export class Session extends ServerState {
       this.#searchAgain(words.flowNewsText['lost-server-connecting'])
       return this.#board.notify('offline', words.offlineText.connecting)
     }
-    this.#board.notify('offline', words.offlineText[this.state === 'chatting' ? 'chatting' : 'elsewhere'])
+    const moment = this.state !== 'chatting' ? 'elsewhere' : this.path === 'server' ? 'chatting-via-server' : 'chatting'
+    this.#board.notify('offline', words.offlineText[moment])
   }
 
   #onMatch(found: MatchFound): void {
@@ -186,6 +183,8 @@ export class Session extends ServerState {
         myName: this.myName,
         iceServers: this.iceServers,
         relayOnly: this.relayOnly,
+        noPeer: this.noPeer,
+        relay: this.serverRelay ? (data) => this.#socket.emit('relay:frame', data) : null,
         // Used once: every chat gets its own key pair and certificate.
         credentials: this.#prep.take(),
         maxMessageChars: this.limits.maxMessageChars,
@@ -205,14 +204,20 @@ export class Session extends ServerState {
           this.#leave('left')
           this.#finish('error')
         },
-        // One visible warning per chat, however many frames are dropped.
-        firstDropped: () => this.#board.notify('crypto', words.droppedFramesText),
-        // Its own kind: a flood must not replace (hide) a verification warning.
-        flooded: () => this.#board.notify('flood', words.floodedText(found.partner.name)),
+        warn: (kind, text) => this.#board.notify(kind, text),
       },
     )
     this.#chat = chat
     this.#shown = chat
+    for (const frame of this.#early.splice(0)) chat.relayed(frame)
+  }
+
+  /** A sealed frame through the server: for the chat, its lingering end, or the one about to be announced. */
+  #onRelayed(frame: Uint8Array): void {
+    if (this.#chat) return this.#chat.relayed(frame)
+    if (this.state === 'ended') return this.#shown?.relayed(frame)
+    // The partner's first frame may overtake our match:found between nodes; only after our find left.
+    if (this.state === 'searching' && this.#early.length < earlyFramesMax) this.#early.push(frame)
   }
 
   #onSecured(): void {
@@ -227,7 +232,7 @@ export class Session extends ServerState {
     this.#pair.forgive(ended.chatId)
     if (!this.#chat || ended.chatId !== this.#chat.chatId) return
     // A partner who merely lost signaling may still be with us peer to peer: the heartbeat decides.
-    if (ended.reason === 'disconnected' && this.state === 'chatting') return
+    if (ended.reason === 'disconnected' && this.state === 'chatting' && this.path !== 'server') return
     this.#partnerGone(ended.reason, true)
   }
 

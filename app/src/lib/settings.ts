@@ -4,11 +4,16 @@ const keys = { keepHistory: 'hush.keepHistory', hideIp: 'hush.hideIp' } as const
 export type Setting = keyof typeof keys
 
 export function readSetting(name: Setting, fallback: boolean): boolean {
+  return readChoice(name) ?? fallback
+}
+
+/** What the person chose, or null when they never did (or storage is refused). */
+export function readChoice(name: Setting): boolean | null {
   try {
     const value = localStorage.getItem(keys[name])
-    return value === null ? fallback : value === '1'
+    return value === null ? null : value === '1'
   } catch {
-    return fallback
+    return null
   }
 }
 

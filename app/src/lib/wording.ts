@@ -1,6 +1,7 @@
 // Every sentence the app says to the person, keyed by typed unions: one place for the wording, honest and specific.
 import type { ErrorCode } from '#protocol'
 import type { ChatEnd } from './chat/active-chat.svelte.ts'
+import type { LinkPath } from './link/chat-link.ts'
 import { silenceLimitMs } from './link/heartbeat.ts'
 import type { RefusalCode } from './matchmaking/refusal.ts'
 
@@ -23,12 +24,44 @@ export const securedText = (name: string): string => `Connected with ${name}. Me
 export const someStranger = 'The stranger'
 
 /** Where the person was when the matchmaking server went away: it decides what still works. */
-export type OfflineMoment = 'connecting' | 'chatting' | 'elsewhere'
+export type OfflineMoment = 'connecting' | 'chatting' | 'chatting-via-server' | 'elsewhere'
 
 export const offlineText: Record<OfflineMoment, string> = {
   connecting: 'Matchmaking server offline. That stranger is gone; reconnecting…',
   chatting: 'Matchmaking server offline. This chat goes on peer to peer; reconnecting in the background…',
+  'chatting-via-server':
+    'Matchmaking server offline. This chat goes through it: reconnecting, and it picks up where it was…',
   elsewhere: 'Matchmaking server offline. Reconnecting…',
+}
+
+/** The path the chat takes now, as the chat header names it (`link-path`). */
+export const pathLabel: Record<LinkPath, string> = {
+  direct: 'direct',
+  turn: 'via TURN relay',
+  server: 'via the server',
+  none: 'connecting',
+}
+
+/** What the path means for privacy, in one line; `hidingIp`: the person asked to hide their address. */
+export function pathPrivacyText(path: LinkPath, hidingIp: boolean): string {
+  const address = hidingIp
+    ? 'The stranger does not learn your IP address.'
+    : 'The stranger’s browser can learn your IP address.'
+  return {
+    direct: `Peer to peer: nobody else carries the messages. ${address}`,
+    turn: `Through a TURN relay, which passes only encrypted data. ${address}`,
+    server: `Through the Hush server, which passes only encrypted data and sees its size and timing. ${address}`,
+    none: address,
+  }[path]
+}
+
+/** The "Hide my IP address" switch explains what it does on this server. */
+export function hideIpHint(can: boolean, hiding: boolean, turn: boolean): string {
+  if (!can) return 'Unavailable on this server (it offers no relay): your partner can see your IP address.'
+  if (!hiding) return 'Direct connection: the stranger’s browser learns your IP address (and roughly where you are).'
+  return turn
+    ? 'Your chat goes through the server’s relay, so the stranger never sees your IP address.'
+    : 'Your chat goes through the Hush server, end-to-end encrypted, so the stranger never sees your IP address.'
 }
 
 /** What the server's error codes mean to a person; the server's own message is for logs and developers. */
@@ -42,6 +75,7 @@ const errorMeaning: Record<ErrorCode, string> = {
   'origin-refused': 'this server does not accept connections from this page’s address',
   unavailable: 'matchmaking is unavailable right now; try again in a moment',
   internal: 'the server had a problem; try again',
+  'relay-off': 'this server does not relay chats',
 }
 
 /** A search the server refused for good (the app retries what is only refused for now). */

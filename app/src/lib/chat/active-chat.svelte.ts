@@ -4,11 +4,11 @@
 import type { IceServer, LeaveReason, MatchFound, Signal } from '#protocol'
 import type { ChatRecord } from '../history/record.ts'
 import type { ChatCredentials } from '../link/chat-prep.ts'
-import { openChatLink, type ChatLink } from '../link/chat-link.ts'
+import { openChatLink, type ChatLink, type LinkPath } from '../link/chat-link.ts'
 import type { Frame } from '../link/frames.ts'
-import { startHeartbeat, type Heartbeat } from '../link/heartbeat.ts'
-import type { Route } from '../link/peer.ts'
+import { pingEveryMs, startHeartbeat, type Heartbeat } from '../link/heartbeat.ts'
 import type { HandshakeFailure } from '../link/secure-channel.ts'
+import { droppedFramesText, floodedText } from '../wording.ts'
 import { ChatMessages } from './messages.svelte.ts'
 
 /** How a chat ended, as the person is told: the partner's doing, the network's, or their own. */
@@ -18,13 +18,20 @@ export type ChatEnd = LeaveReason | 'lost' | 'disconnected' | 'failed' | 'error'
 export const connectTimeoutMs = 15_000
 /** The longest the lobby stays up after a match while our side of the handshake goes out. */
 const chatViewDelayMaxMs = 60
+/** Unacknowledged this long (two heartbeats): sent again on the current path; the partner keeps one per id. */
+const resendAfterMs = 2 * pingEveryMs
 
 export interface ActiveChatOptions {
   found: MatchFound
   /** The name the partner knows us by in this chat. */
   myName: string
   iceServers: IceServer[]
+  /** TURN only: the partner never learns our address. */
   relayOnly: boolean
+  /** No peer connection at all (hide my IP without TURN): the chat runs over the server's relay. */
+  noPeer: boolean
+  /** Sends a sealed frame through the server's relay; null when the server offers none. */
+  relay: ((data: Uint8Array) => void) | null
   /** Made ahead of time for exactly this chat. */
   credentials: ChatCredentials
   maxMessageChars: number
@@ -43,10 +50,9 @@ export interface ActiveChatEvents {
   lost(): void
   /** No secured chat: the link closed or the connect timeout ran out. */
   failed(): void
-  handshakeFailed(reason: HandshakeFailure | 'no-fingerprints'): void
-  /** The first frame that failed verification; later ones are only counted. */
-  firstDropped(): void
-  flooded(): void
+  handshakeFailed(reason: HandshakeFailure): void
+  /** A warning about this chat for the person: frames that failed verification, a flooding partner. */
+  warn(kind: 'crypto' | 'flood', text: string): void
 }
 
 export class ActiveChat {
@@ -54,7 +60,7 @@ export class ActiveChat {
   readonly partnerName: string
   readonly messages: ChatMessages
   safetyCode = $state<string | null>(null)
-  route = $state<Route | null>(null)
+  path = $state<LinkPath>('none')
 
   readonly #events: ActiveChatEvents
   readonly #link: ChatLink
@@ -80,24 +86,33 @@ export class ActiveChat {
         send: (frame) => this.#link.send(frame),
         save: options.save,
         flush: options.flush,
-        flooded: () => this.#open && events.flooded(),
+        // Its own kind: a flood must not replace (hide) a verification warning.
+        flooded: () => this.#open && events.warn('flood', floodedText(this.partnerName)),
       },
     )
     this.#link = openChatLink({
       initiator: found.initiator,
-      iceServers: options.iceServers,
-      relayOnly: options.relayOnly,
       keyPair: options.credentials.keyPair,
-      certificate: options.credentials.certificate,
       maxMessageChars: options.maxMessageChars,
+      relay: options.relay,
+      peer: options.noPeer
+        ? null
+        : {
+            iceServers: options.iceServers,
+            relayOnly: options.relayOnly,
+            certificate: options.credentials.certificate,
+          },
       sendSignal: (signal) => this.#open && options.sendSignal(signal),
       onSecured: (code) => this.#open && this.#secured(code),
       onGathered: () => this.#open && events.viewReady(),
       onFrame: (frame) => this.#onFrame(frame),
-      onDropped: () => this.#open && ++this.#dropped === 1 && events.firstDropped(),
+      // One visible warning per chat, however many frames are dropped.
+      onDropped: () => this.#open && ++this.#dropped === 1 && events.warn('crypto', droppedFramesText),
       onFailure: (reason) => this.#open && events.handshakeFailed(reason),
-      onClosed: () => this.#open && (this.safetyCode === null ? events.failed() : events.lost()),
+      onPath: (path) => this.#onPath(path),
+      onClosed: () => this.#open && events.failed(),
     })
+    this.path = this.#link.path
     this.#timers.push(setTimeout(() => this.#open && this.safetyCode === null && events.failed(), connectTimeoutMs))
     // However slow the gathering (a far TURN server), the chat view is up within a blink.
     this.#timers.push(setTimeout(() => this.#open && events.viewReady(), chatViewDelayMaxMs))
@@ -105,6 +120,11 @@ export class ActiveChat {
 
   signal(signal: Signal): void {
     this.#link.signal(signal)
+  }
+
+  /** A frame the partner sent through the server's relay (also while the closing link lingers). */
+  relayed(data: Uint8Array): void {
+    this.#link.relayed(data)
   }
 
   /** Sends a message; false (the composer keeps the text) when it cannot go now. */
@@ -141,11 +161,21 @@ export class ActiveChat {
     this.safetyCode = code
     this.messages.secured()
     this.#heartbeat = startHeartbeat(
-      () => this.#link.send({ t: 'ping' }),
+      () => {
+        this.#link.send({ t: 'ping' })
+        // A message the partner has not acknowledged by now was lost on a path that went away.
+        this.messages.resend(resendAfterMs)
+      },
       () => this.#open && this.#events.lost(),
     )
     this.#events.secured()
-    void this.#link.route().then((route) => this.#open && (this.route = route))
+  }
+
+  #onPath(path: LinkPath): void {
+    if (!this.#open) return
+    this.path = path
+    // The old path may have swallowed the last frames: what is not acknowledged goes again, in order.
+    if (this.safetyCode !== null) this.messages.resend(0)
   }
 
   #onFrame(frame: Frame): void {

@@ -32,6 +32,12 @@ export class Conversation {
     return message
   }
 
+  /** Whether this is a partner's message we have, sent again as it was (its path went away before our ack came back). */
+  isResent(id: string, text: string): boolean {
+    if (!this.#ids.has(id)) return false
+    return this.record.messages.findLast((m) => m.id === id && m.from === 'them')?.text === text
+  }
+
   /** Marks our message delivered: its index in the record, or -1 when the id is unknown or already delivered. */
   delivered(id: string): number {
     if (!this.#awaitingAck.delete(id)) return -1

@@ -40,6 +40,9 @@ export class ChatMessages {
   readonly #incoming = fullBucket(partnerFrameLimit, performance.now())
   readonly #typingSignals = fullBucket(partnerFrameLimit, performance.now())
   #flooded = false
+  /** Our messages not acknowledged yet, in the order sent, with when each last left. Never rendered. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping only: a reactive map would cost every send
+  readonly #outbox = new Map<string, { frame: Extract<Frame, { t: 'msg' }>; sentMs: number }>()
 
   constructor(header: Omit<ChatRecord, 'messages'>, deps: ChatMessagesDeps) {
     this.#deps = deps
@@ -63,11 +66,23 @@ export class ChatMessages {
     if (!this.#open || text.length === 0) return false
     const id = randomId()
     const at = Date.now()
-    if (!this.#deps.send({ t: 'msg', id, text, sentAt: at })) return false
+    const frame = { t: 'msg', id, text, sentAt: at } as const
+    if (!this.#deps.send(frame)) return false
+    this.#outbox.set(id, { frame, sentMs: performance.now() })
     this.#typing.stop()
     this.list = [...this.list, this.#conversation.sent(id, text, at)]
     this.#deps.save(this.#conversation.record)
     return true
+  }
+
+  /** Sends again, in order, what the partner has not acknowledged within `minAgeMs` (0: all of it). */
+  resend(minAgeMs: number): void {
+    const nowMs = performance.now()
+    for (const pending of this.#outbox.values()) {
+      if (nowMs - pending.sentMs < minAgeMs) continue
+      if (!this.#deps.send(pending.frame)) return
+      pending.sentMs = nowMs
+    }
   }
 
   typed(text: string): void {
@@ -86,6 +101,8 @@ export class ChatMessages {
         const text = tidyMessage(frame.text)
         if (text.length === 0) return // whitespace only: nothing to show
         const message = this.#conversation.received(frame.id, text, Date.now())
+        // Sent again (a path changed before our ack reached them): shown once, acked again.
+        if (!message && this.#conversation.isResent(frame.id, text)) this.#deps.send({ t: 'ack', id: frame.id })
         if (!message) return
         this.#setPartnerTyping(false)
         this.list = [...this.list, message]
@@ -96,6 +113,7 @@ export class ChatMessages {
         return
       }
       case 'ack': {
+        this.#outbox.delete(frame.id)
         const index = this.#conversation.delivered(frame.id)
         if (index < 0) return
         // The list and the record grow together, one entry per shown message: same index.

@@ -1,41 +1,50 @@
-// One chat's end-to-end link: the WebRTC peer, the sealed channel over it, the partner's signals that
-// arrive before the peer exists, and the safety code once both keys and both fingerprints are known.
+// One chat's end-to-end link over whichever path is up: the server's encrypted relay from the moment of
+// the match, the data channel as soon as it opens (then the chat moves to it), the relay again when the
+// data channel fails while a new one is dialled. One secure channel over all of them, so the keys and
+// the safety code stay the same for the whole chat.
 import type { IceServer, Signal } from '#protocol'
 import { safetyCode, type KeyPair } from './crypto.ts'
 import type { Frame } from './frames.ts'
-import { createPeer, type PeerLink, type Route } from './peer.ts'
+import { openPeerPath, type PeerPath } from './peer-path.ts'
 import { createSecureChannel, type HandshakeFailure } from './secure-channel.ts'
+
+/** The path the chat uses now: a direct data channel, one through TURN, the server's relay, or none. */
+export type LinkPath = 'direct' | 'turn' | 'server' | 'none'
 
 export interface ChatLinkOptions {
   initiator: boolean
-  iceServers: IceServer[]
-  relayOnly: boolean
   /** A fresh key pair made ahead of time; a new one is made when absent. */
   keyPair: KeyPair | undefined
-  /** A fresh DTLS certificate made ahead of time; the peer connection makes one when absent. */
-  certificate: RTCCertificate | undefined
   maxMessageChars: number
+  /** Sends a sealed frame through the server's relay; null when the server offers none. */
+  relay: ((data: Uint8Array) => void) | null
+  /** The peer connection's settings; null when none may be made (hide my IP without TURN). */
+  peer: { iceServers: IceServer[]; relayOnly: boolean; certificate: RTCCertificate | undefined } | null
   sendSignal(signal: Signal): void
   /** The handshake is done: frames flow, and this is the code both people should see. */
   onSecured(code: string): void
-  /** Our side of the connection setup is sent; what remains is the network's and the partner's. */
+  /** Our side of the first connection setup is sent; what remains is the network's and the partner's. */
   onGathered(): void
   onFrame(frame: Frame): void
   onDropped(): void
-  onFailure(reason: HandshakeFailure | 'no-fingerprints'): void
-  /** The peer closed, failed, or could not be made. */
+  onFailure(reason: HandshakeFailure): void
+  /** Frames now go over another path: what the partner has not acknowledged should go again. */
+  onPath(path: LinkPath): void
+  /** No path can carry the chat before it was secured: the connection failed. */
   onClosed(): void
 }
 
 export interface ChatLink {
   signal(signal: Signal): void
+  /** A frame the partner sent through the server's relay. */
+  relayed(data: Uint8Array): void
   /** Seals and sends a frame; false when the channel is not ready for it. */
   send(frame: Frame): boolean
   readonly ready: boolean
-  route(): Promise<Route | null>
+  readonly path: LinkPath
   /**
-   * Closes the peer a moment later, so that a bye sent just before still leaves and the partner's
-   * acks of our last messages still arrive (frames keep reaching onFrame until then; nothing else does).
+   * Stops using every path; the data channel lingers a moment, so that a bye sent just before still
+   * leaves and the partner's acks of our last messages still arrive (frames keep reaching onFrame).
    */
   close(): void
 }
@@ -45,61 +54,91 @@ export interface ChatLink {
  * partner's acks of what we sent just before leaving come back (a round trip, even through TURN).
  */
 const closeDelayMs = 2_000
+/** Both sides ping every 2 s: a data channel that carried nothing this long has stopped (a network change). */
+export const silentPathMs = 4_500
+const pathCheckMs = 1_000
 
 export function openChatLink(options: ChatLinkOptions): ChatLink {
-  let peer: PeerLink | null = null
+  const { relay } = options
+  let path: LinkPath = relay ? 'server' : 'none'
+  let onPeer = false
+  let lastPeerDataMs = 0
   let closed = false
-  const early: Signal[] = []
+  let check: ReturnType<typeof setInterval> | undefined
 
   const channel = createSecureChannel({
     keyPair: options.keyPair,
     role: options.initiator ? 'initiator' : 'responder',
     maxMessageChars: options.maxMessageChars,
-    transmit: (data) => peer?.send(data),
+    transmit(data) {
+      if (onPeer && peer?.send(data)) return
+      relay?.(data)
+    },
     onReady(keys) {
-      const prints = peer?.fingerprints()
-      if (!prints?.local || !prints.remote) return options.onFailure('no-fingerprints')
-      options.onSecured(
-        safetyCode({ publicKeys: [keys.mine, keys.theirs], fingerprints: [prints.local, prints.remote] }),
-      )
+      check = setInterval(checkPeer, pathCheckMs)
+      options.onSecured(safetyCode([keys.mine, keys.theirs]))
     },
     onFrame: (frame) => options.onFrame(frame),
     onDropped: () => options.onDropped(),
     onFailure: (reason) => options.onFailure(reason),
   })
 
-  createPeer({
-    initiator: options.initiator,
-    iceServers: options.iceServers,
-    relayOnly: options.relayOnly,
-    certificate: options.certificate,
-    onSignal: (signal) => !closed && options.sendSignal(signal),
-    onConnect: () => !closed && channel.open(),
-    onGathered: () => !closed && options.onGathered(),
-    onData: (data) => channel.receive(data),
-    onClose: () => !closed && options.onClosed(),
-  }).then(
-    (made) => {
-      if (closed) return made.destroy()
-      peer = made
-      for (const signal of early.splice(0)) made.signal(signal)
-    },
-    () => !closed && options.onClosed(),
-  )
+  const peer: PeerPath | null = options.peer
+    ? openPeerPath({
+        ...options.peer,
+        initiator: options.initiator,
+        sendSignal: (signal) => !closed && options.sendSignal(signal),
+        onGathered: () => !closed && options.onGathered(),
+        onOpen() {
+          if (closed) return
+          lastPeerDataMs = performance.now()
+          onPeer = true
+          channel.open() // the initiator's commitment, if no relay carried it already
+          void peer?.route().then((route) => onPeer && !closed && setPath(route === 'relayed' ? 'turn' : 'direct'))
+        },
+        onData(data) {
+          lastPeerDataMs = performance.now()
+          channel.receive(data)
+        },
+        onDown() {
+          onPeer = false
+          if (closed) return
+          setPath(relay ? 'server' : 'none')
+          if (!relay && !channel.ready) options.onClosed()
+        },
+      })
+    : null
+
+  function setPath(next: LinkPath): void {
+    if (next === path) return
+    path = next
+    options.onPath(next)
+  }
+
+  /** A data channel gone silent is dropped (and dialled again): the relay carries the chat meanwhile. */
+  function checkPeer(): void {
+    if (onPeer && performance.now() - lastPeerDataMs > silentPathMs) peer?.fail()
+  }
+
+  // With a relay the handshake starts at once; otherwise when the data channel opens.
+  if (relay) channel.open()
+  else if (!peer) queueMicrotask(() => !closed && options.onClosed())
 
   return {
-    signal(signal) {
-      if (peer) peer.signal(signal)
-      else early.push(signal)
-    },
+    signal: (signal) => peer?.signal(signal),
+    relayed: (data) => channel.receive(data),
     send: (frame) => channel.send(frame),
     get ready() {
       return channel.ready
     },
-    route: () => peer?.route() ?? Promise.resolve(null),
+    get path() {
+      return path
+    },
     close() {
+      if (closed) return
       closed = true
-      setTimeout(() => peer?.destroy(), closeDelayMs)
+      clearInterval(check)
+      peer?.close(closeDelayMs)
     },
   }
 }

@@ -1,4 +1,5 @@
-// End-to-end crypto (docs/app.md, "End-to-end layer"): commitment, shared key, direction + counter nonces, safety code.
+// End-to-end crypto (docs/app.md, "End-to-end layer"): commitment, shared key, direction + counter nonces with a
+// replay window, safety code.
 import nacl from 'tweetnacl'
 import { compareBytes, concatBytes, utf8 } from './bytes.ts'
 
@@ -19,11 +20,18 @@ export interface Cipher {
 }
 
 const commitTag = utf8('hush-commit-v1\0')
-const safetyTag = utf8('hush-safety-v1\0')
+const safetyTag = utf8('hush-safety-v2\0')
 
 /** Nonce layout: byte 0 = sender direction, bytes 1..8 = big-endian 64-bit counter, rest zero. */
 const directionOf: Record<Role, number> = { initiator: 0x49, responder: 0x52 }
 const nonceLength = nacl.box.nonceLength
+/**
+ * How far behind the newest frame a frame may arrive and still be read, once: a chat moving from one
+ * path to another (the server's relay, a data channel) may see the old path's last frames after the
+ * new path's first. Honest paths are ordered, so only that overlap falls in the window.
+ */
+const replayWindow = 64n
+const windowMask = (1n << replayWindow) - 1n
 const minFrameLength = nonceLength + nacl.box.overheadLength
 
 export const newKeyPair = (): KeyPair => nacl.box.keyPair()
@@ -55,7 +63,9 @@ export function createCipher(theirPublicKey: Uint8Array, mine: KeyPair, role: Ro
   const mineDirection = directionOf[role]
   const theirDirection = directionOf[role === 'initiator' ? 'responder' : 'initiator']
   let sent = 0n
-  let received = 0n
+  /** The newest counter read, and a bit per counter behind it (bit i: newest - i) already read. */
+  let newest = 0n
+  let seen = 0n
 
   return {
     seal(plaintext) {
@@ -72,38 +82,35 @@ export function createCipher(theirPublicKey: Uint8Array, mine: KeyPair, role: Ro
         return { ok: false, reason: nonce[0] === mineDirection ? 'reflected' : 'malformed' }
       for (let i = 9; i < nonceLength; i++) if (nonce[i] !== 0) return { ok: false, reason: 'malformed' }
       const counter = new DataView(nonce.buffer, nonce.byteOffset, nonceLength).getBigUint64(1)
-      // Strictly increasing: a replayed or reordered frame never gets past this line.
-      if (counter <= received) return { ok: false, reason: 'stale' }
+      // Each counter is read once: a replay, or a frame older than the window, never gets past this line.
+      const behind = newest - counter
+      if (counter === 0n || behind >= replayWindow || (behind >= 0n && (seen >> behind) & 1n)) {
+        return { ok: false, reason: 'stale' }
+      }
       const plaintext = nacl.box.open.after(frame.subarray(nonceLength), nonce, key)
       if (!plaintext) return { ok: false, reason: 'tampered' }
-      received = counter
+      // Only an authentic frame moves the window: forged counters cannot push honest frames out of it.
+      if (behind < 0n) {
+        seen = ((seen << -behind) | 1n) & windowMask
+        newest = counter
+      } else {
+        seen |= 1n << behind
+      }
       return { ok: true, plaintext }
     },
   }
 }
 
-export interface SafetyInputs {
-  publicKeys: [Uint8Array, Uint8Array]
-  fingerprints: [string, string]
-}
-
-/** 12 decimal digits (≈ 39.9 bits) in groups of three; equal on both sides because inputs are sorted. */
-export function safetyCode({ publicKeys, fingerprints }: SafetyInputs): string {
+/**
+ * 12 decimal digits (≈ 39.9 bits) in groups of three over both E2E public keys, sorted so that both
+ * sides compute the same. It covers the keys only, so it is the same code for the whole chat on every
+ * path (relay, data channel, a new data channel after a network change).
+ */
+export function safetyCode(publicKeys: [Uint8Array, Uint8Array]): string {
   const keys = [...publicKeys].sort(compareBytes)
-  const prints = fingerprints.map(normalizeFingerprint).sort()
-  const digest = nacl.hash(
-    concatBytes(safetyTag, ...keys, utf8(prints.join('\n')), new Uint8Array([keys.length, prints.length])),
-  )
+  const digest = nacl.hash(concatBytes(safetyTag, ...keys))
   let value = 0n
   for (let i = 0; i < 8; i++) value = (value << 8n) | BigInt(digest[i] ?? 0)
   const digits = (value % 10n ** 12n).toString().padStart(12, '0')
   return digits.match(/\d{3}/g)?.join(' ') ?? digits
-}
-
-const normalizeFingerprint = (print: string): string => print.trim().replace(/\s+/g, ' ').toUpperCase()
-
-/** The DTLS certificate fingerprint of an SDP (`a=fingerprint:sha-256 AB:CD:…`), or null. */
-export function sdpFingerprint(sdp: string): string | null {
-  const match = /^a=fingerprint:(\S+) ([0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2})+)\s*$/m.exec(sdp)
-  return match ? `${match[1]} ${match[2]}`.toUpperCase() : null
 }

@@ -1,6 +1,5 @@
 // One WebRTC data channel through simple-peer (loaded on demand), typed to the protocol's Signal.
 import type { IceCandidate, IceServer, Signal } from '#protocol'
-import { sdpFingerprint } from './crypto.ts'
 
 export type Route = 'direct' | 'relayed'
 
@@ -14,17 +13,15 @@ export interface PeerOptions {
   onConnect(): void
   /** Our ICE candidates are all out (or gathering has finished): the wait is the network's now. */
   onGathered?(): void
-  onData(data: string | Uint8Array): void
+  onData(data: Uint8Array): void
   /** The channel closed or failed; called once. */
   onClose(error: string | null): void
 }
 
 export interface PeerLink {
   signal(signal: Signal): void
-  send(data: string | Uint8Array): void
+  send(data: Uint8Array): void
   destroy(): void
-  /** DTLS fingerprints from our SDP and the partner's; both known once connected. */
-  fingerprints(): { local: string | null; remote: string | null }
   route(): Promise<Route | null>
 }
 
@@ -47,8 +44,8 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
       ...(options.certificate ? { certificates: [options.certificate] } : {}),
     },
   })
-  let local: string | null = null
-  let remote: string | null = null
+  /** The partner's ICE ufrag, from its offer or answer: candidates of an earlier connection are not for us. */
+  let remoteUfrag: string | null = null
   let closed = false
   const close = (error: string | null) => {
     if (closed) return
@@ -58,13 +55,11 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
 
   peer.on('signal', (data) => {
     const signal = toSignal(data)
-    if (!signal) return
-    if (signal.type === 'offer' || signal.type === 'answer') local ??= sdpFingerprint(signal.sdp)
-    options.onSignal(signal)
+    if (signal) options.onSignal(signal)
   })
   // The partner's first frame can arrive before our own 'connect' (simple-peer waits for ICE stats):
   // anything we send before then waits here instead of being lost.
-  let outbox: (string | Uint8Array)[] | null = []
+  let outbox: Uint8Array[] | null = []
   // Usable as soon as the data channel opens; simple-peer's own 'connect' also polls getStats first
   // (up to 100 ms later), which time-to-chat should not pay for.
   const opened = () => {
@@ -82,7 +77,9 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
     // ahead of ours, on every message: nothing reads that stream, so the handler goes.
     channel.onmessage = null
     channel.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) =>
-      options.onData(typeof event.data === 'string' ? event.data : new Uint8Array(event.data)),
+      options.onData(
+        typeof event.data === 'string' ? new TextEncoder().encode(event.data) : new Uint8Array(event.data),
+      ),
     )
     if (channel.readyState === 'open') opened()
     else channel.addEventListener('open', opened, { once: true })
@@ -102,7 +99,10 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
   return {
     signal(signal) {
       if (peer.destroyed) return
-      if (signal.type === 'offer' || signal.type === 'answer') remote ??= sdpFingerprint(signal.sdp)
+      if (signal.type === 'offer' || signal.type === 'answer') remoteUfrag = sdpUfrag(signal.sdp)
+      // A late candidate of the partner's previous connection would make simple-peer fail this one.
+      const ufrag = signal.type === 'candidate' ? signal.candidate.usernameFragment : null
+      if (ufrag && remoteUfrag && ufrag !== remoteUfrag) return
       peer.signal(signal)
     },
     send(data) {
@@ -118,7 +118,6 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
       closed = true
       peer.destroy()
     },
-    fingerprints: () => ({ local, remote }),
     async route() {
       const pc = peer._pc
       if (!pc) return null
@@ -126,6 +125,8 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
     },
   }
 }
+
+const sdpUfrag = (sdp: string): string | null => /^a=ice-ufrag:(\S+)/m.exec(sdp)?.[1] ?? null
 
 /** Reads the selected candidate pair: any relay end means the traffic goes through TURN. */
 function selectedRoute(stats: RTCStatsReport): Route | null {

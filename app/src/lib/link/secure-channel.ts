@@ -1,7 +1,7 @@
-// The E2E layer over any ordered byte pipe: commitment handshake, then sealed frames only.
+// The E2E layer over any byte path (or several in turn): commitment handshake, then sealed frames only.
 import { commitmentMatches, commitmentOf, createCipher, newKeyPair, type Cipher, type DropReason } from './crypto.ts'
 import type { KeyPair, Role } from './crypto.ts'
-import { compareBytes, fromUtf8 } from './bytes.ts'
+import { compareBytes, fromUtf8, utf8 } from './bytes.ts'
 import { encodeFrame, encodeHandshake, parseFrame, parseHandshake, type Frame } from './frames.ts'
 
 export type HandshakeFailure = 'commitment-mismatch' | 'protocol-violation'
@@ -9,8 +9,8 @@ export type HandshakeFailure = 'commitment-mismatch' | 'protocol-violation'
 export interface SecureChannelOptions {
   role: Role
   maxMessageChars: number
-  /** Writes one frame to the transport (a string during the handshake, bytes after). */
-  transmit(data: string | Uint8Array): void
+  /** Writes one frame to whichever path is up (the handshake's JSON as UTF-8, then sealed frames). */
+  transmit(data: Uint8Array): void
   onReady(keys: { mine: Uint8Array; theirs: Uint8Array }): void
   onFrame(frame: Frame): void
   onDropped(reason: DropReason | 'unreadable'): void
@@ -57,13 +57,13 @@ export function createSecureChannel(options: SecureChannelOptions): SecureChanne
     if (phase === 'await-commit' && frame.t === 'commit') {
       theirCommitment = frame.commitment
       phase = 'await-reveal'
-      transmit(encodeHandshake({ t: 'hello', publicKey: keys.publicKey }))
+      transmit(utf8(encodeHandshake({ t: 'hello', publicKey: keys.publicKey })))
       return
     }
     if (frame.t !== 'hello' || compareBytes(frame.publicKey, keys.publicKey) === 0) return fail('protocol-violation')
     if (phase === 'await-hello') {
       // The responder has revealed first; only now may the initiator reveal the committed key.
-      transmit(encodeHandshake({ t: 'hello', publicKey: keys.publicKey }))
+      transmit(utf8(encodeHandshake({ t: 'hello', publicKey: keys.publicKey })))
       return becomeReady(frame.publicKey)
     }
     if (phase === 'await-reveal' && theirCommitment) {
@@ -80,11 +80,11 @@ export function createSecureChannel(options: SecureChannelOptions): SecureChanne
     open() {
       if (phase !== 'closed') return
       phase = 'await-hello'
-      transmit(encodeHandshake({ t: 'commit', commitment: commitmentOf(keys.publicKey) }))
+      transmit(utf8(encodeHandshake({ t: 'commit', commitment: commitmentOf(keys.publicKey) })))
     },
     receive(data) {
       if (phase === 'failed') return
-      // Transports may hand text back as bytes (simple-peer does), so the phase, not the type, decides.
+      // Paths hand frames over as bytes (a test may hand text): the phase, not the type, decides.
       if (!cipher) {
         const text = typeof data === 'string' ? data : fromUtf8(data)
         if (phase === 'closed' || text === null) return fail('protocol-violation')

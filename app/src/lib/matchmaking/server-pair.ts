@@ -20,6 +20,8 @@ export interface ServerPairDeps {
   connected(): boolean
   /** Whether the app still wants a stranger (searching, no chat yet): answers that come later are moot otherwise. */
   searching(): boolean
+  /** A find is about to leave. */
+  finding(): void
   /** The search was refused for good: the app goes back to the lobby and says why. */
   searchFailed(code: ErrorCode): void
 }
@@ -40,6 +42,7 @@ export class ServerPair {
   search(attempt = 0): void {
     this.stopRetrying()
     if (!this.#deps.connected()) return
+    this.#deps.finding()
     this.#socket.emit('match:find', {}, (error) => {
       if (!error || !this.#deps.searching()) return
       if (error.code === 'rate-limited' && attempt < retries) return this.#later(() => this.search(attempt + 1))

@@ -2,6 +2,7 @@
 // and ICE servers in force, the presence counts, and why it refused us or a request. The session
 // builds its flow on top of this.
 import { defaultLimits, type ErrorCode, type IceServer, type Limits, type Presence } from '#protocol'
+import { readChoice, writeSetting } from '../settings.ts'
 import { refusalOf, type RefusalCode } from './refusal.ts'
 import type { SignalingSocket } from './signaling.ts'
 
@@ -14,14 +15,44 @@ export interface ServerEvents {
   failed(code: ErrorCode): void
 }
 
+const quietErrors = new Set<ErrorCode>(['unavailable', 'not-paired', 'relay-off'])
+
 export class ServerState {
   connected = $state(false)
   presence = $state<Presence>({ online: 0, searching: 0, chatting: 0 })
   myName = $state('')
   limits = $state.raw<Limits>(defaultLimits)
-  /** Whether the server offers a TURN relay, so that the person's IP can be hidden. */
+  /** Whether the server offers a TURN relay, so that the person's IP can be hidden with a data channel. */
   relayOffered = $state(false)
+  /** Whether the server relays sealed frames: a chat then works without any peer connection. */
+  serverRelay = $state(false)
+  /** "Hide my IP address" as the person set it; unset, it is on where TURN keeps chats peer to peer. */
+  #hideIpChoice = $state<boolean | null>(readChoice('hideIp'))
   protected iceServers: IceServer[] = []
+
+  get hideIp(): boolean {
+    return this.#hideIpChoice ?? this.relayOffered
+  }
+
+  /** Whether this server lets the person hide their IP address at all (TURN, or its own relay). */
+  get canHideIp(): boolean {
+    return this.relayOffered || this.serverRelay
+  }
+
+  /** Relay-only ICE (TURN) is in force for the next chat. */
+  get relayOnly(): boolean {
+    return this.relayOffered && this.hideIp
+  }
+
+  /** No peer connection at all for the next chat: the server's relay carries it, no address is shared. */
+  get noPeer(): boolean {
+    return this.hideIp && !this.relayOffered && this.serverRelay
+  }
+
+  setHideIp(hide: boolean): void {
+    this.#hideIpChoice = hide
+    writeSetting('hideIp', hide)
+  }
 
   constructor(socket: SignalingSocket, events: ServerEvents) {
     socket.on('connect', () => {
@@ -40,10 +71,12 @@ export class ServerState {
       this.myName = welcome.name
       this.limits = welcome.limits
       this.relayOffered = welcome.relayOnly
+      this.serverRelay = welcome.relay
       this.iceServers = welcome.iceServers
     })
     socket.on('session:ice', (servers) => (this.iceServers = servers))
-    socket.on('session:error', (error) => error.code !== 'unavailable' && events.failed(error.code))
+    // A shutdown is covered by the reconnect; relay refusals concern frames of a chat that is over.
+    socket.on('session:error', (error) => !quietErrors.has(error.code) && events.failed(error.code))
     socket.on('presence:update', (presence) => (this.presence = presence))
   }
 }

@@ -14,8 +14,11 @@ export const reconnectDelayMs = { min: 500, max: 8_000 }
 export const refusedRetryDelayMs = { min: 5_000, max: 60_000 }
 
 export function connectSignaling(url: string = import.meta.env.VITE_SIGNALING_URL ?? '/'): SignalingSocket {
+  // Each welcome brings a new single-use token; presented on the next connect, it gets the session back.
+  let resumeToken: string | null = null
   const socket: SignalingSocket = io(url, {
     transports: [...signalingTransports],
+    auth: (send) => send(resumeToken ? { resume: resumeToken } : {}),
     reconnectionDelay: reconnectDelayMs.min,
     reconnectionDelayMax: reconnectDelayMs.max,
     randomizationFactor: 0.5,
@@ -31,6 +34,7 @@ export function connectSignaling(url: string = import.meta.env.VITE_SIGNALING_UR
     }, delay)
   }
   socket.on('connect', () => (attempt = 0))
+  socket.on('session:welcome', (welcome) => (resumeToken = welcome.resumeToken))
   // socket.io gives up for good after a server-side disconnect (e.g. a restart) and after a refusal
   // by the server's middleware (too many connections, rate limit, shutting down); we retry, with backoff.
   socket.on('disconnect', (reason) => reason === 'io server disconnect' && retryLater())
