@@ -1,6 +1,7 @@
 // The one place that reads process.env: parsed once, validated, frozen.
 import { z } from 'zod'
 import { defaultLimits, type Limits } from '#protocol'
+import { urlHost } from './stun/advertised-host.ts'
 
 const urlList = z
   .string()
@@ -23,10 +24,22 @@ const originList = urlList.pipe(
 )
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback)
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback)
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: port(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
+  STUN_PORT: port(3478),
+  STUN_HOST: z.string().min(1).optional(),
+  PUBLIC_HOST: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === '') return undefined
+      const host = urlHost(value)
+      if (host === null) context.addIssue({ code: 'custom', message: 'must be a host name or an IP address' })
+      return host ?? undefined
+    }),
   CORS_ORIGIN: originList,
   REDIS_URL: z
     .string()
@@ -55,6 +68,12 @@ const envSchema = z.object({
 export interface Config {
   port: number
   host: string
+  /** UDP port of the built-in STUN server; 0 when it is off. */
+  stunPort: number
+  /** The address STUN listens on (HOST unless STUN_HOST says otherwise). */
+  stunHost: string
+  /** The host name browsers are told to reach STUN at; unset: the Host header each client used. */
+  publicHost: string | undefined
   corsOrigins: readonly string[]
   redisUrl: string | undefined
   stunUrls: readonly string[]
@@ -88,6 +107,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
+    stunPort: e.STUN_PORT,
+    stunHost: e.STUN_HOST ?? e.HOST,
+    publicHost: e.PUBLIC_HOST,
     corsOrigins: Object.freeze(e.CORS_ORIGIN),
     redisUrl: e.REDIS_URL,
     stunUrls: Object.freeze(e.STUN_URLS),

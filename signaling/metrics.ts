@@ -44,6 +44,12 @@ export function createMetrics(readConnections: () => number, readPresence: () =>
       help: 'Signals relayed to a partner',
       registers: [registry],
     }),
+    stunRequests: new Counter<'outcome'>({
+      name: 'hush_stun_requests_total',
+      help: 'UDP datagrams at the built-in STUN server: answered Binding requests, or dropped',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     rejected: new Counter<'code'>({
       name: 'hush_rejected_total',
       help: 'Requests and connections refused, by error code',

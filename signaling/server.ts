@@ -24,6 +24,8 @@ import { createValidators } from './validation.ts'
 import { coalesceWrites } from './write-coalescing.ts'
 import { releaseHandshake, releaseUpgradeLeftovers, releaseUpgradeResponse } from './connection-memory.ts'
 import { createSessions, type InterServerEvents, type SessionData } from './session.ts'
+import { createStunServer } from './stun/stun-server.ts'
+import { ownStunUrl } from './stun/advertised-host.ts'
 
 export type HushServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
 export type HushSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
@@ -38,8 +40,10 @@ export interface Dependencies {
 export interface SignalingServer {
   io: HushServer
   http: HttpServer
-  /** Starts listening; resolves with the bound port (useful with PORT=0). */
+  /** Starts listening (HTTP, and STUN unless STUN_PORT=0); resolves with the bound HTTP port (useful with PORT=0). */
   listen(): Promise<number>
+  /** The UDP port the built-in STUN server listens on; null when it is off or not listening. */
+  stunPort(): number | null
   /** Graceful: refuses new connections, tells clients, closes them; resolves when done. */
   close(): Promise<void>
 }
@@ -96,6 +100,12 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   // Keep only the client's address (as the per-address limits count it) from the upgrade request, then let the
   // request go (socket.io memory notes): engine.io would hold it, and its WebSocketResponse, for the connection's life.
   const addresses = new WeakMap<object, string>()
+  // Likewise the STUN URL by the Host header this client used, until its socket takes it.
+  const stunUrls = new WeakMap<object, string>()
+  const stun =
+    config.stunPort === 0
+      ? null
+      : createStunServer(config.stunHost, config.stunPort, (outcome) => metrics.stunRequests.inc({ outcome }), logger)
   io.engine.use(releaseUpgradeResponse)
   let coalescingWarned = false
   io.engine.on('connection', (raw: { request: IncomingMessage | null }) => {
@@ -106,6 +116,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     const request = raw.request
     if (request) {
       addresses.set(raw, addressKey(clientIp(request.headers, request.socket.remoteAddress, config.trustProxyHops)))
+      if (stun) stunUrls.set(raw, ownStunUrl(config, request.headers.host))
     }
     releaseUpgradeLeftovers(raw)
   })
@@ -166,7 +177,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     ? startIceRefresh(
         config.turnTtlS,
         () => sockets.values(),
-        (socket, nowMs) => iceServersFor(config, socket.data.id, nowMs),
+        (socket, nowMs) => iceServersFor(config, socket.data.id, nowMs, socket.data.stunUrl),
         (socket, iceServers) => socket.emit('session:ice', iceServers),
         now,
       )
@@ -191,10 +202,12 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     const { id, name } = socket.data
     sockets.set(id, socket)
     sessions.attach(socket)
+    socket.data.stunUrl = stunUrls.get(socket.conn) ?? ''
+    stunUrls.delete(socket.conn)
     socket.emit('session:welcome', {
       id,
       name,
-      iceServers: iceServersFor(config, id, now()),
+      iceServers: iceServersFor(config, id, now(), socket.data.stunUrl),
       relayOnly: offersRelay(config),
       limits: config.limits,
     })
@@ -236,7 +249,10 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   return {
     io,
     http,
+    stunPort: () => stun?.port() ?? null,
     async listen() {
+      // First: a taken STUN port fails the start before this node registers anywhere.
+      await stun?.start()
       await cluster?.start({
         localUsers,
         async resumeSearches() {
@@ -276,6 +292,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
         })
         http.closeAllConnections()
       })
+      await stun?.close()
       await store.close()
       await cluster?.close()
     },

@@ -18,6 +18,8 @@ export interface SessionData {
   partnerRoom: string
   /** The room this node receives relays for this user in ('' without a cluster); a new one after each chat. */
   relayRoom: string
+  /** The built-in STUN server's URL by the host this user reached us at ('' for none): kept for session:ice. */
+  stunUrl: string
   /** When the TURN credentials sent to this user expire (ms since the epoch). */
   iceExpiresAtMs: number
   chatId: string | null

@@ -224,6 +224,7 @@ export function createSessions(ctx: SessionContext) {
         partner: null,
         partnerRoom: '',
         relayRoom: '',
+        stunUrl: '',
         iceExpiresAtMs: nowMs + config.turnTtlS * 1000,
         chatId: null,
         lastPartner: null,

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../signaling/config.ts'
 import { contentSecurityPolicy } from '../../signaling/http.ts'
 import { freePort, tryAllocation } from '../support/coturn.ts'
+import { freeUdpPort } from '../support/ports.ts'
 import { closeAll, connectClient, nextEvent, request, startTestServer, type TestServer } from '../support/signaling.ts'
 import {
   waitForPort,
@@ -433,7 +434,12 @@ describe('Dockerfile', () => {
     }
     expect(env.HOST).toBe('0.0.0.0')
     // Loopback only in the test, on a free port.
-    Object.assign(env, { HOST: '127.0.0.1', PORT: String(await freePort()), LOG_LEVEL: 'info' })
+    Object.assign(env, {
+      HOST: '127.0.0.1',
+      PORT: String(await freePort()),
+      STUN_PORT: String(await freeUdpPort()),
+      LOG_LEVEL: 'info',
+    })
     const [command, ...args] = jsonArgs(runtime.find((line) => line.startsWith('CMD ')) ?? '')
     const server = await startChild(command ?? '', args, { cwd: root, env, ready: /Hush listening/ })
     try {
