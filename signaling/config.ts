@@ -62,6 +62,12 @@ const envSchema = z.object({
   MATCH_RATE_PER_S: z.coerce.number().positive().default(defaultLimits.match.perSecond),
   SIGNAL_RATE_BURST: positiveInt(defaultLimits.signal.burst),
   SIGNAL_RATE_PER_S: z.coerce.number().positive().default(defaultLimits.signal.perSecond),
+  RELAY: z.enum(['on', 'off']).default('on'),
+  // Above 64 KB a frame would need a larger engine.io buffer for every client: sealed frames are small.
+  RELAY_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(65_536).default(defaultLimits.relay.maxFrameBytes),
+  RELAY_BYTES_PER_S: positiveInt(defaultLimits.relay.bytesPerSecond),
+  RELAY_RATE_BURST: positiveInt(defaultLimits.relay.burst),
+  RELAY_RATE_PER_S: z.coerce.number().positive().default(defaultLimits.relay.perSecond),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(4000),
 })
 
@@ -87,6 +93,8 @@ export interface Config {
   trustProxyHops: number
   logLevel: string
   staticDir: string
+  /** Whether sealed frames are relayed between partners (relay:frame). */
+  relay: boolean
   limits: Limits
   shutdownGraceMs: number
 }
@@ -103,6 +111,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data
   if (e.TURN_URLS.length > 0 && e.TURN_SECRET === undefined) {
     throw new ConfigError('invalid configuration: TURN_SECRET: required when TURN_URLS is set')
+  }
+  if (e.RELAY_BYTES_PER_S < e.RELAY_MAX_FRAME_BYTES) {
+    throw new ConfigError('invalid configuration: RELAY_BYTES_PER_S: must be at least RELAY_MAX_FRAME_BYTES')
   }
   return Object.freeze({
     port: e.PORT,
@@ -126,7 +137,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxMessageChars: e.MAX_MESSAGE_CHARS,
       match: { burst: e.MATCH_RATE_BURST, perSecond: e.MATCH_RATE_PER_S },
       signal: { burst: e.SIGNAL_RATE_BURST, perSecond: e.SIGNAL_RATE_PER_S },
+      relay: {
+        burst: e.RELAY_RATE_BURST,
+        perSecond: e.RELAY_RATE_PER_S,
+        maxFrameBytes: e.RELAY_MAX_FRAME_BYTES,
+        bytesPerSecond: e.RELAY_BYTES_PER_S,
+      },
     }),
+    relay: e.RELAY === 'on',
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   })
 }

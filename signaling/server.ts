@@ -24,6 +24,7 @@ import { createValidators } from './validation.ts'
 import { coalesceWrites } from './write-coalescing.ts'
 import { releaseHandshake, releaseUpgradeLeftovers, releaseUpgradeResponse } from './connection-memory.ts'
 import { createSessions, type InterServerEvents, type SessionData } from './session.ts'
+import { createPartnerRoute } from './relay/partner-route.ts'
 import { createStunServer } from './stun/stun-server.ts'
 import { ownStunUrl } from './stun/advertised-host.ts'
 
@@ -48,8 +49,8 @@ export interface SignalingServer {
   close(): Promise<void>
 }
 
-/** Signaling needs ~16 KB (one SDP); anything bigger is refused by engine.io before parsing. */
-const maxHttpBufferSize = 20 * 1024
+/** Signaling needs ~16 KB (one SDP), a relayed frame its cap; anything bigger is refused by engine.io before parsing. */
+const maxHttpBufferSizeFor = (config: Config) => Math.max(20 * 1024, config.limits.relay.maxFrameBytes + 4 * 1024)
 
 /**
  * A room of one socket that carries relays from a partner on another node: with the sharded
@@ -80,7 +81,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   const io: HushServer = new Server(http, {
     // WebSocket only: no long-polling state per client, and no sticky sessions needed behind a load balancer.
     transports: ['websocket'],
-    maxHttpBufferSize,
+    maxHttpBufferSize: maxHttpBufferSizeFor(config),
     perMessageDeflate: false,
     httpCompression: false,
     serveClient: false,
@@ -134,15 +135,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       if (socket) sessions.apply(socket, notice)
       else if (cluster) io.serverSideEmit('hush:notice', user, notice)
     },
-    relay(from, partner, chatId, signal) {
-      const local = sockets.get(partner)
-      // A local partner gets it directly (no Redis); a remote one through its relay room on its node.
-      if (local) {
-        if (local.data.chatId === chatId) local.emit('signal:relay', signal)
-      } else if (cluster && from.data.partnerRoom !== '') {
-        io.to(from.data.partnerRoom).emit('signal:relay', signal)
-      }
-    },
+    toPartner: createPartnerRoute(sockets, cluster ? (room) => io.to(room) : null),
     chatEnded(socket, partner) {
       // A local partner's signals never went through the room: it stays.
       if (!cluster || sockets.has(partner) || !socket.connected) return
@@ -209,6 +202,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       name,
       iceServers: iceServersFor(config, id, now(), socket.data.stunUrl),
       relayOnly: offersRelay(config),
+      relay: config.relay,
       limits: config.limits,
     })
     void socket.join(lobbyRoom)

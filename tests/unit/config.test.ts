@@ -32,6 +32,19 @@ describe('loadConfig', () => {
     expect(config.trustProxyHops).toBe(2)
   })
 
+  it('reads the relay settings: on by default, limits announced in limits.relay', () => {
+    expect(loadConfig({}).relay).toBe(true)
+    expect(loadConfig({ RELAY: 'off' }).relay).toBe(false)
+    const config = loadConfig({
+      RELAY_MAX_FRAME_BYTES: '8192',
+      RELAY_BYTES_PER_S: '65536',
+      RELAY_RATE_BURST: '10',
+      RELAY_RATE_PER_S: '2.5',
+    })
+    expect(config.limits.relay).toEqual({ burst: 10, perSecond: 2.5, maxFrameBytes: 8192, bytesPerSecond: 65536 })
+    expect(loadConfig({}).limits.relay.bytesPerSecond).toBe(262_144)
+  })
+
   it('reads the STUN settings: off with 0, STUN_HOST defaulting to HOST, PUBLIC_HOST as a URL host', () => {
     expect(loadConfig({ STUN_PORT: '0' }).stunPort).toBe(0)
     expect(loadConfig({ HOST: '0.0.0.0' }).stunHost).toBe('0.0.0.0')
@@ -56,6 +69,11 @@ describe('loadConfig', () => {
     ['STUN_PORT', { STUN_PORT: 'udp' }],
     ['PUBLIC_HOST', { PUBLIC_HOST: 'https://chat.example.com' }],
     ['PUBLIC_HOST', { PUBLIC_HOST: 'chat.example.com:3478' }],
+    ['RELAY', { RELAY: 'no' }],
+    ['RELAY_BYTES_PER_S', { RELAY_BYTES_PER_S: '0' }],
+    ['RELAY_BYTES_PER_S', { RELAY_BYTES_PER_S: '1000' }],
+    ['RELAY_MAX_FRAME_BYTES', { RELAY_MAX_FRAME_BYTES: '1000000' }],
+    ['RELAY_RATE_PER_S', { RELAY_RATE_PER_S: '-1' }],
   ])('names %s when its value is bad', (name, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(name)
