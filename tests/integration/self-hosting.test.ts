@@ -373,6 +373,7 @@ describe('Dockerfile', () => {
     expect(user).toBeDefined()
     expect(user).not.toMatch(/^USER (root|0)(:|$)/)
     expect(runtime).toContain('EXPOSE 8080')
+    expect(runtime).toContain('EXPOSE 3478/udp')
     expect(runtime.find((line) => line.startsWith('HEALTHCHECK '))).toMatch(/\/healthz/)
     expect(runtime.join('\n')).toMatch(/HOST=0\.0\.0\.0/)
   })
@@ -402,7 +403,8 @@ describe('Dockerfile', () => {
       sources.flatMap((source) =>
         [...source.matchAll(/^import\s+(?!type\s)(?:[^']*?\sfrom\s+)?'([^'.][^']*)'/gm)]
           .map(([, specifier]) => specifier ?? '')
-          .filter((specifier) => !specifier.startsWith('node:'))
+          // node: built-ins, and package.json imports (#protocol): the repository's own files.
+          .filter((specifier) => !specifier.startsWith('node:') && !specifier.startsWith('#'))
           .map((specifier) =>
             specifier
               .split('/')
