@@ -1,5 +1,5 @@
 # Hush in one image: the built app and the signaling server (docs/self-hosting.md).
-#   docker build -t hush . && docker run -p 8080:8080 -e TURN_SECRET=… hush
+#   docker build -t hush . && docker run -p 8080:8080 -p 3478:3478/udp -e TURN_SECRET=… hush
 # Not built in this repository's CI (no Docker engine there); tests/integration/self-hosting.test.ts
 # checks its shape, that every COPY source exists, and runs its CMD and HEALTHCHECK on the copied files.
 
@@ -26,6 +26,8 @@ COPY --from=build /hush/app/dist ./app/dist
 # The image's unprivileged user; the server writes nothing to disk.
 USER node
 EXPOSE 8080
+# The built-in STUN server (STUN_PORT).
+EXPOSE 3478/udp
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form: node is PID 1 and gets SIGTERM directly for the graceful shutdown.

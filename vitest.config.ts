@@ -36,6 +36,7 @@ export default defineConfig({
             'tests/integration/session.test.ts',
             'tests/integration/matchmaking.test.ts',
             'tests/integration/relay.test.ts',
+            'tests/integration/relay-frames.test.ts',
             'tests/integration/abuse.test.ts',
           ],
           setupFiles: ['tests/support/redis-mode.ts'],

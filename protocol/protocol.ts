@@ -33,12 +33,20 @@ export interface RateLimit {
   perSecond: number
 }
 
+/** The relay's limits: a bucket of frames (the RateLimit), a frame size cap and a byte rate. */
+export interface RelayLimits extends RateLimit {
+  maxFrameBytes: number
+  /** Bytes per second per socket, from a bucket holding one second's worth. */
+  bytesPerSecond: number
+}
+
 export interface Limits {
   maxMessageChars: number
   maxSignalBytes: number
   maxInterests: number
   match: RateLimit
   signal: RateLimit
+  relay: RelayLimits
 }
 
 export interface Welcome {
@@ -105,6 +113,9 @@ export interface FindResult {
   status: 'queued' | 'matched'
 }
 
+/** Binary on the wire: a browser receives an ArrayBuffer, a Node client (and the server) a Buffer. */
+export type BinaryFrame = ArrayBuffer | Uint8Array
+
 export interface ServerToClientEvents {
   'session:welcome': (welcome: Welcome) => void
   'session:ice': (iceServers: IceServer[]) => void
@@ -113,8 +124,8 @@ export interface ServerToClientEvents {
   'match:found': (found: MatchFound) => void
   'match:ended': (ended: MatchEnded) => void
   'signal:relay': (signal: Signal) => void
-  /** A sealed frame from the partner, forwarded unparsed. */
-  'relay:frame': (frame: ArrayBuffer | Uint8Array) => void
+  /** A sealed frame from the partner, byte for byte as the partner sent it. */
+  'relay:frame': (frame: BinaryFrame) => void
 }
 
 // The server answers every request that asks for an ack. Where a client has no use for the answer
@@ -125,8 +136,8 @@ export interface ClientToServerEvents {
   'match:cancel': (ack?: Ack) => void
   'match:leave': (request: LeaveRequest, ack?: Ack) => void
   'signal:relay': (signal: Signal, ack?: Ack) => void
-  /** A sealed frame for the partner; no ack. */
-  'relay:frame': (frame: Uint8Array) => void
+  /** A sealed frame for the partner (binary, at most `limits.relay.maxFrameBytes`); no ack, refusals come as session:error. */
+  'relay:frame': (frame: BinaryFrame) => void
 }
 
 export type ClientEventName = keyof ClientToServerEvents
@@ -138,6 +149,7 @@ export const defaultLimits: Limits = {
   maxInterests: 10,
   match: { burst: 10, perSecond: 1 },
   signal: { burst: 100, perSecond: 20 },
+  relay: { burst: 200, perSecond: 50, maxFrameBytes: 16 * 1024, bytesPerSecond: 256 * 1024 },
 }
 
 /** The app must connect with this transport list: the server serves WebSocket only. */

@@ -8,13 +8,13 @@ export interface Bucket {
 
 export const fullBucket = (limit: RateLimit, nowMs: number): Bucket => ({ tokens: limit.burst, atMs: nowMs })
 
-/** Takes one token; false when the bucket is empty. */
-export function takeToken(bucket: Bucket, limit: RateLimit, nowMs: number): boolean {
+/** Takes `cost` tokens (one by default); false, taking none, when the bucket holds fewer. */
+export function takeToken(bucket: Bucket, limit: RateLimit, nowMs: number, cost = 1): boolean {
   // A clock stepped back refills nothing (and takes nothing back).
   const elapsedMs = Math.max(0, nowMs - bucket.atMs)
   bucket.tokens = Math.min(limit.burst, bucket.tokens + (elapsedMs / 1000) * limit.perSecond)
   bucket.atMs = nowMs
-  if (bucket.tokens < 1) return false
-  bucket.tokens -= 1
+  if (bucket.tokens < cost) return false
+  bucket.tokens -= cost
   return true
 }

@@ -28,7 +28,7 @@ function withoutPortOrZone(address: string): string {
 }
 
 /** The eight 16-bit groups of a valid IPv6 address (`::` expanded, a dotted IPv4 tail as two groups). */
-function hextets(address: string): number[] {
+export function hextets(address: string): number[] {
   const toGroups = (part: string): number[] =>
     part === ''
       ? []

@@ -1,6 +1,7 @@
 // The one place that reads process.env: parsed once, validated, frozen.
 import { z } from 'zod'
 import { defaultLimits, type Limits } from '#protocol'
+import { urlHost } from './stun/advertised-host.ts'
 
 const urlList = z
   .string()
@@ -23,10 +24,22 @@ const originList = urlList.pipe(
 )
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback)
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback)
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: port(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
+  STUN_PORT: port(3478),
+  STUN_HOST: z.string().min(1).optional(),
+  PUBLIC_HOST: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === '') return undefined
+      const host = urlHost(value)
+      if (host === null) context.addIssue({ code: 'custom', message: 'must be a host name or an IP address' })
+      return host ?? undefined
+    }),
   CORS_ORIGIN: originList,
   REDIS_URL: z
     .string()
@@ -49,12 +62,24 @@ const envSchema = z.object({
   MATCH_RATE_PER_S: z.coerce.number().positive().default(defaultLimits.match.perSecond),
   SIGNAL_RATE_BURST: positiveInt(defaultLimits.signal.burst),
   SIGNAL_RATE_PER_S: z.coerce.number().positive().default(defaultLimits.signal.perSecond),
+  RELAY: z.enum(['on', 'off']).default('on'),
+  // Above 64 KB a frame would need a larger engine.io buffer for every client: sealed frames are small.
+  RELAY_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(65_536).default(defaultLimits.relay.maxFrameBytes),
+  RELAY_BYTES_PER_S: positiveInt(defaultLimits.relay.bytesPerSecond),
+  RELAY_RATE_BURST: positiveInt(defaultLimits.relay.burst),
+  RELAY_RATE_PER_S: z.coerce.number().positive().default(defaultLimits.relay.perSecond),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(4000),
 })
 
 export interface Config {
   port: number
   host: string
+  /** UDP port of the built-in STUN server; 0 when it is off. */
+  stunPort: number
+  /** The address STUN listens on (HOST unless STUN_HOST says otherwise). */
+  stunHost: string
+  /** The host name browsers are told to reach STUN at; unset: the Host header each client used. */
+  publicHost: string | undefined
   corsOrigins: readonly string[]
   redisUrl: string | undefined
   stunUrls: readonly string[]
@@ -68,6 +93,8 @@ export interface Config {
   trustProxyHops: number
   logLevel: string
   staticDir: string
+  /** Whether sealed frames are relayed between partners (relay:frame). */
+  relay: boolean
   limits: Limits
   shutdownGraceMs: number
 }
@@ -85,9 +112,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.TURN_URLS.length > 0 && e.TURN_SECRET === undefined) {
     throw new ConfigError('invalid configuration: TURN_SECRET: required when TURN_URLS is set')
   }
+  if (e.RELAY_BYTES_PER_S < e.RELAY_MAX_FRAME_BYTES) {
+    throw new ConfigError('invalid configuration: RELAY_BYTES_PER_S: must be at least RELAY_MAX_FRAME_BYTES')
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
+    stunPort: e.STUN_PORT,
+    stunHost: e.STUN_HOST ?? e.HOST,
+    publicHost: e.PUBLIC_HOST,
     corsOrigins: Object.freeze(e.CORS_ORIGIN),
     redisUrl: e.REDIS_URL,
     stunUrls: Object.freeze(e.STUN_URLS),
@@ -104,7 +137,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxMessageChars: e.MAX_MESSAGE_CHARS,
       match: { burst: e.MATCH_RATE_BURST, perSecond: e.MATCH_RATE_PER_S },
       signal: { burst: e.SIGNAL_RATE_BURST, perSecond: e.SIGNAL_RATE_PER_S },
+      relay: {
+        burst: e.RELAY_RATE_BURST,
+        perSecond: e.RELAY_RATE_PER_S,
+        maxFrameBytes: e.RELAY_MAX_FRAME_BYTES,
+        bytesPerSecond: e.RELAY_BYTES_PER_S,
+      },
     }),
+    relay: e.RELAY === 'on',
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   })
 }

@@ -14,9 +14,16 @@ try {
 
 const logger = createLogger(config.logLevel)
 const server = createSignalingServer(config, { logger })
-const port = await server.listen()
+let port: number
+try {
+  port = await server.listen()
+} catch (error) {
+  // A port in use (HTTP or STUN) or Redis refusing: one line naming it, not a stack trace.
+  process.stderr.write(`hush: cannot start: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+}
 logger.info(
-  { host: config.host, port, store: config.redisUrl ? 'redis' : 'memory' },
+  { host: config.host, port, stunPort: server.stunPort(), store: config.redisUrl ? 'redis' : 'memory' },
   `Hush listening on http://${config.host}:${port}`,
 )
 

@@ -44,6 +44,28 @@ export function createMetrics(readConnections: () => number, readPresence: () =>
       help: 'Signals relayed to a partner',
       registers: [registry],
     }),
+    relayedFrames: new Counter({
+      name: 'hush_relay_frames_total',
+      help: 'Sealed frames relayed to a partner (relay:frame)',
+      registers: [registry],
+    }),
+    relayedBytes: new Counter({
+      name: 'hush_relay_bytes_total',
+      help: 'Bytes of the sealed frames relayed to a partner',
+      registers: [registry],
+    }),
+    relayRefused: new Counter<'reason'>({
+      name: 'hush_relay_refused_total',
+      help: 'Frames not relayed, by reason (off, not-binary, too-big, frame-rate, byte-rate, not-paired)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    stunRequests: new Counter<'outcome'>({
+      name: 'hush_stun_requests_total',
+      help: 'UDP datagrams at the built-in STUN server: answered Binding requests, or dropped',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     rejected: new Counter<'code'>({
       name: 'hush_rejected_total',
       help: 'Requests and connections refused, by error code',

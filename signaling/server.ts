@@ -24,6 +24,9 @@ import { createValidators } from './validation.ts'
 import { coalesceWrites } from './write-coalescing.ts'
 import { releaseHandshake, releaseUpgradeLeftovers, releaseUpgradeResponse } from './connection-memory.ts'
 import { createSessions, type InterServerEvents, type SessionData } from './session.ts'
+import { createPartnerRoute } from './relay/partner-route.ts'
+import { createStunServer } from './stun/stun-server.ts'
+import { ownStunUrl } from './stun/advertised-host.ts'
 
 export type HushServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
 export type HushSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
@@ -38,14 +41,16 @@ export interface Dependencies {
 export interface SignalingServer {
   io: HushServer
   http: HttpServer
-  /** Starts listening; resolves with the bound port (useful with PORT=0). */
+  /** Starts listening (HTTP, and STUN unless STUN_PORT=0); resolves with the bound HTTP port (useful with PORT=0). */
   listen(): Promise<number>
+  /** The UDP port the built-in STUN server listens on; null when it is off or not listening. */
+  stunPort(): number | null
   /** Graceful: refuses new connections, tells clients, closes them; resolves when done. */
   close(): Promise<void>
 }
 
-/** Signaling needs ~16 KB (one SDP); anything bigger is refused by engine.io before parsing. */
-const maxHttpBufferSize = 20 * 1024
+/** Signaling needs ~16 KB (one SDP), a relayed frame its cap; anything bigger is refused by engine.io before parsing. */
+const maxHttpBufferSizeFor = (config: Config) => Math.max(20 * 1024, config.limits.relay.maxFrameBytes + 4 * 1024)
 
 /**
  * A room of one socket that carries relays from a partner on another node: with the sharded
@@ -76,7 +81,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   const io: HushServer = new Server(http, {
     // WebSocket only: no long-polling state per client, and no sticky sessions needed behind a load balancer.
     transports: ['websocket'],
-    maxHttpBufferSize,
+    maxHttpBufferSize: maxHttpBufferSizeFor(config),
     perMessageDeflate: false,
     httpCompression: false,
     serveClient: false,
@@ -96,6 +101,12 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   // Keep only the client's address (as the per-address limits count it) from the upgrade request, then let the
   // request go (socket.io memory notes): engine.io would hold it, and its WebSocketResponse, for the connection's life.
   const addresses = new WeakMap<object, string>()
+  // Likewise the STUN URL by the Host header this client used, until its socket takes it.
+  const stunUrls = new WeakMap<object, string>()
+  const stun =
+    config.stunPort === 0
+      ? null
+      : createStunServer(config.stunHost, config.stunPort, (outcome) => metrics.stunRequests.inc({ outcome }), logger)
   io.engine.use(releaseUpgradeResponse)
   let coalescingWarned = false
   io.engine.on('connection', (raw: { request: IncomingMessage | null }) => {
@@ -106,6 +117,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     const request = raw.request
     if (request) {
       addresses.set(raw, addressKey(clientIp(request.headers, request.socket.remoteAddress, config.trustProxyHops)))
+      if (stun) stunUrls.set(raw, ownStunUrl(config, request.headers.host))
     }
     releaseUpgradeLeftovers(raw)
   })
@@ -123,15 +135,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       if (socket) sessions.apply(socket, notice)
       else if (cluster) io.serverSideEmit('hush:notice', user, notice)
     },
-    relay(from, partner, chatId, signal) {
-      const local = sockets.get(partner)
-      // A local partner gets it directly (no Redis); a remote one through its relay room on its node.
-      if (local) {
-        if (local.data.chatId === chatId) local.emit('signal:relay', signal)
-      } else if (cluster && from.data.partnerRoom !== '') {
-        io.to(from.data.partnerRoom).emit('signal:relay', signal)
-      }
-    },
+    toPartner: createPartnerRoute(sockets, cluster ? (room) => io.to(room) : null),
     chatEnded(socket, partner) {
       // A local partner's signals never went through the room: it stays.
       if (!cluster || sockets.has(partner) || !socket.connected) return
@@ -166,7 +170,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     ? startIceRefresh(
         config.turnTtlS,
         () => sockets.values(),
-        (socket, nowMs) => iceServersFor(config, socket.data.id, nowMs),
+        (socket, nowMs) => iceServersFor(config, socket.data.id, nowMs, socket.data.stunUrl),
         (socket, iceServers) => socket.emit('session:ice', iceServers),
         now,
       )
@@ -191,11 +195,14 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     const { id, name } = socket.data
     sockets.set(id, socket)
     sessions.attach(socket)
+    socket.data.stunUrl = stunUrls.get(socket.conn) ?? ''
+    stunUrls.delete(socket.conn)
     socket.emit('session:welcome', {
       id,
       name,
-      iceServers: iceServersFor(config, id, now()),
+      iceServers: iceServersFor(config, id, now(), socket.data.stunUrl),
       relayOnly: offersRelay(config),
+      relay: config.relay,
       limits: config.limits,
     })
     void socket.join(lobbyRoom)
@@ -236,7 +243,10 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   return {
     io,
     http,
+    stunPort: () => stun?.port() ?? null,
     async listen() {
+      // First: a taken STUN port fails the start before this node registers anywhere.
+      await stun?.start()
       await cluster?.start({
         localUsers,
         async resumeSearches() {
@@ -276,6 +286,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
         })
         http.closeAllConnections()
       })
+      await stun?.close()
       await store.close()
       await cluster?.close()
     },

@@ -3,10 +3,12 @@ import type { Socket } from 'socket.io'
 import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './metrics.ts'
-import type { ClientToServerEvents, EndReason, ServerToClientEvents, Signal } from '#protocol'
+import type { ClientToServerEvents, EndReason, ServerToClientEvents } from '#protocol'
 import type { MatchStore, PairedMember, UserId } from './store/store.ts'
 import type { Validators } from './validation.ts'
 import type { Bucket } from '#protocol/token-bucket.ts'
+import type { BroadcastOperator } from 'socket.io'
+import type { RelayBuckets } from './relay/frame-relay.ts'
 
 export interface SessionData {
   id: UserId
@@ -18,6 +20,8 @@ export interface SessionData {
   partnerRoom: string
   /** The room this node receives relays for this user in ('' without a cluster); a new one after each chat. */
   relayRoom: string
+  /** The built-in STUN server's URL by the host this user reached us at ('' for none): kept for session:ice. */
+  stunUrl: string
   /** When the TURN credentials sent to this user expire (ms since the epoch). */
   iceExpiresAtMs: number
   chatId: string | null
@@ -32,6 +36,8 @@ export interface SessionData {
   match: Bucket
   signal: Bucket
   abuse: Bucket
+  /** The relay:frame limits, from this user's first frame on (null until then). */
+  relay: RelayBuckets | null
 }
 
 /** News of a pair for one of its sides, applied by the node that holds that side's socket. */
@@ -44,6 +50,9 @@ export interface InterServerEvents {
 }
 
 export type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
+
+/** The partner's socket on this node, or its relay room on another node: either takes an emit. */
+export type PartnerTarget = Pick<BroadcastOperator<ServerToClientEvents, SessionData>, 'emit'>
 
 export interface SessionContext {
   config: Config
@@ -60,8 +69,11 @@ export interface SessionContext {
   now: () => number
   /** Hands a notice to the node holding the user's socket (this one, or another through the cluster). */
   notify(user: UserId, notice: Notice): void
-  /** Forwards a signal to the sender's partner in the given chat, wherever the partner is connected. */
-  relay(from: SessionSocket, partner: UserId, chatId: string, signal: Signal): void
+  /**
+   * Where a relay (signal or frame) for the sender's partner in the given chat goes, wherever the partner
+   * is connected; null when the partner has left that chat (or its node is out of reach without a cluster).
+   */
+  toPartner(from: SessionSocket, partner: UserId, chatId: string): PartnerTarget | null
   /** A chat ended: a user whose partner was on another node moves to a fresh relay room. */
   chatEnded(socket: SessionSocket, partner: UserId): void
   /** Moves a local socket in or out of the lobby, the room that receives presence counts. */

@@ -2,15 +2,19 @@
 // The handlers are shared by all sockets (socket.io calls them with `this` = the socket) and keep
 // per-user state in `socket.data`, so a connection costs a few numbers, not a dozen closures.
 // A pair's news reaches each side through pair-notices.ts.
-import type { ClientEventName, ErrorCode, ProtocolError, RateLimit } from '#protocol'
+import type { ClientEventName, ErrorCode, ProtocolError } from '#protocol'
 import { StoreUnavailableError, type UserId } from './store/store.ts'
 import { fullBucket, takeToken } from '#protocol/token-bucket.ts'
+import { abuseAllowance, createAbuseGuard } from './abuse.ts'
 import { createPairNotices } from './pair-notices.ts'
+import { createFrameRelay } from './relay/frame-relay.ts'
 import type { SessionContext, SessionSocket } from './session-types.ts'
 
 export type { InterServerEvents, Notice, SessionContext, SessionData, SessionSocket } from './session-types.ts'
 
 type AckFn = (error: ProtocolError | null, data?: unknown) => void
+/** The events answered through an ack; relay:frame has its own path (relay/frame-relay.ts). */
+type RequestEvent = Exclude<ClientEventName, 'relay:frame'>
 /** `expected`: a refusal honest clients meet (a race), answered and counted but not held against them. */
 type Outcome = { error: ErrorCode; message: string; expected?: boolean } | { data?: unknown }
 type Handler = (socket: SessionSocket, payload: unknown) => Promise<Outcome> | Outcome
@@ -19,20 +23,15 @@ const refuse = (error: ErrorCode, message: string): Outcome => ({ error, message
 const ok = (data?: unknown): Outcome => ({ data })
 const noAck: AckFn = () => {}
 
-/** Sustained abuse: refusals beyond this allowance (refilled 1/s) end the connection. */
-const abuseAllowance: RateLimit = { burst: 30, perSecond: 1 }
-
 export function createSessions(ctx: SessionContext) {
   const { store, validators, metrics, logger, now, config } = ctx
+  const holdAgainst = createAbuseGuard(logger, now)
+  const relayFrame = createFrameRelay(ctx, holdAgainst)
 
   function reject(socket: SessionSocket, ack: AckFn, code: ErrorCode, message: string): void {
     metrics.countRejection(code)
     ack({ code, message })
-    if (!takeToken(socket.data.abuse, abuseAllowance, now()) && socket.connected) {
-      logger.warn({ user: socket.data.id, code }, 'disconnecting an abusive client')
-      socket.emit('session:error', { code: 'rate-limited', message: 'too many refused requests; disconnected' })
-      socket.disconnect(true)
-    }
+    holdAgainst(socket, code)
   }
 
   function answer(socket: SessionSocket, ack: AckFn, outcome: Outcome): void {
@@ -57,7 +56,7 @@ export function createSessions(ctx: SessionContext) {
     inTurnIfNeeded,
   )
 
-  const handlers: Record<ClientEventName, { bucket: 'match' | 'signal'; handle: Handler }> = {
+  const handlers: Record<RequestEvent, { bucket: 'match' | 'signal'; handle: Handler }> = {
     'match:find': {
       bucket: 'match',
       async handle(socket, payload) {
@@ -124,14 +123,14 @@ export function createSessions(ctx: SessionContext) {
         if (signal === null) return refuse('bad-payload', 'not a valid offer, answer or candidate (SDP at most 16 KB)')
         const { partner, chatId } = socket.data
         if (partner === null || chatId === null) return refuse('not-paired', 'no partner to relay to')
-        ctx.relay(socket, partner, chatId, signal)
+        ctx.toPartner(socket, partner, chatId)?.emit('signal:relay', signal)
         metrics.relayedSignals.inc()
         return ok()
       },
     },
   }
 
-  const isClientEvent = (event: unknown): event is ClientEventName =>
+  const isRequestEvent = (event: unknown): event is RequestEvent =>
     typeof event === 'string' && Object.prototype.hasOwnProperty.call(handlers, event)
 
   /** The one listener of every socket (socket.onAny): never throws, always answers the ack. */
@@ -140,9 +139,10 @@ export function createSessions(ctx: SessionContext) {
   }
 
   function dispatch(socket: SessionSocket, event: unknown, args: unknown[]): void {
+    if (event === 'relay:frame') return relayFrame(socket, args)
     const last = args[args.length - 1]
     const ack = typeof last === 'function' ? (args.pop() as AckFn) : noAck
-    if (!isClientEvent(event)) return reject(socket, ack, 'bad-payload', 'unknown event')
+    if (!isRequestEvent(event)) return reject(socket, ack, 'bad-payload', 'unknown event')
     const { bucket, handle } = handlers[event]
     if (!takeToken(socket.data[bucket], config.limits[bucket], now())) {
       return reject(socket, ack, 'rate-limited', `too many ${event} requests; slow down`)
@@ -224,6 +224,7 @@ export function createSessions(ctx: SessionContext) {
         partner: null,
         partnerRoom: '',
         relayRoom: '',
+        stunUrl: '',
         iceExpiresAtMs: nowMs + config.turnTtlS * 1000,
         chatId: null,
         lastPartner: null,
@@ -233,6 +234,7 @@ export function createSessions(ctx: SessionContext) {
         match: fullBucket(config.limits.match, nowMs),
         signal: fullBucket(config.limits.signal, nowMs),
         abuse: fullBucket(abuseAllowance, nowMs),
+        relay: null,
       }
     },
     /** Wires the shared handlers once the connection is established. */

@@ -19,9 +19,11 @@ export function turnCredential(
   return { username, credential: createHmac('sha1', secret).update(username).digest('base64') }
 }
 
-export function iceServersFor(config: IceConfig, id: string, nowMs: number): IceServer[] {
+/** `ownStun`: the built-in STUN server's URL for this client ('' for none), listed first. */
+export function iceServersFor(config: IceConfig, id: string, nowMs: number, ownStun = ''): IceServer[] {
   const servers: IceServer[] = []
-  if (config.stunUrls.length > 0) servers.push({ urls: [...config.stunUrls] })
+  const stunUrls = ownStun === '' ? config.stunUrls : [ownStun, ...config.stunUrls.filter((url) => url !== ownStun)]
+  if (stunUrls.length > 0) servers.push({ urls: [...stunUrls] })
   if (config.turnUrls.length > 0 && config.turnSecret !== undefined) {
     const expiresAtS = Math.floor(nowMs / 1000) + config.turnTtlS
     servers.push({ urls: [...config.turnUrls], ...turnCredential(config.turnSecret, id, expiresAtS) })

@@ -26,6 +26,11 @@ io.on('connection', (socket) => {
     const partner = partners.get(socket.id)
     if (partner) io.to(partner).emit('signal:relay', signal)
   })
+  // The same binary relay as Hush's relay:frame: the frame as received, to the partner.
+  socket.on('relay:frame', (frame: Buffer) => {
+    const partner = partners.get(socket.id)
+    if (partner) io.to(partner).emit('relay:frame', frame)
+  })
   socket.on('match:leave', (request: { reason?: string }) => {
     const partner = partners.get(socket.id)
     if (!partner) return

@@ -15,12 +15,18 @@ export type WorkerCommand =
   | { cmd: 'disconnect' }
   /** This load process's CPU so far (user + system): how much of the machine the load itself takes. */
   | { cmd: 'cpu' }
+  /** Everyone searches once; answers when all are paired (bench:relay), or at the deadline. */
+  | { cmd: 'pair'; timeoutMs: number }
+  /** Each pair keeps `window` frames of `frameBytes` in flight, each side echoing what it gets, for `durationMs`. */
+  | { cmd: 'echo'; durationMs: number; frameBytes: number; window: number }
 
 export type WorkerReply =
   | { connected: number; failed: number }
   | { latenciesMs: number[]; matches: number; unsettled?: number }
   | { done: true }
   | { cpuMicros: number }
+  | { paired: number }
+  | { frames: number }
 
 const sdp = `v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n${'a=x-pad:benchmark-padding-line\r\n'.repeat(30)}`
 const offer = { type: 'offer', sdp }
@@ -42,11 +48,18 @@ class RawSocket {
   readonly #ws: WebSocket
   readonly #handlers = new Map<string, (payload: unknown) => void>()
   #nextAckId = 0
+  /** The event of a binary packet whose attachment (one, as Hush's relay:frame has) comes next. */
+  #pendingBinary: string | null = null
 
   constructor(url: string, localAddress: string) {
     const wsUrl = `${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`
     this.#ws = new WebSocket(wsUrl, { localAddress, perMessageDeflate: false })
-    this.#ws.on('message', (data: Buffer) => this.#receive(data.toString()))
+    this.#ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary) return this.#receive(data.toString())
+      const event = this.#pendingBinary
+      this.#pendingBinary = null
+      if (event) this.#handlers.get(event)?.(data)
+    })
     this.#ws.on('error', () => this.#handlers.get('connect_error')?.(null))
     this.#ws.on('close', () => this.#handlers.get('connect_error')?.(null))
   }
@@ -56,6 +69,10 @@ class RawSocket {
     if (text.startsWith('0')) return this.#ws.send('40') // Engine.IO open → Socket.IO connect
     if (text.startsWith('40')) return this.#handlers.get('connect')?.(null)
     if (text.startsWith('44')) return this.#handlers.get('connect_error')?.(null)
+    if (text.startsWith('451-')) {
+      this.#pendingBinary = (JSON.parse(text.slice(4)) as [string])[0]
+      return
+    }
     if (!text.startsWith('42')) return // acks (43…) and the rest need no action here
     const [event, payload] = JSON.parse(text.slice(2)) as [string, unknown]
     this.#handlers.get(event)?.(payload)
@@ -80,6 +97,13 @@ class RawSocket {
     if (this.#ws.readyState !== WebSocket.OPEN) return
     const args = payload === undefined ? [event] : [event, payload]
     this.#ws.send(`42${ack ? this.#nextAckId++ : ''}${JSON.stringify(args)}`)
+  }
+
+  /** A Socket.IO binary event with one attachment: the header packet, then the bytes as a binary frame. */
+  emitBinary(event: string, bytes: Buffer): void {
+    if (this.#ws.readyState !== WebSocket.OPEN) return
+    this.#ws.send(`451-${JSON.stringify([event, { _placeholder: true, num: 0 }])}`)
+    this.#ws.send(bytes)
   }
 
   close(): void {
@@ -234,6 +258,45 @@ function leaveAll(): void {
   setTimeout(() => reply({ done: true }), 500)
 }
 
+function pairAll(timeoutMs: number): void {
+  let paired = 0
+  const done = () => {
+    clearTimeout(deadline)
+    reply({ paired })
+  }
+  const deadline = setTimeout(done, timeoutMs)
+  for (const client of clients) {
+    client.socket.removeAllListeners('match:found')
+    client.socket.on('match:found', (found: { initiator: boolean }) => {
+      client.initiator = found.initiator
+      client.chatting = true
+      if (++paired === clients.length) done()
+    })
+    find(client)
+  }
+}
+
+/** Ping-pong of sealed-size frames through the server: every frame one side gets, it sends back. */
+function echo(durationMs: number, frameBytes: number, window: number): void {
+  let frames = 0
+  const deadline = performance.now() + durationMs
+  for (const client of clients) {
+    const { socket } = client
+    socket.removeAllListeners('relay:frame')
+    socket.on('relay:frame', (frame: Buffer) => {
+      frames++
+      if (performance.now() < deadline) socket.emitBinary('relay:frame', frame)
+    })
+  }
+  const frame = Buffer.alloc(frameBytes, 7)
+  for (const client of clients) {
+    if (!client.chatting || !client.initiator) continue
+    for (let i = 0; i < window; i++) client.socket.emitBinary('relay:frame', frame)
+  }
+  // Frames still in flight at the deadline arrive (and are counted) within the grace.
+  setTimeout(() => reply({ frames }), durationMs + 250)
+}
+
 // The orchestrator went away (finished or interrupted): so do we.
 process.on('disconnect', () => process.exit(0))
 
@@ -256,6 +319,12 @@ process.on('message', (command: WorkerCommand) => {
       reply({ cpuMicros: user + system })
       break
     }
+    case 'pair':
+      pairAll(command.timeoutMs)
+      break
+    case 'echo':
+      echo(command.durationMs, command.frameBytes, command.window)
+      break
     case 'disconnect':
       for (const client of clients.splice(0)) client.socket.close()
       setTimeout(() => reply({ done: true }), 200)

@@ -13,6 +13,7 @@ export const hushEnv = {
   MAX_CONN_PER_IP: '0',
   CONNECT_RATE_PER_MIN: '0',
   STATIC_DIR: '/nonexistent',
+  STUN_PORT: '0',
   MATCH_RATE_BURST: '1000000',
   MATCH_RATE_PER_S: '1000000',
   SIGNAL_RATE_BURST: '1000000',

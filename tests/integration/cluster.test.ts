@@ -16,6 +16,7 @@ import {
   type Client,
 } from '../support/signaling.ts'
 import { eventually } from '../support/eventually.ts'
+import { inbox, numberedFrame } from '../support/frames.ts'
 
 let redis: TestRedis
 
@@ -92,6 +93,36 @@ describe('two nodes', () => {
     expect((await request(b, 'signal:relay', answer)).error).toBeNull()
     expect(await atA).toEqual(answer)
     expect(await quiet(bystander, 'signal:relay')).toBe(true)
+  })
+
+  it('relays sealed frames to the partner on the other node, in order and byte for byte, and to nobody else', async () => {
+    const [one, two] = await startNodes(redis.url, 2)
+    const a = await connectClient(one!)
+    const b = await connectClient(two!)
+    const [bystanderOne, bystanderTwo] = [await connectClient(one!), await connectClient(two!)]
+    await pair(a, b)
+    const [atA, atB] = [inbox(a), inbox(b)]
+    const sent = Array.from({ length: 100 }, (_, n) => numberedFrame(n, n % 2 === 0 ? 200 : 4096))
+    for (const frame of sent) a.emit('relay:frame', frame)
+    const reply = numberedFrame(1000, 16 * 1024)
+    b.emit('relay:frame', reply)
+    await atB.holds(100)
+    await atA.holds(1)
+    expect(atB.frames).toEqual(sent)
+    expect(atA.frames).toEqual([reply])
+    expect(await quiet(bystanderOne, 'relay:frame')).toBe(true)
+    expect(await quiet(bystanderTwo, 'relay:frame', 0)).toBe(true)
+
+    // A chat later, the old partner on the other node gets nothing more.
+    const ended = nextEvent(b, 'match:ended')
+    await request(a, 'match:leave', { reason: 'left' })
+    await ended
+    await pair(a, bystanderTwo)
+    const atNew = inbox(bystanderTwo)
+    a.emit('relay:frame', numberedFrame(2000))
+    await atNew.holds(1)
+    expect(await quiet(b, 'relay:frame')).toBe(true)
+    expect(atB.frames).toHaveLength(100)
   })
 
   it('relays through one channel per socket, subscribed by its node only, renewed after a chat', async () => {

@@ -105,7 +105,7 @@ describe('HTTP', () => {
 /** Runs signaling/main.ts as its own process; resolves once it listens. */
 async function startServerProcess(env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', STATIC_DIR: '/nonexistent', ...env },
+    env: { ...process.env, PORT: '0', STUN_PORT: '0', LOG_LEVEL: 'info', STATIC_DIR: '/nonexistent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   children.push(child)

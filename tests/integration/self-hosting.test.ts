@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../signaling/config.ts'
 import { contentSecurityPolicy } from '../../signaling/http.ts'
 import { freePort, tryAllocation } from '../support/coturn.ts'
+import { freeUdpPort } from '../support/ports.ts'
 import { closeAll, connectClient, nextEvent, request, startTestServer, type TestServer } from '../support/signaling.ts'
 import {
   waitForPort,
@@ -372,6 +373,7 @@ describe('Dockerfile', () => {
     expect(user).toBeDefined()
     expect(user).not.toMatch(/^USER (root|0)(:|$)/)
     expect(runtime).toContain('EXPOSE 8080')
+    expect(runtime).toContain('EXPOSE 3478/udp')
     expect(runtime.find((line) => line.startsWith('HEALTHCHECK '))).toMatch(/\/healthz/)
     expect(runtime.join('\n')).toMatch(/HOST=0\.0\.0\.0/)
   })
@@ -401,7 +403,8 @@ describe('Dockerfile', () => {
       sources.flatMap((source) =>
         [...source.matchAll(/^import\s+(?!type\s)(?:[^']*?\sfrom\s+)?'([^'.][^']*)'/gm)]
           .map(([, specifier]) => specifier ?? '')
-          .filter((specifier) => !specifier.startsWith('node:'))
+          // node: built-ins, and package.json imports (#protocol): the repository's own files.
+          .filter((specifier) => !specifier.startsWith('node:') && !specifier.startsWith('#'))
           .map((specifier) =>
             specifier
               .split('/')
@@ -433,7 +436,12 @@ describe('Dockerfile', () => {
     }
     expect(env.HOST).toBe('0.0.0.0')
     // Loopback only in the test, on a free port.
-    Object.assign(env, { HOST: '127.0.0.1', PORT: String(await freePort()), LOG_LEVEL: 'info' })
+    Object.assign(env, {
+      HOST: '127.0.0.1',
+      PORT: String(await freePort()),
+      STUN_PORT: String(await freeUdpPort()),
+      LOG_LEVEL: 'info',
+    })
     const [command, ...args] = jsonArgs(runtime.find((line) => line.startsWith('CMD ')) ?? '')
     const server = await startChild(command ?? '', args, { cwd: root, env, ready: /Hush listening/ })
     try {

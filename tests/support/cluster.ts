@@ -24,6 +24,7 @@ export async function startNode(redisUrl: string | null, env: Record<string, str
       STATIC_DIR: '/nonexistent',
       MAX_CONN_PER_IP: '0',
       CONNECT_RATE_PER_MIN: '0',
+      STUN_PORT: '0',
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       ...env,
     },

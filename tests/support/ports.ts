@@ -1,4 +1,5 @@
 // A loopback port that was free a moment ago, for servers a test starts itself.
+import { createSocket } from 'node:dgram'
 import { createServer } from 'node:net'
 
 export function freePort(): Promise<number> {
@@ -8,6 +9,18 @@ export function freePort(): Promise<number> {
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address()
       probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+/** The same for UDP (the built-in STUN server). */
+export function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createSocket('udp4')
+    probe.once('error', reject)
+    probe.bind(0, '127.0.0.1', () => {
+      const { port } = probe.address()
+      probe.close(() => resolve(port))
     })
   })
 }

@@ -33,11 +33,16 @@ export async function startTestServer(env: Record<string, string> = {}, deps: De
     MAX_CONN_PER_IP: '0',
     CONNECT_RATE_PER_MIN: '0',
     STATIC_DIR: '/nonexistent',
+    // Many servers run at once: none binds the STUN port unless its test gives it a free one.
+    STUN_PORT: '0',
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...env,
   })
   const server = createSignalingServer(config, { logger: createLogger('silent'), ...deps })
-  const port = await server.listen()
+  const port = await server.listen().catch(async (error: unknown) => {
+    await server.close()
+    throw error
+  })
   const test: TestServer = { server, config, url: `http://127.0.0.1:${port}`, close: () => server.close() }
   started.push(test)
   return test
@@ -47,11 +52,17 @@ export interface ConnectOptions {
   origin?: string
   /** Sent as X-Forwarded-For: the client's address as a trusted proxy would report it (TRUST_PROXY). */
   forwardedFor?: string
+  /** Sent as the Host header: the name a browser would have reached the server by. */
+  host?: string
 }
 
-const headersFor = ({ origin, forwardedFor }: ConnectOptions): Record<string, string> | undefined =>
-  origin || forwardedFor
-    ? { ...(origin ? { origin } : {}), ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) }
+const headersFor = ({ origin, forwardedFor, host }: ConnectOptions): Record<string, string> | undefined =>
+  origin || forwardedFor || host !== undefined
+    ? {
+        ...(origin ? { origin } : {}),
+        ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
+        ...(host !== undefined ? { host } : {}),
+      }
     : undefined
 
 /** Connects one client and waits for its welcome. */

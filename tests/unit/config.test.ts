@@ -10,6 +10,9 @@ describe('loadConfig', () => {
     expect(config.turnTtlS).toBe(3600)
     expect(config.trustProxyHops).toBe(0)
     expect(config.limits.maxMessageChars).toBe(500)
+    expect(config.stunPort).toBe(3478)
+    expect(config.stunHost).toBe('127.0.0.1')
+    expect(config.publicHost).toBeUndefined()
     expect(Object.isFrozen(config)).toBe(true)
   })
 
@@ -29,6 +32,28 @@ describe('loadConfig', () => {
     expect(config.trustProxyHops).toBe(2)
   })
 
+  it('reads the relay settings: on by default, limits announced in limits.relay', () => {
+    expect(loadConfig({}).relay).toBe(true)
+    expect(loadConfig({ RELAY: 'off' }).relay).toBe(false)
+    const config = loadConfig({
+      RELAY_MAX_FRAME_BYTES: '8192',
+      RELAY_BYTES_PER_S: '65536',
+      RELAY_RATE_BURST: '10',
+      RELAY_RATE_PER_S: '2.5',
+    })
+    expect(config.limits.relay).toEqual({ burst: 10, perSecond: 2.5, maxFrameBytes: 8192, bytesPerSecond: 65536 })
+    expect(loadConfig({}).limits.relay.bytesPerSecond).toBe(262_144)
+  })
+
+  it('reads the STUN settings: off with 0, STUN_HOST defaulting to HOST, PUBLIC_HOST as a URL host', () => {
+    expect(loadConfig({ STUN_PORT: '0' }).stunPort).toBe(0)
+    expect(loadConfig({ HOST: '0.0.0.0' }).stunHost).toBe('0.0.0.0')
+    expect(loadConfig({ HOST: '127.0.0.1', STUN_HOST: '::' }).stunHost).toBe('::')
+    expect(loadConfig({ PUBLIC_HOST: 'Chat.Example.com' }).publicHost).toBe('chat.example.com')
+    expect(loadConfig({ PUBLIC_HOST: '2001:db8::7' }).publicHost).toBe('[2001:db8::7]')
+    expect(loadConfig({ PUBLIC_HOST: '' }).publicHost).toBeUndefined()
+  })
+
   it.each([
     ['PORT', { PORT: 'eighty' }],
     ['PORT', { PORT: '70000' }],
@@ -40,6 +65,15 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['CORS_ORIGIN', { CORS_ORIGIN: 'hush.example' }],
     ['MAX_CONN_PER_IP', { MAX_CONN_PER_IP: '-1' }],
+    ['STUN_PORT', { STUN_PORT: '65536' }],
+    ['STUN_PORT', { STUN_PORT: 'udp' }],
+    ['PUBLIC_HOST', { PUBLIC_HOST: 'https://chat.example.com' }],
+    ['PUBLIC_HOST', { PUBLIC_HOST: 'chat.example.com:3478' }],
+    ['RELAY', { RELAY: 'no' }],
+    ['RELAY_BYTES_PER_S', { RELAY_BYTES_PER_S: '0' }],
+    ['RELAY_BYTES_PER_S', { RELAY_BYTES_PER_S: '1000' }],
+    ['RELAY_MAX_FRAME_BYTES', { RELAY_MAX_FRAME_BYTES: '1000000' }],
+    ['RELAY_RATE_PER_S', { RELAY_RATE_PER_S: '-1' }],
   ])('names %s when its value is bad', (name, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(name)
