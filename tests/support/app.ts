@@ -2,6 +2,7 @@
 // Browser-side callbacks (page.evaluate, init scripts) run in the page: DOM types apply there.
 // Drives the real app UI in Chromium: one helper per user action, every wait on a locator or poll.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { newUserContext } from './browser.ts'
 
 export interface AppUser {
   context: BrowserContext
@@ -40,10 +41,9 @@ declare global {
 }
 
 export async function openApp(browser: Browser, url: string, options: OpenOptions = {}): Promise<AppUser> {
-  const context = await browser.newContext()
+  const context = await newUserContext(browser, url)
   const requests = options.requests
   if (requests) context.on('request', (request) => requests.push(request.url()))
-  await context.grantPermissions(['camera', 'microphone'], { origin: new URL(url).origin })
   if (options.captureFrames) await context.addInitScript(captureDataChannelFrames)
   if (options.initScript) await context.addInitScript(options.initScript)
   if (options.watchTransports) await context.addInitScript(watchTransports)

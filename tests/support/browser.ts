@@ -1,7 +1,8 @@
 // Real Chromium through playwright-core, launched as docs/testing.md says (Debian's build, loopback ICE).
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, firefox, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'
 
 const chromiumArgs = [
   '--headless',
@@ -24,10 +25,36 @@ export async function launchBrowser(): Promise<Browser> {
   return browser
 }
 
+/**
+ * Debian's Firefox ESR (playwright-core 1.64 drives it; 1.65 fails at newContext). It gathers no
+ * loopback candidates: the browser suite's namespace gives it a veth pair (tests/e2e/run.sh), and it
+ * must offer those addresses plainly, not hidden behind mDNS names nobody in the namespace answers.
+ */
+export async function launchFirefox(): Promise<Browser> {
+  const browser = await firefox.launch({
+    channel: 'moz-firefox',
+    executablePath: firefoxPath,
+    headless: true,
+    firefoxUserPrefs: {
+      'media.peerconnection.ice.obfuscate_host_addresses': false,
+      'media.peerconnection.ice.default_address_only': false,
+    },
+  })
+  browsers.push(browser)
+  return browser
+}
+
 /** An independent context (own storage) with the permissions Chromium needs to gather loopback candidates. */
-export async function openUser(browser: Browser, url: string): Promise<{ context: BrowserContext; page: Page }> {
+export async function newUserContext(browser: Browser, url: string): Promise<BrowserContext> {
   const context = await browser.newContext()
-  await context.grantPermissions(['camera', 'microphone'], { origin: new URL(url).origin })
+  // Firefox has no such permission to grant (nor the need).
+  if (browser.browserType().name() === 'chromium')
+    await context.grantPermissions(['camera', 'microphone'], { origin: new URL(url).origin })
+  return context
+}
+
+export async function openUser(browser: Browser, url: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await newUserContext(browser, url)
   const page = await context.newPage()
   await page.goto(url)
   return { context, page }
