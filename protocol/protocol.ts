@@ -47,6 +47,17 @@ export interface Welcome {
   /** True when the server offers a TURN relay, so the app can hide the user's IP. */
   relayOnly: boolean
   limits: Limits
+  /** True when this connection took back a session held since its connection was lost (same id and name). */
+  resumed: boolean
+  /** The resumed chat's id, when a chat was resumed (absent: not in a chat, or it ended meanwhile). */
+  chatId?: string
+  /** Single use, new in every welcome: sent back as `auth: { resume }` when reconnecting within the grace. */
+  resumeToken: string
+}
+
+/** The socket.io handshake's `auth` of a client that reconnects to take its session back. */
+export interface ResumeAuth {
+  resume: string
 }
 
 export interface Presence {

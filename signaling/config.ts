@@ -50,6 +50,8 @@ const envSchema = z.object({
   SIGNAL_RATE_BURST: positiveInt(defaultLimits.signal.burst),
   SIGNAL_RATE_PER_S: z.coerce.number().positive().default(defaultLimits.signal.perSecond),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(4000),
+  // An hour at most: a session held longer keeps its address slot and its partner waiting for nothing.
+  RESUME_GRACE_S: z.coerce.number().int().min(0).max(3600).default(30),
 })
 
 export interface Config {
@@ -70,6 +72,8 @@ export interface Config {
   staticDir: string
   limits: Limits
   shutdownGraceMs: number
+  /** How long a session whose connection was lost stays resumable, in seconds; 0 turns resume off. */
+  resumeGraceS: number
 }
 
 export class ConfigError extends Error {}
@@ -106,5 +110,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       signal: { burst: e.SIGNAL_RATE_BURST, perSecond: e.SIGNAL_RATE_PER_S },
     }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    resumeGraceS: e.RESUME_GRACE_S,
   })
 }

@@ -28,9 +28,9 @@ export interface LocalUser {
   /** The stranger of the last chat ('' if none): not to be paired again at once (the find script's rule). */
   lastPartner: UserId
   /** The key of the resume token of the user's latest welcome: their session stays resumable. */
-  resumeKey?: string
+  resumeKey: string
   /** The room this node relays to the user in (read by a partner who resumes elsewhere). */
-  relayRoom?: string
+  relayRoom: string
 }
 
 export type HeartbeatResult = 'ok' | 'expired' | 'missing'
@@ -256,17 +256,7 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
       for (let start = 0; start < users.length; start += restoreBatch) {
         const args = users
           .slice(start, start + restoreBatch)
-          .flatMap((u) => [
-            u.id,
-            u.name,
-            u.ip,
-            u.state,
-            u.chatId,
-            u.partner,
-            u.lastPartner,
-            u.resumeKey ?? '',
-            u.relayRoom ?? '',
-          ])
+          .flatMap((u) => [u.id, u.name, u.ip, u.state, u.chatId, u.partner, u.lastPartner, u.resumeKey, u.relayRoom])
         restored += (await call('hushRestore', nodeId, ...args)) as number
       }
       return restored

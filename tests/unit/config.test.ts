@@ -10,6 +10,7 @@ describe('loadConfig', () => {
     expect(config.turnTtlS).toBe(3600)
     expect(config.trustProxyHops).toBe(0)
     expect(config.limits.maxMessageChars).toBe(500)
+    expect(config.resumeGraceS).toBe(30)
     expect(Object.isFrozen(config)).toBe(true)
   })
 
@@ -21,12 +22,14 @@ describe('loadConfig', () => {
       TURN_SECRET: '0123456789abcdef',
       CORS_ORIGIN: 'https://hush.example',
       TRUST_PROXY: '2',
+      RESUME_GRACE_S: '0',
     })
     expect(config.port).toBe(9000)
     expect(config.stunUrls).toEqual(['stun:a.example:3478', 'stun:b.example'])
     expect(config.turnUrls).toHaveLength(2)
     expect(config.corsOrigins).toEqual(['https://hush.example'])
     expect(config.trustProxyHops).toBe(2)
+    expect(config.resumeGraceS).toBe(0)
   })
 
   it.each([
@@ -40,6 +43,9 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['CORS_ORIGIN', { CORS_ORIGIN: 'hush.example' }],
     ['MAX_CONN_PER_IP', { MAX_CONN_PER_IP: '-1' }],
+    ['RESUME_GRACE_S', { RESUME_GRACE_S: '-1' }],
+    ['RESUME_GRACE_S', { RESUME_GRACE_S: '1.5' }],
+    ['RESUME_GRACE_S', { RESUME_GRACE_S: 'soon' }],
   ])('names %s when its value is bad', (name, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(name)
