@@ -38,6 +38,7 @@ export default defineConfig({
             'tests/integration/relay.test.ts',
             'tests/integration/relay-frames.test.ts',
             'tests/integration/abuse.test.ts',
+            'tests/integration/resume.test.ts',
           ],
           setupFiles: ['tests/support/redis-mode.ts'],
           environment: 'node',

@@ -57,13 +57,18 @@ export interface Welcome {
   relayOnly: boolean
   /** True when the server relays sealed frames between partners (`relay:frame`). */
   relay: boolean
-  /** Presented as `auth: { resume }` on a reconnect within the grace, to get this session back; single use. */
-  resumeToken: string
-  /** This connection took over an earlier one's session (same id, name and pair). */
-  resumed: boolean
-  /** The chat that was resumed, if any. */
-  chatId?: string
   limits: Limits
+  /** True when this connection took back a session held since its connection was lost (same id and name). */
+  resumed: boolean
+  /** The resumed chat's id, when a chat was resumed (absent: not in a chat, or it ended meanwhile). */
+  chatId?: string
+  /** Single use, new in every welcome: sent back as `auth: { resume }` when reconnecting within the grace. */
+  resumeToken: string
+}
+
+/** The socket.io handshake's `auth` of a client that reconnects to take its session back. */
+export interface ResumeAuth {
+  resume: string
 }
 
 export interface Presence {

@@ -69,6 +69,8 @@ const envSchema = z.object({
   RELAY_RATE_BURST: positiveInt(defaultLimits.relay.burst),
   RELAY_RATE_PER_S: z.coerce.number().positive().default(defaultLimits.relay.perSecond),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(4000),
+  // An hour at most: a session held longer keeps its address slot and its partner waiting for nothing.
+  RESUME_GRACE_S: z.coerce.number().int().min(0).max(3600).default(30),
 })
 
 export interface Config {
@@ -97,6 +99,8 @@ export interface Config {
   relay: boolean
   limits: Limits
   shutdownGraceMs: number
+  /** How long a session whose connection was lost stays resumable, in seconds; 0 turns resume off. */
+  resumeGraceS: number
 }
 
 export class ConfigError extends Error {}
@@ -146,5 +150,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     relay: e.RELAY === 'on',
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    resumeGraceS: e.RESUME_GRACE_S,
   })
 }

@@ -66,6 +66,12 @@ export function createMetrics(readConnections: () => number, readPresence: () =>
       labelNames: ['outcome'],
       registers: [registry],
     }),
+    resumes: new Counter<'outcome'>({
+      name: 'hush_resumes_total',
+      help: 'Sessions resumed, tokens that resumed nothing (unknown), graces that ran out (expired)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     rejected: new Counter<'code'>({
       name: 'hush_rejected_total',
       help: 'Requests and connections refused, by error code',

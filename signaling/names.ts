@@ -234,11 +234,17 @@ export function createNameRegistry(randomTries = 8) {
     return null
   }
 
+  const hold = (name: string) => inUse.set(name, (inUse.get(name) ?? 0) + 1)
+
   return {
     take(): string {
       const name = freeName() ?? nameAt(randomInt(combinations))
-      inUse.set(name, (inUse.get(name) ?? 0) + 1)
+      hold(name)
       return name
+    },
+    /** Holds a name a resumed session brings along (it may be in use here already: names are per node). */
+    claim(name: string): void {
+      hold(name)
     },
     release(name: string): void {
       const count = inUse.get(name) ?? 0

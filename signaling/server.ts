@@ -8,15 +8,17 @@ import type { ClientToServerEvents, ServerToClientEvents } from '#protocol'
 import { createCluster, type Cluster } from './cluster/cluster.ts'
 import { addressKey } from './address-key.ts'
 import { clientIp, originAllowed } from './connection-guard.ts'
-import { createAdmission } from './admission.ts'
+import { createAdmission, type Admitted } from './admission.ts'
 import { createConnectLimiter } from './connect-limiter.ts'
 import { createHttpHandler } from './http.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createMetrics } from './metrics.ts'
 import { createNameRegistry } from './names.ts'
 import { lobbyRoom, startPresence } from './presence.ts'
+import { localUsersOf } from './cluster/local-users.ts'
+import { createHandover } from './resume/handover.ts'
+import { startGraceSweeper } from './resume/sweeper.ts'
 import { createMemoryStore } from './store/memory-store.ts'
-import type { LocalUser } from './store/redis-store.ts'
 import { StoreUnavailableError, type MatchStore, type UserId } from './store/store.ts'
 import { iceServersFor, offersRelay } from './turn.ts'
 import { startIceRefresh } from './ice-refresh.ts'
@@ -155,9 +157,12 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       )
     },
     onGone(socket) {
-      sockets.delete(socket.data.id)
+      // A socket replaced by a resumed one leaves the map to its successor.
+      if (sockets.get(socket.data.id) === socket) sockets.delete(socket.data.id)
       names.release(socket.data.name)
     },
+    // A shutting-down node of a cluster hands its sessions on: another node can take them back.
+    handsOffOnShutdown: () => cluster !== null,
   })
 
   // Notices for users of this node, sent by the node that made or ended their pair.
@@ -165,6 +170,12 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     const socket = sockets.get(user)
     if (socket) sessions.apply(socket, notice)
   })
+  const handover = createHandover({
+    sockets,
+    broadcast: cluster ? (...resumed) => io.serverSideEmit('hush:resumed', ...resumed) : undefined,
+  })
+  io.on('hush:resumed', handover.apply)
+  let sweeper: { stop(): void } | null = null
 
   const iceRefresh = offersRelay(config)
     ? startIceRefresh(
@@ -184,15 +195,26 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     metrics,
     logger,
     isClosing: () => closing,
+    newRelayRoom: () => (cluster ? newRelayRoom() : ''),
+    now,
   })
+  // Admitted sessions until their connection event: the welcome's token is kept nowhere else.
+  const welcomes = new WeakMap<HushSocket, Admitted>()
   io.use((socket, next) => {
     const ip = addresses.get(socket.conn) ?? addressKey(socket.handshake.address)
-    admit(socket, ip, next, (id, name) => sessions.init(socket, id, name, ip))
+    admit(socket, ip, next, (admitted) => {
+      sessions.init(socket, admitted, ip)
+      welcomes.set(socket, admitted)
+    })
   })
 
   io.on('connection', (socket) => {
     releaseHandshake(socket)
-    const { id, name } = socket.data
+    const admitted = welcomes.get(socket)
+    welcomes.delete(socket)
+    const { id, name, chatId, relayRoom } = socket.data
+    const joined = relayRoom === '' ? Promise.resolve() : Promise.resolve(socket.join(relayRoom))
+    if (admitted?.resumed) handover.tookBack(socket, joined)
     sockets.set(id, socket)
     sessions.attach(socket)
     socket.data.stunUrl = stunUrls.get(socket.conn) ?? ''
@@ -204,29 +226,17 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       relayOnly: offersRelay(config),
       relay: config.relay,
       limits: config.limits,
+      resumed: Boolean(admitted?.resumed),
+      ...(chatId !== null ? { chatId } : {}),
+      resumeToken: admitted?.token ?? '',
     })
-    void socket.join(lobbyRoom)
-    if (cluster) {
-      socket.data.relayRoom = newRelayRoom()
-      void socket.join(socket.data.relayRoom)
-    }
+    if (chatId === null) void socket.join(lobbyRoom)
     // Counts that already include the newcomer.
     store.counts().then(
       (counts) => socket.emit('presence:update', counts),
       (error: unknown) => logger.warn({ err: error }, 'presence read failed'),
     )
   })
-
-  const localUsers = (): LocalUser[] =>
-    [...sockets.values()].map(({ data }) => ({
-      id: data.id,
-      name: data.name,
-      ip: data.ip,
-      state: data.chatId !== null ? 'chatting' : 'idle',
-      chatId: data.chatId ?? '',
-      partner: data.partner ?? '',
-      lastPartner: data.lastPartner ?? '',
-    }))
 
   const broadcaster = startPresence(
     () => store.counts(),
@@ -248,7 +258,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       // First: a taken STUN port fails the start before this node registers anywhere.
       await stun?.start()
       await cluster?.start({
-        localUsers,
+        localUsers: () => localUsersOf(sockets.values()),
         async resumeSearches() {
           const searching = [...sockets.values()].filter((socket) => socket.data.searchingSinceMs !== null)
           searching.sort((a, b) => (a.data.searchingSinceMs ?? 0) - (b.data.searchingSinceMs ?? 0))
@@ -262,6 +272,8 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
           }
         },
       })
+      const { announceEnd } = sessions
+      if (config.resumeGraceS > 0) sweeper = startGraceSweeper({ store, now, metrics, logger, announceEnd })
       return new Promise<number>((resolve, reject) => {
         http.once('error', reject)
         http.listen(config.port, config.host, () => {
@@ -275,6 +287,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       closing = true
       broadcaster.stop()
       iceRefresh?.stop()
+      sweeper?.stop()
       // This node's clients only: a plain io.emit would reach every node's clients through the adapter.
       io.local.emit('session:error', { code: 'unavailable', message: 'server is shutting down' })
       await new Promise<void>((resolve) => {
@@ -286,6 +299,8 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
         })
         http.closeAllConnections()
       })
+      // Sessions held or ended by the disconnects above reach the store before the node retires.
+      await sessions.settled()
       await stun?.close()
       await store.close()
       await cluster?.close()

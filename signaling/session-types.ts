@@ -22,6 +22,10 @@ export interface SessionData {
   relayRoom: string
   /** The built-in STUN server's URL by the host this user reached us at ('' for none): kept for session:ice. */
   stunUrl: string
+  /** The key of the resume token in this connection's welcome: the store's proof that it holds the session. */
+  resumeKey: string
+  /** Set when another connection took the session back: this one's end must not touch the store. */
+  replaced: boolean
   /** When the TURN credentials sent to this user expire (ms since the epoch). */
   iceExpiresAtMs: number
   chatId: string | null
@@ -45,8 +49,16 @@ export type Notice =
   | { kind: 'found'; chatId: string; initiator: boolean; partner: PairedMember }
   | { kind: 'ended'; chatId: string; reason: EndReason }
 
+/** A chat taken back by a resumed session, as its partner's node needs it. */
+export interface ResumedChat {
+  chatId: string
+  partner: UserId
+}
+
 export interface InterServerEvents {
   'hush:notice': (user: UserId, notice: Notice) => void
+  /** A session was taken back on the sending node: whoever held it closes it; the partner relays to `relayRoom`. */
+  'hush:resumed': (user: UserId, chat: ResumedChat | null, relayRoom: string) => void
 }
 
 export type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
@@ -79,4 +91,6 @@ export interface SessionContext {
   /** Moves a local socket in or out of the lobby, the room that receives presence counts. */
   inLobby(socket: SessionSocket, inLobby: boolean): void
   onGone(socket: SessionSocket): void
+  /** Whether a connection closed by this server's shutdown keeps its session for the grace (another node can take it). */
+  handsOffOnShutdown(): boolean
 }

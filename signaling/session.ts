@@ -3,14 +3,23 @@
 // per-user state in `socket.data`, so a connection costs a few numbers, not a dozen closures.
 // A pair's news reaches each side through pair-notices.ts.
 import type { ClientEventName, ErrorCode, ProtocolError } from '#protocol'
-import { StoreUnavailableError, type UserId } from './store/store.ts'
+import { StoreUnavailableError } from './store/store.ts'
 import { fullBucket, takeToken } from '#protocol/token-bucket.ts'
 import { abuseAllowance, createAbuseGuard } from './abuse.ts'
+import type { Admitted } from './admission.ts'
 import { createPairNotices } from './pair-notices.ts'
 import { createFrameRelay } from './relay/frame-relay.ts'
+import { createDepartures } from './resume/departure.ts'
 import type { SessionContext, SessionSocket } from './session-types.ts'
 
-export type { InterServerEvents, Notice, SessionContext, SessionData, SessionSocket } from './session-types.ts'
+export type {
+  InterServerEvents,
+  Notice,
+  ResumedChat,
+  SessionContext,
+  SessionData,
+  SessionSocket,
+} from './session-types.ts'
 
 type AckFn = (error: ProtocolError | null, data?: unknown) => void
 /** The events answered through an ack; relay:frame has its own path (relay/frame-relay.ts). */
@@ -195,39 +204,42 @@ export function createSessions(ctx: SessionContext) {
     else void task()
   }
 
-  function onDisconnect(this: SessionSocket): void {
-    cleanUp(this)
-  }
+  const departures = createDepartures({
+    store,
+    logger,
+    graceMs: config.resumeGraceS * 1000,
+    now,
+    handsOffOnShutdown: ctx.handsOffOnShutdown,
+    announceEnd,
+  })
 
-  function cleanUp(socket: SessionSocket): void {
-    logger.debug({ user: socket.data.id }, 'disconnected')
-    ctx.onGone(socket)
-    store.remove(socket.data.id).then(
-      (ended) => {
-        if (ended) announceEnd(ended)
-      },
-      (error: unknown) => logger.warn({ err: error, user: socket.data.id }, 'cleanup after disconnect failed'),
-    )
+  function onDisconnect(this: SessionSocket, reason: string): void {
+    ctx.onGone(this)
+    departures.leave(this.data, reason)
   }
 
   return {
     apply,
     announceEnd,
     resumeSearch,
-    /** Fills a registered user's session; the store already knows them (see the connection middleware). */
-    init(socket: SessionSocket, id: UserId, name: string, ip: string): void {
+    settled: departures.settled,
+    /** Fills an admitted user's session, new or taken back; the store already knows them (see admission.ts). */
+    init(socket: SessionSocket, { id, name, resumeKey, relayRoom, resumed }: Admitted, ip: string): void {
       const nowMs = now()
+      const chat = resumed?.chat ?? null
       socket.data = {
         id,
         name,
         ip,
-        partner: null,
-        partnerRoom: '',
-        relayRoom: '',
+        partner: chat?.partner ?? null,
+        partnerRoom: chat?.partnerRoom ?? '',
+        relayRoom,
         stunUrl: '',
+        resumeKey,
+        replaced: false,
         iceExpiresAtMs: nowMs + config.turnTtlS * 1000,
-        chatId: null,
-        lastPartner: null,
+        chatId: chat?.chatId ?? null,
+        lastPartner: resumed?.lastPartner ?? null,
         endedChatId: null,
         searchingSinceMs: null,
         matchTail: null,

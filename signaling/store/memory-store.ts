@@ -2,14 +2,18 @@
 // number of queue heads), and each method runs to completion synchronously, so calls never interleave.
 import { randomUUID } from 'node:crypto'
 import type { EndReason, Presence } from '#protocol'
-import type { Ended, FindOutcome, MatchStore, Pairing, UserId } from './store.ts'
+import type { Ended, Expiry, FindOutcome, MatchStore, Pairing, ResumeOutcome, UserId } from './store.ts'
 
 interface UserState {
   name: string
   ip: string
+  /** The key of the resume token of the user's latest welcome ('' for none). */
+  resumeKey: string
+  /** Set while the user's connection is lost: when their session stops being resumable. */
+  graceUntilMs: number | null
   /** Set while searching: when the user joined the queue. */
   queuedAtMs: number | null
-  /** Set while searching: the room for relays to this user (handed to their partner). */
+  /** Set while searching or chatting: the room for relays to this user (handed to their partner). */
   relayRoom: string
   chat: { chatId: string; partner: UserId } | null
   /** The stranger of the user's last chat, not to be matched again at once while others wait. */
@@ -24,7 +28,35 @@ export function createMemoryStore(): MatchStore {
   // A Map iterates in insertion order and deletes in O(1): a FIFO queue with removal from the middle.
   const queue = new Map<UserId, UserState>()
   const connectionsPerIp = new Map<string, number>()
+  const resumeKeys = new Map<string, UserId>()
+  // Sessions in their grace, by deadline: one grace for all, so insertion order is deadline order.
+  const graced = new Map<UserId, number>()
   let chatting = 0
+
+  const hasRoom = (ip: string, maxPerIp: number) => maxPerIp <= 0 || (connectionsPerIp.get(ip) ?? 0) < maxPerIp
+  const hold = (ip: string) => connectionsPerIp.set(ip, (connectionsPerIp.get(ip) ?? 0) + 1)
+  function release(ip: string): void {
+    const held = connectionsPerIp.get(ip) ?? 0
+    if (held <= 1) connectionsPerIp.delete(ip)
+    else connectionsPerIp.set(ip, held - 1)
+  }
+
+  const leaveQueue = (user: UserId, state: UserState) => {
+    state.queuedAtMs = null
+    queue.delete(user)
+  }
+
+  function removeUser(user: UserId): Ended | null {
+    const state = users.get(user)
+    if (!state) return null
+    if (state.queuedAtMs !== null) queue.delete(user)
+    const ended = endChat(user, 'disconnected')
+    users.delete(user)
+    resumeKeys.delete(state.resumeKey)
+    graced.delete(user)
+    release(state.ip)
+    return ended
+  }
 
   const avoids = (a: UserId, aState: UserState, b: UserId, bState: UserState): boolean =>
     aState.lastPartner === b || bState.lastPartner === a
@@ -57,12 +89,21 @@ export function createMemoryStore(): MatchStore {
   }
 
   const store: MatchStore = {
-    async add({ id, name, ip }, maxPerIp) {
+    async add({ id, name, ip, resumeKey = '' }, maxPerIp) {
       if (users.has(id)) return 'added'
-      const held = connectionsPerIp.get(ip) ?? 0
-      if (maxPerIp > 0 && held >= maxPerIp) return 'too-many-connections'
-      connectionsPerIp.set(ip, held + 1)
-      users.set(id, { name, ip, queuedAtMs: null, relayRoom: '', chat: null, lastPartner: null })
+      if (!hasRoom(ip, maxPerIp)) return 'too-many-connections'
+      hold(ip)
+      users.set(id, {
+        name,
+        ip,
+        resumeKey,
+        graceUntilMs: null,
+        queuedAtMs: null,
+        relayRoom: '',
+        chat: null,
+        lastPartner: null,
+      })
+      if (resumeKey !== '') resumeKeys.set(resumeKey, id)
       return 'added'
     },
 
@@ -90,6 +131,7 @@ export function createMemoryStore(): MatchStore {
       partnerState.queuedAtMs = null
       partnerState.chat = { chatId, partner: user }
       state.chat = { chatId, partner }
+      state.relayRoom = relayRoom
       chatting += 2
       return { kind: 'matched', pairing }
     },
@@ -97,8 +139,7 @@ export function createMemoryStore(): MatchStore {
     async cancel(user) {
       const state = users.get(user)
       if (!state || state.queuedAtMs === null) return false
-      state.queuedAtMs = null
-      queue.delete(user)
+      leaveQueue(user, state)
       return true
     },
 
@@ -106,16 +147,61 @@ export function createMemoryStore(): MatchStore {
       return endChat(user, reason)
     },
 
-    async remove(user) {
-      const state = users.get(user)
-      if (!state) return null
-      if (state.queuedAtMs !== null) queue.delete(user)
-      const ended = endChat(user, 'disconnected')
-      users.delete(user)
-      const held = connectionsPerIp.get(state.ip) ?? 0
-      if (held <= 1) connectionsPerIp.delete(state.ip)
-      else connectionsPerIp.set(state.ip, held - 1)
-      return ended
+    async remove(user, resumeKey) {
+      if (resumeKey !== undefined && users.get(user)?.resumeKey !== resumeKey) return null
+      return removeUser(user)
+    },
+
+    async suspend(resumeKey, graceMs, nowMs) {
+      const user = resumeKeys.get(resumeKey)
+      const state = user === undefined ? undefined : users.get(user)
+      if (user === undefined || !state || state.graceUntilMs !== null) return false
+      if (state.queuedAtMs !== null) leaveQueue(user, state)
+      state.graceUntilMs = nowMs + graceMs
+      graced.set(user, state.graceUntilMs)
+      return true
+    },
+
+    async resume(resumeKey, next, maxPerIp, nowMs): Promise<ResumeOutcome> {
+      const user = resumeKeys.get(resumeKey)
+      const state = user === undefined ? undefined : users.get(user)
+      if (user === undefined || !state || (state.graceUntilMs ?? nowMs) < nowMs) return { kind: 'unknown' }
+      if (next.ip !== state.ip) {
+        // The slot the session holds moves with it; only a new address must have room.
+        if (!hasRoom(next.ip, maxPerIp)) return { kind: 'too-many-connections' }
+        release(state.ip)
+        hold(next.ip)
+        state.ip = next.ip
+      }
+      resumeKeys.delete(resumeKey)
+      resumeKeys.set(next.resumeKey, user)
+      state.resumeKey = next.resumeKey
+      state.graceUntilMs = null
+      graced.delete(user)
+      // Taken over from a connection still searching: the app searches again once back.
+      if (state.queuedAtMs !== null) leaveQueue(user, state)
+      state.relayRoom = next.relayRoom
+      const { chat } = state
+      return {
+        kind: 'resumed',
+        session: {
+          id: user,
+          name: state.name,
+          chat: chat && { ...chat, partnerRoom: users.get(chat.partner)?.relayRoom ?? '' },
+          lastPartner: state.lastPartner,
+        },
+      }
+    },
+
+    async expireGraces(nowMs): Promise<Expiry> {
+      const expiry: Expiry = { expired: 0, ended: [] }
+      for (const [user, deadline] of graced) {
+        if (deadline >= nowMs) break
+        expiry.expired++
+        const ended = removeUser(user)
+        if (ended) expiry.ended.push(ended)
+      }
+      return expiry
     },
 
     async partnerOf(user) {
@@ -130,6 +216,8 @@ export function createMemoryStore(): MatchStore {
       users.clear()
       queue.clear()
       connectionsPerIp.clear()
+      resumeKeys.clear()
+      graced.clear()
       chatting = 0
     },
   }

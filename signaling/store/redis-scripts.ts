@@ -1,13 +1,18 @@
 // The Redis store's Lua scripts: each MatchStore method is one script, so it runs atomically on the
 // primary (no interleaving, no lost waiter, no user matched twice) in one round trip.
 // Keys (prefix P, default "hush:"):
-//   P u:<id>           hash  n name, node, ip, q queuedAt + r relay room (searching), c chatId + p partner (chatting), l last partner
+//   P u:<id>           hash  n name, node ('' in its grace), ip, t resume key, q queuedAt (searching),
+//                            r relay room (searching or chatting), c chatId + p partner (chatting), l last partner
 //   P queue            zset  searching users, score = arrival sequence (FIFO)
 //   P stats            hash  online, chatting (a field at 0 is deleted, so an empty population leaves no key)
 //   P nodes            zset  live nodes, score = heartbeat deadline (Redis clock, ms); -1 while being reaped
 //   P node:<n>:users   set   the users a node serves: reaped with it when its heartbeat stops
 //   P node:<n>:ips     hash  ip -> live connections on that node (per-IP cap across nodes)
-// Every key but `nodes` is either owned by a node (reaped with it) or deleted when it empties.
+//   P resume           hash  resume key (a hash of the token) -> user id, one per user
+//   P grace            zset  users whose connection was lost, owned by no node, score = end of grace (Redis clock)
+//   P grace:ips        hash  ip -> sessions in their grace (they keep their address slot)
+// Every key but `nodes` is either owned by a node (reaped with it), swept at a deadline (grace), or
+// deleted when it empties.
 // Scripts build key names from ARGV[1]: fine on one primary; Redis Cluster would need hash tags (docs/scaling.md).
 
 const helpers = `
@@ -29,21 +34,37 @@ local function end_chat(id)
   local chat = redis.call('HGET', k, 'c')
   if not chat then return nil end
   local partner = redis.call('HGET', k, 'p')
-  redis.call('HDEL', k, 'c', 'p')
+  redis.call('HDEL', k, 'c', 'p', 'r')
   redis.call('HSET', k, 'l', partner)
   bump('chatting', -1)
   local pk = ukey(partner)
   if redis.call('HGET', pk, 'c') == chat then
-    redis.call('HDEL', pk, 'c', 'p')
+    redis.call('HDEL', pk, 'c', 'p', 'r')
     redis.call('HSET', pk, 'l', id)
     bump('chatting', -1)
   end
   return { chat, partner }
 end
+-- Where an address's slots are counted: per node, or for sessions in their grace (node '').
+local function ips_key(node)
+  if node == '' then return P .. 'grace:ips' end
+  return P .. 'node:' .. node .. ':ips'
+end
+local function hold_ip(node, ip)
+  if ip and ip ~= '' then redis.call('HINCRBY', ips_key(node), ip, 1) end
+end
 local function release_ip(node, ip)
   if not ip or ip == '' then return end
-  local key = P .. 'node:' .. node .. ':ips'
+  local key = ips_key(node)
   if redis.call('HINCRBY', key, ip, -1) <= 0 then redis.call('HDEL', key, ip) end
+end
+-- The slots an address holds: live connections on every node, plus sessions in their grace.
+local function address_total(ip)
+  local total = tonumber(redis.call('HGET', P .. 'grace:ips', ip) or 0)
+  for _, n in ipairs(redis.call('ZRANGE', P .. 'nodes', 0, -1)) do
+    total = total + tonumber(redis.call('HGET', P .. 'node:' .. n .. ':ips', ip) or 0)
+  end
+  return total
 end
 local function remove_user(id)
   local k = ukey(id)
@@ -52,24 +73,34 @@ local function remove_user(id)
   if redis.call('HEXISTS', k, 'q') == 1 then redis.call('ZREM', P .. 'queue', id) end
   local ended = end_chat(id)
   release_ip(node, redis.call('HGET', k, 'ip'))
+  local key = redis.call('HGET', k, 't')
+  if key then redis.call('HDEL', P .. 'resume', key) end
   redis.call('DEL', k)
-  redis.call('SREM', P .. 'node:' .. node .. ':users', id)
+  if node == '' then
+    redis.call('ZREM', P .. 'grace', id)
+  else
+    redis.call('SREM', P .. 'node:' .. node .. ':users', id)
+  end
   bump('online', -1)
   return ended
 end
--- Marks the node as being reaped (its heartbeat answers 'expired' from now on), removes up to
--- batch of its users and, once none are left, the node itself: {'more' | 'done', chatId1, partner1, ...}.
-local function reap_batch(node, batch)
-  if redis.call('ZSCORE', P .. 'nodes', node) then redis.call('ZADD', P .. 'nodes', -1, node) end
-  local users = P .. 'node:' .. node .. ':users'
-  local out = { 'more' }
-  for _, id in ipairs(redis.call('SPOP', users, batch)) do
+-- Removes these users, adding each chat that ended to out: ..., chatId, partner.
+local function remove_all(ids, out)
+  for _, id in ipairs(ids) do
     local ended = remove_user(id)
     if ended then
       out[#out + 1] = ended[1]
       out[#out + 1] = ended[2]
     end
   end
+  return out
+end
+-- Marks the node as being reaped (its heartbeat answers 'expired' from now on), removes up to
+-- batch of its users and, once none are left, the node itself: {'more' | 'done', chatId1, partner1, ...}.
+local function reap_batch(node, batch)
+  if redis.call('ZSCORE', P .. 'nodes', node) then redis.call('ZADD', P .. 'nodes', -1, node) end
+  local users = P .. 'node:' .. node .. ':users'
+  local out = remove_all(redis.call('SPOP', users, batch), { 'more' })
   if redis.call('EXISTS', users) == 0 then
     redis.call('ZREM', P .. 'nodes', node)
     redis.call('DEL', P .. 'node:' .. node .. ':ips')
@@ -86,25 +117,24 @@ local function enqueue(id, queued_at, room)
 end
 `
 
-const script = (body: string) => `${helpers}\n${body}`
+export const script = (body: string) => `${helpers}\n${body}`
 
-/** ARGV: P, id, name, node, ip, maxPerIp. 1 added, 0 known already, -1 node not registered, -2 per-IP cap. */
+/**
+ * ARGV: P, id, name, node, ip, maxPerIp, resume key ('' none).
+ * 1 added, 0 known already, -1 node not registered, -2 per-IP cap.
+ */
 export const addScript = script(`
-local id, node, ip, max = ARGV[2], ARGV[4], ARGV[5], tonumber(ARGV[6])
+local id, node, ip, max, key = ARGV[2], ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[7]
 if not node_alive(node, now_ms()) then return -1 end
 local k = ukey(id)
 if redis.call('EXISTS', k) == 1 then return 0 end
-if ip ~= '' then
-  if max > 0 then
-    local total = 0
-    for _, n in ipairs(redis.call('ZRANGE', P .. 'nodes', 0, -1)) do
-      total = total + tonumber(redis.call('HGET', P .. 'node:' .. n .. ':ips', ip) or 0)
-    end
-    if total >= max then return -2 end
-  end
-  redis.call('HINCRBY', P .. 'node:' .. node .. ':ips', ip, 1)
-end
+if ip ~= '' and max > 0 and address_total(ip) >= max then return -2 end
+hold_ip(node, ip)
 redis.call('HSET', k, 'n', ARGV[3], 'node', node, 'ip', ip)
+if key ~= '' then
+  redis.call('HSET', k, 't', key)
+  redis.call('HSET', P .. 'resume', key, id)
+end
 redis.call('SADD', P .. 'node:' .. node .. ':users', id)
 bump('online', 1)
 return 1
@@ -138,9 +168,10 @@ if not pick then
 end
 redis.call('ZREM', P .. 'queue', pick)
 local pk = ukey(pick)
-redis.call('HDEL', pk, 'q', 'r')
+-- Both relay rooms stay with the chat: a side that resumes elsewhere reads its partner's (resume script).
+redis.call('HDEL', pk, 'q')
 redis.call('HSET', pk, 'c', chat_id, 'p', id)
-redis.call('HSET', k, 'c', chat_id, 'p', pick)
+redis.call('HSET', k, 'c', chat_id, 'p', pick, 'r', ARGV[6])
 bump('chatting', 2)
 return { 'matched', pick, pick_state[1], pick_state[4], me[1], pick_state[5] or '' }
 `)
@@ -157,8 +188,11 @@ return 1
 /** ARGV: P, id. {chatId, partner} or nil. */
 export const leaveScript = script(`return end_chat(ARGV[2])`)
 
-/** ARGV: P, id. {chatId, partner} or nil. */
-export const removeScript = script(`return remove_user(ARGV[2])`)
+/** ARGV: P, id, resume key ('' any). {chatId, partner} or nil; nothing done while the key is another's. */
+export const removeScript = script(`
+if ARGV[3] ~= '' and redis.call('HGET', ukey(ARGV[2]), 't') ~= ARGV[3] then return nil end
+return remove_user(ARGV[2])
+`)
 
 /** ARGV: P. {online, searching, chatting}. */
 export const countsScript = script(`
@@ -206,23 +240,28 @@ return reap_batch(node, tonumber(ARGV[3]))
 `)
 
 /**
- * ARGV: P, node, then per user: id, name, ip, state ('idle'|'chatting'), chatId, partner, last partner ('' none).
+ * ARGV: P, node, then per user: id, name, ip, state ('idle'|'chatting'), chatId, partner, last partner ('' none),
+ * resume key, relay room.
  * Re-registers a node's live users after Redis lost its data; users already known are left alone. The
- * last partner keeps the no-immediate-rematch rule across the restart (two who just skipped each other).
- * Searchers are restored idle and search again (the find script), so they can pair with anyone
- * who arrived on a node that was rebuilt earlier.
+ * last partner keeps the no-immediate-rematch rule across the restart (two who just skipped each other),
+ * the resume key keeps their session resumable. Searchers are restored idle and search again (the find
+ * script), so they can pair with anyone who arrived on a node that was rebuilt earlier.
  */
 export const restoreScript = script(`
 local node = ARGV[2]
 local restored = 0
-for i = 3, #ARGV, 7 do
-  local id, ip, state, last = ARGV[i], ARGV[i + 2], ARGV[i + 3], ARGV[i + 6]
+for i = 3, #ARGV, 9 do
+  local id, ip, state, last, key = ARGV[i], ARGV[i + 2], ARGV[i + 3], ARGV[i + 6], ARGV[i + 7]
   local k = ukey(id)
   if redis.call('EXISTS', k) == 0 then
-    redis.call('HSET', k, 'n', ARGV[i + 1], 'node', node, 'ip', ip)
+    redis.call('HSET', k, 'n', ARGV[i + 1], 'node', node, 'ip', ip, 'r', ARGV[i + 8])
     if last ~= '' then redis.call('HSET', k, 'l', last) end
+    if key ~= '' then
+      redis.call('HSET', k, 't', key)
+      redis.call('HSET', P .. 'resume', key, id)
+    end
     redis.call('SADD', P .. 'node:' .. node .. ':users', id)
-    if ip ~= '' then redis.call('HINCRBY', P .. 'node:' .. node .. ':ips', ip, 1) end
+    hold_ip(node, ip)
     bump('online', 1)
     if state == 'chatting' then
       redis.call('HSET', k, 'c', ARGV[i + 4], 'p', ARGV[i + 5])

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { EndReason, Presence } from '#protocol'
 import { maxRematchSkips } from './memory-store.ts'
+import * as resumeScripts from './redis-resume-scripts.ts'
 import * as scripts from './redis-scripts.ts'
 import {
   StoreUnavailableError,
@@ -12,6 +13,7 @@ import {
   type Ended,
   type FindOutcome,
   type MatchStore,
+  type ResumeOutcome,
   type UserId,
 } from './store.ts'
 
@@ -25,6 +27,10 @@ export interface LocalUser {
   partner: UserId
   /** The stranger of the last chat ('' if none): not to be paired again at once (the find script's rule). */
   lastPartner: UserId
+  /** The key of the resume token of the user's latest welcome: their session stays resumable. */
+  resumeKey: string
+  /** The room this node relays to the user in (read by a partner who resumes elsewhere). */
+  relayRoom: string
 }
 
 export type HeartbeatResult = 'ok' | 'expired' | 'missing'
@@ -68,6 +74,9 @@ type ScriptName = keyof typeof scriptSources
 type FindReply =
   | ['queued' | 'already-searching' | 'already-chatting' | 'unknown-user']
   | ['matched', string, string, string, string, string]
+/** What the resume script answers (see redis-resume-scripts.ts). */
+type ResumeReply =
+  ['unknown' | 'too-many-connections' | 'unavailable'] | ['resumed', string, string, string, string, string, string]
 type ScriptCall = (...args: (string | number)[]) => Promise<unknown>
 
 const scriptSources = {
@@ -81,9 +90,12 @@ const scriptSources = {
   hushExpiredNodes: scripts.expiredNodesScript,
   hushReapNode: scripts.reapNodeScript,
   hushRestore: scripts.restoreScript,
+  hushSuspend: resumeScripts.suspendScript,
+  hushResume: resumeScripts.resumeScript,
+  hushExpireGraces: resumeScripts.expireGracesScript,
 }
 
-/** Users restored per script call: keeps each call short so Redis never stalls other nodes. */
+/** Users restored (or sessions expired) per script call: keeps each call short so Redis never stalls other nodes. */
 const restoreBatch = 500
 
 const isReplyError = (error: unknown): boolean => error instanceof Error && error.name === 'ReplyError'
@@ -92,12 +104,14 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
   const { nodeId } = options
   const prefix = options.prefix ?? 'hush:'
   let available = true
-  const failedRemovals = new Set<UserId>()
+  // Users whose removal failed, with the resume key it was made under ('' for any).
+  const failedRemovals = new Map<UserId, string>()
 
   for (const [name, lua] of Object.entries(scriptSources)) redis.defineCommand(name, { numberOfKeys: 0, lua })
   const commands = redis as unknown as Record<ScriptName, ScriptCall>
 
   const rebuilding = () => new StoreUnavailableError('matchmaking is rebuilding after a Redis restart')
+  const unregistered = () => new StoreUnavailableError('this node is not registered in Redis')
 
   // Users' requests wait for the rebuild; the cluster's own calls (heartbeat, restore, reap) do not.
   async function run(name: ScriptName, ...args: (string | number)[]): Promise<unknown> {
@@ -121,7 +135,7 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
     return { chatId, partner, reason }
   }
 
-  // Reap replies carry the chats that ended as flat pairs after their first element.
+  // Reap and expiry replies carry the chats that ended as flat pairs after their first element.
   const endedPairs = (pairs: readonly string[]): Ended[] => {
     const ended: Ended[] = []
     for (let i = 0; i + 1 < pairs.length; i += 2) {
@@ -130,14 +144,14 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
     return ended
   }
 
-  async function remove(user: UserId): Promise<Ended | null> {
+  async function remove(user: UserId, resumeKey = ''): Promise<Ended | null> {
     try {
-      const ended = toEnded(await run('hushRemove', user), 'disconnected')
+      const ended = toEnded(await run('hushRemove', user, resumeKey), 'disconnected')
       failedRemovals.delete(user)
       return ended
     } catch (error) {
       // Keep it to retry on reconnection: a live node's users must not outlive their sockets in Redis.
-      if (error instanceof StoreUnavailableError) failedRemovals.add(user)
+      if (error instanceof StoreUnavailableError) failedRemovals.set(user, resumeKey)
       throw error
     }
   }
@@ -145,9 +159,9 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
   return {
     nodeId,
 
-    async add({ id, name, ip }, maxPerIp): Promise<AddOutcome> {
-      const reply = await run('hushAdd', id, name, nodeId, ip, maxPerIp)
-      if (reply === -1) throw new StoreUnavailableError('this node is not registered in Redis')
+    async add({ id, name, ip, resumeKey = '' }, maxPerIp): Promise<AddOutcome> {
+      const reply = await run('hushAdd', id, name, nodeId, ip, maxPerIp, resumeKey)
+      if (reply === -1) throw unregistered()
       return reply === -2 ? 'too-many-connections' : 'added'
     },
 
@@ -176,6 +190,40 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
     },
 
     remove,
+
+    // Redis's clock times the grace (as it does the leases): the caller's `nowMs` is not needed.
+    async suspend(resumeKey, graceMs) {
+      return (await run('hushSuspend', resumeKey, graceMs)) === 1
+    },
+
+    async resume(resumeKey, next, maxPerIp): Promise<ResumeOutcome> {
+      const reply = (await run(
+        'hushResume',
+        resumeKey,
+        next.resumeKey,
+        nodeId,
+        next.ip,
+        maxPerIp,
+        next.relayRoom,
+      )) as ResumeReply
+      if (reply[0] === 'unavailable') throw unregistered()
+      if (reply[0] !== 'resumed') return { kind: reply[0] }
+      const [, id, name, chatId, partner, partnerRoom, lastPartner] = reply
+      return {
+        kind: 'resumed',
+        session: {
+          id,
+          name,
+          chat: chatId === '' ? null : { chatId, partner, partnerRoom },
+          lastPartner: lastPartner === '' ? null : lastPartner,
+        },
+      }
+    },
+
+    async expireGraces() {
+      const [expired, ...pairs] = (await run('hushExpireGraces', restoreBatch)) as [number, ...string[]]
+      return { expired, ended: endedPairs(pairs) }
+    },
 
     async partnerOf(user) {
       if (!available) throw rebuilding()
@@ -208,7 +256,7 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
       for (let start = 0; start < users.length; start += restoreBatch) {
         const args = users
           .slice(start, start + restoreBatch)
-          .flatMap((u) => [u.id, u.name, u.ip, u.state, u.chatId, u.partner, u.lastPartner])
+          .flatMap((u) => [u.id, u.name, u.ip, u.state, u.chatId, u.partner, u.lastPartner, u.resumeKey, u.relayRoom])
         restored += (await call('hushRestore', nodeId, ...args)) as number
       }
       return restored
@@ -216,8 +264,8 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
 
     async retryRemovals() {
       const ended: Ended[] = []
-      for (const user of [...failedRemovals]) {
-        const result = await remove(user)
+      for (const [user, resumeKey] of [...failedRemovals]) {
+        const result = await remove(user, resumeKey)
         if (result) ended.push(result)
       }
       return ended

@@ -9,9 +9,40 @@ export interface Member {
   name: string
 }
 
-/** A user arriving, with the address their connections are counted under. */
+/**
+ * A user arriving, with the address their connections are counted under and the key of the resume
+ * token their welcome carries (a hash of it: the token itself never leaves the node; '' for none).
+ */
 export interface Arrival extends Member {
   ip: string
+  resumeKey?: string
+}
+
+/** A connection taking a session back: its address, its own new resume key, the room its node relays to it in. */
+export interface Return {
+  ip: string
+  resumeKey: string
+  relayRoom: string
+}
+
+/** A session taken back by a new connection (docs/protocol.md, "Resuming a session"). */
+export interface ResumedSession extends Member {
+  /** The chat it was in, with the room the partner's node relays to the partner in; null when none. */
+  chat: { chatId: string; partner: UserId; partnerRoom: string } | null
+  lastPartner: UserId | null
+}
+
+export type ResumeOutcome =
+  | { kind: 'resumed'; session: ResumedSession }
+  /** No session under that key: never issued, used already, or its grace is over. */
+  | { kind: 'unknown' }
+  /** The session is there, but the connection comes from another address, which is at its cap. */
+  | { kind: 'too-many-connections' }
+
+/** Sessions whose grace ran out, removed: how many, and the chats that ended with them. */
+export interface Expiry {
+  expired: number
+  ended: Ended[]
 }
 
 export type AddOutcome = 'added' | 'too-many-connections'
@@ -56,8 +87,23 @@ export interface MatchStore {
   cancel(user: UserId): Promise<boolean>
   /** Ends the user's chat; null when the user was not paired. */
   leave(user: UserId, reason: EndReason): Promise<Ended | null>
-  /** Forgets the user: out of the queue, out of any chat (returned so the partner can be told). */
-  remove(user: UserId): Promise<Ended | null>
+  /**
+   * Forgets the user: out of the queue, out of any chat (returned so the partner can be told). With a
+   * resume key, only while the session is still under that key (no other connection has taken it back).
+   */
+  remove(user: UserId, resumeKey?: string): Promise<Ended | null>
+  /**
+   * The connection under this resume key was lost: its user leaves the queue but keeps id, name, chat
+   * and address slot for `graceMs`. False when no session is under that key (taken back, or gone).
+   */
+  suspend(resumeKey: string, graceMs: number, nowMs: number): Promise<boolean>
+  /**
+   * Hands the session under `resumeKey` to a new connection, atomically and once: it takes the session
+   * whether it was held in its grace or still had a connection (which the caller then closes).
+   */
+  resume(resumeKey: string, next: Return, maxPerIp: number, nowMs: number): Promise<ResumeOutcome>
+  /** Removes the sessions whose grace has run out (their partners must be told). */
+  expireGraces(nowMs: number): Promise<Expiry>
   partnerOf(user: UserId): Promise<UserId | null>
   counts(): Promise<Presence>
   close(): Promise<void>

@@ -158,7 +158,17 @@ describe('rebuilding after Redis lost its data', () => {
     await liveness.start()
     for (const id of ['early', 'late']) {
       await store.add({ id, name: id, ip: '' }, 0)
-      sockets.set(id, { id, name: id, ip: '', state: 'idle', chatId: '', partner: '', lastPartner: '' })
+      sockets.set(id, {
+        id,
+        name: id,
+        ip: '',
+        state: 'idle',
+        chatId: '',
+        partner: '',
+        lastPartner: '',
+        resumeKey: '',
+        relayRoom: '',
+      })
     }
 
     await redis.kill()

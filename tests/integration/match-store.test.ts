@@ -132,13 +132,32 @@ describe('redis store across nodes', () => {
     await redis.client.flushall()
     expect(await store.heartbeat(leaseMs, false)).toBe('missing')
     expect(await store.heartbeat(leaseMs, true)).toBe('ok')
-    const idle = { ip: '10.0.0.1', state: 'idle', chatId: '', partner: '' } as const
+    const unresumable = { resumeKey: '', relayRoom: '' }
+    const idle = { ip: '10.0.0.1', state: 'idle', chatId: '', partner: '', ...unresumable } as const
     const restored = await store.restore([
       { id: 'i', name: 'I', ...idle, lastPartner: '' },
       { id: 's', name: 'S', ...idle, lastPartner: 'x' },
       { id: 'x', name: 'X', ...idle, lastPartner: 's' },
-      { id: 'c1', name: 'C1', ip: '10.0.0.1', state: 'chatting', chatId: 'k', partner: 'c2', lastPartner: '' },
-      { id: 'c2', name: 'C2', ip: '10.0.0.1', state: 'chatting', chatId: 'k', partner: 'c1', lastPartner: '' },
+      {
+        id: 'c1',
+        name: 'C1',
+        ip: '10.0.0.1',
+        state: 'chatting',
+        chatId: 'k',
+        partner: 'c2',
+        lastPartner: '',
+        ...unresumable,
+      },
+      {
+        id: 'c2',
+        name: 'C2',
+        ip: '10.0.0.1',
+        state: 'chatting',
+        chatId: 'k',
+        partner: 'c1',
+        lastPartner: '',
+        ...unresumable,
+      },
     ])
     expect(restored).toBe(5)
     expect(await store.counts()).toEqual({ online: 5, searching: 0, chatting: 2 })

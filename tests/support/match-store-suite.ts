@@ -2,6 +2,7 @@
 // no Redis), Redis in the integration project; both must pass every case.
 import { describe, expect, it } from 'vitest'
 import type { MatchStore } from '../../signaling/store/store.ts'
+import { eventually } from './eventually.ts'
 
 export function describeMatchStore(kind: string, createStore: () => Promise<MatchStore>): void {
   describe(`${kind} match store`, () => {
@@ -107,6 +108,89 @@ export function describeMatchStore(kind: string, createStore: () => Promise<Matc
       await store.remove('a')
       expect(await arrive('c', '10.0.0.1')).toBe('added')
       expect((await store.counts()).online).toBe(3)
+    })
+
+    describe('resuming', () => {
+      const back = (resumeKey: string, ip = '10.0.0.1', relayRoom = `room-${resumeKey}`) => ({
+        ip,
+        resumeKey,
+        relayRoom,
+      })
+      const arrive = (store: MatchStore, id: string, ip = '10.0.0.1') =>
+        store.add({ id, name: `name-${id}`, ip, resumeKey: `key-${id}` }, 1)
+
+      it('holds a lost session out of the queue with its chat and counts, and gives it back once', async () => {
+        const store = await createStore()
+        for (const id of ['a', 'b', 'w']) await arrive(store, id, `10.0.0.${id}`)
+        await store.find('a', 0, 'room-a')
+        await store.find('b', 0, 'room-b')
+        await store.find('w', 0, 'room-w')
+        expect(await store.suspend('key-a', 60_000, 0)).toBe(true)
+        expect(await store.suspend('key-w', 60_000, 0)).toBe(true)
+        expect(await store.suspend('key-w', 60_000, 0)).toBe(false)
+        expect(await store.counts()).toEqual({ online: 3, searching: 0, chatting: 2 })
+        const outcome = await store.resume('key-a', back('key-a2', '10.0.0.a'), 1, 1)
+        expect(outcome).toEqual({
+          kind: 'resumed',
+          session: {
+            id: 'a',
+            name: 'name-a',
+            chat: { chatId: expect.any(String), partner: 'b', partnerRoom: 'room-b' },
+            lastPartner: null,
+          },
+        })
+        expect(await store.resume('key-a', back('key-a3'), 1, 1)).toEqual({ kind: 'unknown' })
+        const searcher = await store.resume('key-w', back('key-w2', '10.0.0.w'), 1, 1)
+        expect(searcher.kind === 'resumed' && searcher.session.chat).toBeNull()
+        // b's partner resumed in another room: a partner resuming later reads that one.
+        await store.suspend('key-b', 60_000, 0)
+        const partner = await store.resume('key-b', back('key-b2', '10.0.0.b'), 1, 1)
+        expect(partner.kind === 'resumed' && partner.session.chat?.partnerRoom).toBe('room-key-a2')
+      })
+
+      it('takes a session from a connection still holding it, and ignores that connection’s removal', async () => {
+        const store = await createStore()
+        await arrive(store, 'a')
+        await store.find('a', 0)
+        expect((await store.resume('key-a', back('key-new'), 1, 0)).kind).toBe('resumed')
+        expect(await store.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
+        expect(await store.remove('a', 'key-a')).toBeNull()
+        expect(await store.suspend('key-a', 60_000, 0)).toBe(false)
+        expect((await store.counts()).online).toBe(1)
+      })
+
+      it('keeps the address slot through the grace; a resume from another address needs room there', async () => {
+        const store = await createStore()
+        await arrive(store, 'a', '10.0.0.1')
+        await arrive(store, 'b', '10.0.0.2')
+        await store.suspend('key-a', 60_000, 0)
+        expect(await arrive(store, 'c', '10.0.0.1')).toBe('too-many-connections')
+        expect(await store.resume('key-a', back('key-a2', '10.0.0.2'), 1, 1)).toEqual({ kind: 'too-many-connections' })
+        expect((await store.resume('key-a', back('key-a2', '10.0.0.1'), 1, 1)).kind).toBe('resumed')
+        await store.remove('b')
+        await store.suspend('key-a2', 60_000, 2)
+        expect((await store.resume('key-a2', back('key-a3', '10.0.0.2'), 1, 3)).kind).toBe('resumed')
+        expect(await arrive(store, 'c', '10.0.0.1')).toBe('added')
+      })
+
+      it('removes a session whose grace ran out, ending its chat; its key resumes nothing', async () => {
+        const store = await createStore()
+        await arrive(store, 'a', '10.0.0.1')
+        await arrive(store, 'b', '10.0.0.2')
+        await store.find('a', 0)
+        const pairing = await store.find('b', 0)
+        await store.suspend('key-a', 1, 0)
+        const expiry = await eventually(
+          () => store.expireGraces(10_000),
+          ({ expired }) => expired === 1,
+        )
+        expect(expiry.ended).toEqual([
+          { chatId: pairing.kind === 'matched' ? pairing.pairing.chatId : '', partner: 'b', reason: 'disconnected' },
+        ])
+        expect(await store.resume('key-a', back('key-a2'), 1, 10_000)).toEqual({ kind: 'unknown' })
+        expect(await store.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
+        expect(await arrive(store, 'c', '10.0.0.1')).toBe('added')
+      })
     })
 
     it('makes 500 disjoint pairs and one waiter from 1,001 concurrent searches', async () => {

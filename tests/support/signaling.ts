@@ -54,6 +54,8 @@ export interface ConnectOptions {
   forwardedFor?: string
   /** Sent as the Host header: the name a browser would have reached the server by. */
   host?: string
+  /** The handshake's `auth` (e.g. `{ resume: token }`); anything, for malformed-input tests. */
+  auth?: Record<string, unknown>
 }
 
 const headersFor = ({ origin, forwardedFor, host }: ConnectOptions): Record<string, string> | undefined =>
@@ -75,11 +77,23 @@ export async function connectClient(
     forceNew: true,
     reconnection: false,
     extraHeaders: headersFor(options),
+    ...(options.auth ? { auth: options.auth } : {}),
   })
   clients.push(socket)
   socket.on('presence:update', (presence) => latestPresence.set(socket, presence))
   const welcome = await nextEvent(socket, 'session:welcome')
   return Object.assign(socket, { welcome })
+}
+
+/** Connects again with a session's resume token (anything, for malformed-input tests) and waits for the welcome. */
+export const resumeClient = (server: Pick<TestServer, 'url'>, token: unknown, options: ConnectOptions = {}) =>
+  connectClient(server, { ...options, auth: { resume: token } })
+
+/** Closes the WebSocket under the client, as a lost network does: the server sees 'transport close'. */
+export function dropConnection(client: Client): Promise<void> {
+  const gone = new Promise<void>((resolve) => client.once('disconnect', () => resolve()))
+  client.io.engine.close()
+  return gone
 }
 
 /** Tries to connect from a browser at `origin`; resolves true when the server refused the connection, false when let in. */

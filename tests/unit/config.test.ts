@@ -13,6 +13,7 @@ describe('loadConfig', () => {
     expect(config.stunPort).toBe(3478)
     expect(config.stunHost).toBe('127.0.0.1')
     expect(config.publicHost).toBeUndefined()
+    expect(config.resumeGraceS).toBe(30)
     expect(Object.isFrozen(config)).toBe(true)
   })
 
@@ -24,12 +25,14 @@ describe('loadConfig', () => {
       TURN_SECRET: '0123456789abcdef',
       CORS_ORIGIN: 'https://hush.example',
       TRUST_PROXY: '2',
+      RESUME_GRACE_S: '0',
     })
     expect(config.port).toBe(9000)
     expect(config.stunUrls).toEqual(['stun:a.example:3478', 'stun:b.example'])
     expect(config.turnUrls).toHaveLength(2)
     expect(config.corsOrigins).toEqual(['https://hush.example'])
     expect(config.trustProxyHops).toBe(2)
+    expect(config.resumeGraceS).toBe(0)
   })
 
   it('reads the relay settings: on by default, limits announced in limits.relay', () => {
@@ -74,6 +77,9 @@ describe('loadConfig', () => {
     ['RELAY_BYTES_PER_S', { RELAY_BYTES_PER_S: '1000' }],
     ['RELAY_MAX_FRAME_BYTES', { RELAY_MAX_FRAME_BYTES: '1000000' }],
     ['RELAY_RATE_PER_S', { RELAY_RATE_PER_S: '-1' }],
+    ['RESUME_GRACE_S', { RESUME_GRACE_S: '-1' }],
+    ['RESUME_GRACE_S', { RESUME_GRACE_S: '1.5' }],
+    ['RESUME_GRACE_S', { RESUME_GRACE_S: 'soon' }],
   ])('names %s when its value is bad', (name, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(name)
