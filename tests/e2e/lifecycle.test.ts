@@ -73,7 +73,12 @@ describe('chat lifecycle', () => {
         if (line) window.__fingerprints.push(line)
       }
     })()`
-    const a = await openApp(browserA, server.url, { captureFrames: true, initScript: recordFingerprints })
+    // The handshake goes through the server's relay (or a data channel without one): both are read.
+    const a = await openApp(browserA, server.url, {
+      captureFrames: true,
+      watchTransports: true,
+      initScript: recordFingerprints,
+    })
     users.push(a)
     const b = await user(browserB)
     const c = await user(browserA)
@@ -84,7 +89,7 @@ describe('chat lifecycle', () => {
     await Promise.all([expectState(a, 'chatting'), expectState(c, 'chatting')])
 
     const hellos = await a.page.evaluate(() =>
-      (window.__sentFrames ?? [])
+      [...(window.__sentFrames ?? []), ...(window.__toServer ?? [])]
         .map((bytes) => new TextDecoder().decode(new Uint8Array(bytes)))
         .filter((text) => text.startsWith('{'))
         .map((text) => JSON.parse(text) as { t?: string; pk?: string })

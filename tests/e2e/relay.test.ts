@@ -91,8 +91,8 @@ describe('Hide my IP address (TURN relay through a real coturn)', () => {
     await pairUp(a, b)
     await expect.poll(() => selectedPair(a)).toEqual({ local: 'relay', remote: 'relay' })
     await expect.poll(() => selectedPair(b)).toEqual({ local: 'relay', remote: 'relay' })
-    await expect.poll(() => a.page.getByText(/End-to-end encrypted · relayed/).isVisible()).toBe(true)
-    await expect.poll(() => b.page.getByText(/End-to-end encrypted · relayed/).isVisible()).toBe(true)
+    await expect.poll(() => a.page.getByText(/End-to-end encrypted · via TURN relay/).isVisible()).toBe(true)
+    await expect.poll(() => b.page.getByText(/End-to-end encrypted · via TURN relay/).isVisible()).toBe(true)
     await a.page.getByTestId('end').click()
   })
 

@@ -57,6 +57,8 @@ const closeDelayMs = 2_000
 /** Both sides ping every 2 s: a data channel that carried nothing this long has stopped (a network change). */
 export const silentPathMs = 4_500
 const pathCheckMs = 1_000
+const routeTries = 20
+const routeRetryMs = 50
 
 export function openChatLink(options: ChatLinkOptions): ChatLink {
   const { relay } = options
@@ -94,7 +96,7 @@ export function openChatLink(options: ChatLinkOptions): ChatLink {
           lastPeerDataMs = performance.now()
           onPeer = true
           channel.open() // the initiator's commitment, if no relay carried it already
-          void peer?.route().then((route) => onPeer && !closed && setPath(route === 'relayed' ? 'turn' : 'direct'))
+          void settleRoute()
         },
         onData(data) {
           lastPeerDataMs = performance.now()
@@ -113,6 +115,17 @@ export function openChatLink(options: ChatLinkOptions): ChatLink {
     if (next === path) return
     path = next
     options.onPath(next)
+  }
+
+  /** Names the data channel's path once its selected candidate pair shows (a moment after it opens). */
+  async function settleRoute(): Promise<void> {
+    for (let tries = 0; tries < routeTries && onPeer && !closed; tries++) {
+      const route = await peer?.route()
+      if (route) return onPeer && !closed ? setPath(route === 'relayed' ? 'turn' : 'direct') : undefined
+      await new Promise((wait) => setTimeout(wait, routeRetryMs))
+    }
+    // No stats to tell: call it direct, the path that shares the most.
+    if (onPeer && !closed) setPath('direct')
   }
 
   /** A data channel gone silent is dropped (and dialled again): the relay carries the chat meanwhile. */
