@@ -1,6 +1,6 @@
 # Hush in one image: the built app and the signaling server (docs/self-hosting.md).
 #   docker build -t hush . && docker run -p 8080:8080 -p 3478:3478/udp -e TURN_SECRET=… hush
-# Not built in this repository's CI (no Docker engine there); tests/integration/self-hosting.test.ts
+# Not built in this repository's CI (no Docker engine there); tests/integration/self-hosting/dockerfile.test.ts
 # checks its shape, that every COPY source exists, and runs its CMD and HEALTHCHECK on the copied files.
 
 FROM node:20-bookworm-slim AS build

@@ -2,7 +2,7 @@
 // at once when local, through the cluster otherwise. Only the socket's own node ever sets its cached
 // partner, which is what keeps the relay hot path free of store lookups.
 import type { Ended, Pairing } from './store/store.ts'
-import type { Notice, SessionContext, SessionSocket } from './session-types.ts'
+import type { PairNotice, SessionContext, SessionSocket } from './session-types.ts'
 
 /** `inTurn` runs a task after the socket's match requests under way (see session.ts), so a resumed
  *  search can never overtake a cancel the user sent meanwhile. */
@@ -46,7 +46,7 @@ export function createPairNotices(
   }
 
   /** Applies a pair's news to a socket of this node; stale or repeated news is dropped. */
-  function apply(socket: SessionSocket, notice: Notice): void {
+  function apply(socket: SessionSocket, notice: PairNotice): void {
     const { data } = socket
     if (notice.kind === 'found') {
       if (notice.chatId === data.endedChatId || notice.chatId === data.chatId) return

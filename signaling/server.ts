@@ -2,12 +2,12 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Server, type Socket } from 'socket.io'
+import type { Server, Socket } from 'socket.io'
 import type { Config } from './config.ts'
 import type { ClientToServerEvents, ServerToClientEvents } from '#protocol'
 import { createCluster, type Cluster } from './cluster/cluster.ts'
 import { addressKey } from './address-key.ts'
-import { clientIp, originAllowed } from './connection-guard.ts'
+import { clientIp } from './connection-guard.ts'
 import { createAdmission, type Admitted } from './admission.ts'
 import { createConnectLimiter } from './connect-limiter.ts'
 import { createHttpHandler } from './http.ts'
@@ -28,6 +28,8 @@ import { releaseHandshake, releaseUpgradeLeftovers, releaseUpgradeResponse } fro
 import { createSessions, type InterServerEvents, type SessionData } from './session.ts'
 import { createPartnerRoute } from './relay/partner-route.ts'
 import { createStunServer } from './stun/stun-server.ts'
+import { welcomeFor } from './welcome.ts'
+import { createSocketServer } from './socket-server.ts'
 import { ownStunUrl } from './stun/advertised-host.ts'
 
 export type HushServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
@@ -50,9 +52,6 @@ export interface SignalingServer {
   /** Graceful: refuses new connections, tells clients, closes them; resolves when done. */
   close(): Promise<void>
 }
-
-/** Signaling needs ~16 KB (one SDP), a relayed frame its cap; anything bigger is refused by engine.io before parsing. */
-const maxHttpBufferSizeFor = (config: Config) => Math.max(20 * 1024, config.limits.relay.maxFrameBytes + 4 * 1024)
 
 /**
  * A room of one socket that carries relays from a partner on another node: with the sharded
@@ -80,23 +79,9 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
 
   const readiness = () => (closing ? 'shutting-down' : (cluster?.readiness() ?? 'ok'))
   const http = createServer(createHttpHandler(config.staticDir, metrics.registry, readiness))
-  const io: HushServer = new Server(http, {
-    // WebSocket only: no long-polling state per client, and no sticky sessions needed behind a load balancer.
-    transports: ['websocket'],
-    maxHttpBufferSize: maxHttpBufferSizeFor(config),
-    perMessageDeflate: false,
-    httpCompression: false,
-    serveClient: false,
-    pingInterval: 25_000,
-    pingTimeout: 20_000,
-    connectTimeout: 10_000,
-    cors: config.corsOrigins.length > 0 ? { origin: [...config.corsOrigins] } : undefined,
-    allowRequest(req, callback) {
-      if (closing) return callback('unavailable', false)
-      if (originAllowed(req.headers.origin, req.headers.host, config.corsOrigins)) return callback(null, true)
-      metrics.countRejection('origin-refused')
-      callback('origin-refused', false)
-    },
+  const io = createSocketServer(http, config, {
+    closing: () => closing,
+    originRefused: () => metrics.countRejection('origin-refused'),
   })
   if (cluster) io.adapter(cluster.adapter)
 
@@ -212,24 +197,14 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     releaseHandshake(socket)
     const admitted = welcomes.get(socket)
     welcomes.delete(socket)
-    const { id, name, chatId, relayRoom } = socket.data
+    const { id, chatId, relayRoom } = socket.data
     const joined = relayRoom === '' ? Promise.resolve() : Promise.resolve(socket.join(relayRoom))
     if (admitted?.resumed) handover.tookBack(socket, joined)
     sockets.set(id, socket)
     sessions.attach(socket)
     socket.data.stunUrl = stunUrls.get(socket.conn) ?? ''
     stunUrls.delete(socket.conn)
-    socket.emit('session:welcome', {
-      id,
-      name,
-      iceServers: iceServersFor(config, id, now(), socket.data.stunUrl),
-      relayOnly: offersRelay(config),
-      relay: config.relay,
-      limits: config.limits,
-      resumed: Boolean(admitted?.resumed),
-      ...(chatId !== null ? { chatId } : {}),
-      resumeToken: admitted?.token ?? '',
-    })
+    socket.emit('session:welcome', welcomeFor(config, socket.data, admitted, now()))
     if (chatId === null) void socket.join(lobbyRoom)
     // Counts that already include the newcomer.
     store.counts().then(

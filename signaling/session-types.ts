@@ -45,7 +45,7 @@ export interface SessionData {
 }
 
 /** News of a pair for one of its sides, applied by the node that holds that side's socket. */
-export type Notice =
+export type PairNotice =
   | { kind: 'found'; chatId: string; initiator: boolean; partner: PairedMember }
   | { kind: 'ended'; chatId: string; reason: EndReason }
 
@@ -56,7 +56,7 @@ export interface ResumedChat {
 }
 
 export interface InterServerEvents {
-  'hush:notice': (user: UserId, notice: Notice) => void
+  'hush:notice': (user: UserId, notice: PairNotice) => void
   /** A session was taken back on the sending node: whoever held it closes it; the partner relays to `relayRoom`. */
   'hush:resumed': (user: UserId, chat: ResumedChat | null, relayRoom: string) => void
 }
@@ -80,7 +80,7 @@ export interface SessionContext {
   logger: Logger
   now: () => number
   /** Hands a notice to the node holding the user's socket (this one, or another through the cluster). */
-  notify(user: UserId, notice: Notice): void
+  notify(user: UserId, notice: PairNotice): void
   /**
    * Where a relay (signal or frame) for the sender's partner in the given chat goes, wherever the partner
    * is connected; null when the partner has left that chat (or its node is out of reach without a cluster).

@@ -14,7 +14,7 @@ import type { SessionContext, SessionSocket } from './session-types.ts'
 
 export type {
   InterServerEvents,
-  Notice,
+  PairNotice,
   ResumedChat,
   SessionContext,
   SessionData,

@@ -16,7 +16,7 @@ export const heartbeatIntervalMs = 1000
 /** A node silent this long is dead: detection takes lease + one tick + confirmation, ~8 s (well within 15 s). */
 export const leaseMs = 5000
 /** A node whose lease ran out is reaped once it has stayed silent this much longer (two heartbeats). */
-const confirmExpiryMs = 2 * heartbeatIntervalMs
+export const confirmExpiryMs = 2 * heartbeatIntervalMs
 const monotonicMs = () => performance.now()
 
 /** 'ok' while this node can serve; otherwise why not (/healthz answers 503 with it). */

@@ -1,23 +1,10 @@
 // Requests a client sends back to back, across real signaling processes over one real redis-server:
 // each is applied in order, so what one changes (the chat, the relay room) is what the next one sees.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startNodes, stopAllNodes } from '../support/cluster.ts'
-import { startRedis, type TestRedis } from '../support/redis.ts'
-import { closeAll, connectClient, nextEvent, pair, request, type Client } from '../support/signaling.ts'
+import { describe, expect, it } from 'vitest'
+import { startNodes, useClusterRedis } from '../support/cluster.ts'
+import { connectClient, nextEvent, pair, request, type Client } from '../support/signaling.ts'
 
-let redis: TestRedis
-
-beforeAll(async () => {
-  redis = await startRedis()
-})
-
-afterEach(async () => {
-  await closeAll()
-  await stopAllNodes()
-  await redis.client.flushall()
-})
-
-afterAll(() => redis.stop())
+const redis = useClusterRedis()
 
 const offer = { type: 'offer', sdp: 'v=0\r\n' }
 const answer = { type: 'answer', sdp: 'v=0\r\n' }

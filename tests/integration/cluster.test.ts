@@ -1,11 +1,9 @@
 // Several real signaling processes over one real redis-server: one population across nodes, and
 // what happens when a node is killed or Redis restarts.
 import { io as connect } from 'socket.io-client'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startNodes, stopAllNodes } from '../support/cluster.ts'
-import { startRedis, type TestRedis } from '../support/redis.ts'
+import { describe, expect, it } from 'vitest'
+import { startNodes, useClusterRedis } from '../support/cluster.ts'
 import {
-  closeAll,
   connectClient,
   connectClients,
   nextEvent,
@@ -15,26 +13,14 @@ import {
   request,
   type Client,
 } from '../support/signaling.ts'
-import { eventually } from '../support/eventually.ts'
+import { eventually, pause } from '../support/timing.ts'
+import { relaysBothWays } from '../support/resume.ts'
+import { confirmExpiryMs, heartbeatIntervalMs, leaseMs } from '../../signaling/cluster/liveness.ts'
 import { inbox, numberedFrame } from '../support/frames.ts'
 
-let redis: TestRedis
-
-beforeAll(async () => {
-  redis = await startRedis()
-})
-
-afterEach(async () => {
-  await closeAll()
-  await stopAllNodes()
-  if (!redis.running()) await redis.start() // a test that failed while Redis was down
-  await redis.client.flushall()
-})
-
-afterAll(() => redis.stop())
+const redis = useClusterRedis()
 
 const offer = { type: 'offer', sdp: 'v=0\r\n' }
-const answer = { type: 'answer', sdp: 'v=0\r\n' }
 
 /** One connection attempt: 'admitted', or the code it was refused with. */
 async function attempt(url: string): Promise<string | undefined> {
@@ -58,8 +44,6 @@ const health = async (url: string) => {
   const response = await fetch(`${url}/healthz`)
   return { code: response.status, ...((await response.json()) as { status: string }) }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The id under which the node serving this client holds its lease. */
 const nodeOf = async (client: Client & { welcome: { id: string } }) =>
@@ -86,12 +70,7 @@ describe('two nodes', () => {
     expect(found.b.partner.name).toBe(a.welcome.name)
     expect([found.a.initiator, found.b.initiator].sort()).toEqual([false, true])
 
-    const atB = nextEvent(b, 'signal:relay')
-    expect((await request(a, 'signal:relay', offer)).error).toBeNull()
-    expect(await atB).toEqual(offer)
-    const atA = nextEvent(a, 'signal:relay')
-    expect((await request(b, 'signal:relay', answer)).error).toBeNull()
-    expect(await atA).toEqual(answer)
+    await relaysBothWays(a, b)
     expect(await quiet(bystander, 'signal:relay')).toBe(true)
   })
 
@@ -325,10 +304,10 @@ describe('three nodes', () => {
     for (const client of [a, b]) client.on('disconnect', () => dropped++)
     const bystander = await connectClient(one!)
     redis.pause()
-    // The scenario itself is a duration: frozen past the 5 s lease, so every lease has run out.
-    await new Promise((resolve) => setTimeout(resolve, 3000))
+    // The scenario itself is a duration: frozen past the node lease, so every lease has run out.
+    await pause(leaseMs - 2000)
     const during = request(bystander, 'match:cancel') // times out (2 s) while Redis is still frozen
-    await new Promise((resolve) => setTimeout(resolve, 3500))
+    await pause(2500)
     expect((await during).error?.code).toBe('unavailable')
     redis.resume()
     // Healthy again: the pair still relays across nodes, and both nodes keep their leases.
@@ -343,7 +322,7 @@ describe('three nodes', () => {
       },
       (delivered) => delivered,
     )
-    await new Promise((resolve) => setTimeout(resolve, 6000)) // one more lease: a reaper would have struck by now
+    await pause(leaseMs + heartbeatIntervalMs) // one more lease: a reaper would have struck by now
     expect(await redis.client.zcard('hush:nodes')).toBe(2)
     expect(await redis.client.hget('hush:stats', 'chatting')).toBe('2')
     const ended = nextEvent(b, 'match:ended')
@@ -380,7 +359,7 @@ describe('three nodes', () => {
     for (;;) {
       const retry = await request(late, 'match:find', {})
       if (retry.error?.code !== 'unavailable') break
-      await new Promise((resolve) => setTimeout(resolve, 100))
+      await pause(100)
     }
     expect((await paired).partner.name).toBe(searcher.welcome.name)
     expect(Date.now() - backAt).toBeLessThan(10_000)
@@ -470,8 +449,8 @@ describe('recovery', () => {
     let dropped = 0
     for (const client of [a, b]) client.on('disconnect', () => dropped++)
     const endedEarly = quiet(a, 'match:ended', 10_000)
-    // The scenario is a duration: reapers start only after a full lease (5 s) of healthy heartbeats.
-    await sleep(6000)
+    // The scenario is a duration: reapers start only after a full lease of healthy heartbeats.
+    await pause(leaseMs + heartbeatIntervalMs)
     // A 30 s forward step of Redis TIME, as every script sees it: every lease deadline 30 s further in the past.
     await redis.client.eval(
       "local z = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES') for i = 1, #z, 2 do redis.call('ZADD', KEYS[1], tonumber(z[i + 1]) - tonumber(ARGV[1]), z[i]) end",
@@ -479,7 +458,8 @@ describe('recovery', () => {
       'hush:nodes',
       30_000,
     )
-    await sleep(4000)
+    // Long enough for any reaper to see the stepped deadlines and confirm them.
+    await pause(2 * confirmExpiryMs)
     expect(await redis.client.zcard('hush:nodes')).toBe(2)
     expect(await redis.client.hget('hush:stats', 'chatting')).toBe('2')
     const atB = nextEvent(b, 'signal:relay')

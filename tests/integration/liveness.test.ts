@@ -8,6 +8,7 @@ import { createLogger } from '../../signaling/logger.ts'
 import { createRedisStore, type LocalUser, type RedisMatchStore } from '../../signaling/store/redis-store.ts'
 import { StoreUnavailableError, type Ended } from '../../signaling/store/store.ts'
 import { startRedis, type TestRedis } from '../support/redis.ts'
+import { pause, until } from '../support/timing.ts'
 
 let redis: TestRedis
 const clients: Redis[] = []
@@ -27,16 +28,6 @@ afterEach(async () => {
 })
 
 afterAll(() => redis.stop())
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function eventually(holds: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await holds())) {
-    if (Date.now() > deadline) throw new Error('never held')
-    await sleep(20)
-  }
-}
 
 function storeOf(nodeId: string): RedisMatchStore {
   const client = new Redis(redis.url)
@@ -73,7 +64,7 @@ describe('retirement', () => {
       ...store,
       async reapNode(node, batch) {
         const reaped = await store.reapNode(node, batch)
-        await sleep(1500)
+        await pause(1500)
         return reaped
       },
     }
@@ -83,7 +74,7 @@ describe('retirement', () => {
     await staying.add({ id: 'y', name: 'Y', ip: '10.0.0.2' }, 0)
     await store.find('x', 0)
     const pair = await staying.find('y', 1)
-    await sleep(1200) // the heartbeat has ticked
+    await pause(1200) // the heartbeat has ticked
 
     await liveness.retire()
     expect(ended).toEqual([
@@ -120,10 +111,10 @@ describe('being declared dead', () => {
 
     // A reaper marks the node and dies before removing anyone.
     await redis.client.zadd('hush:nodes', -1, 'marked')
-    await eventually(() => liveness.state() === 'fenced')
+    await until(() => liveness.state() === 'fenced')
     await expect(store.add({ id: 'z', name: 'Z', ip: '' }, 0)).rejects.toMatchObject({ code: 'unavailable' })
     release()
-    await eventually(() => liveness.state() === 'ok')
+    await until(() => liveness.state() === 'ok')
     expect(fenced).toBe(1)
     expect(ended).toEqual([
       { chatId: pair.kind === 'matched' ? pair.pairing.chatId : '', partner: 'y', reason: 'disconnected' },
@@ -173,8 +164,8 @@ describe('rebuilding after Redis lost its data', () => {
 
     await redis.kill()
     await redis.start()
-    await eventually(async () => (await redis.client.exists('hush:u:late')) === 1 && attempts > 1)
-    await eventually(async () => (await redis.client.exists('hush:u:early')) === 0)
+    await until(async () => (await redis.client.exists('hush:u:late')) === 1 && attempts > 1)
+    await until(async () => (await redis.client.exists('hush:u:early')) === 0)
     expect(await store.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
     expect(await redis.client.smembers('hush:node:rebuilt:users')).toEqual(['late'])
   })

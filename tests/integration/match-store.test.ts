@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisStore, type RedisMatchStore } from '../../signaling/store/redis-store.ts'
 import { describeMatchStore } from '../support/match-store-suite.ts'
 import { startRedis, type TestRedis } from '../support/redis.ts'
+import { eventually, pause } from '../support/timing.ts'
 
 let redis: TestRedis
 const clients: Redis[] = []
@@ -75,11 +76,10 @@ describe('redis store across nodes', () => {
     const pairing = await live.find('p', 0)
     await dying.find('w', 0)
     expect(await live.counts()).toEqual({ online: 3, searching: 1, chatting: 2 })
-    let expired = await live.expiredNodes(10)
-    for (let i = 0; i < 100 && expired.length === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20))
-      expired = await live.expiredNodes(10)
-    }
+    const expired = await eventually(
+      () => live.expiredNodes(10),
+      (nodes) => nodes.length > 0,
+    )
     expect(expired.map(({ node }) => node)).toEqual(['dying'])
     const reaped = await live.reapNode('dying', 100, expired[0]!.deadline)
     expect(reaped.status).toBe('done')
@@ -97,9 +97,9 @@ describe('redis store across nodes', () => {
     await late.heartbeat(20, false)
     await late.add({ id: 'u1', name: 'U1', ip: '' }, 0)
     await late.add({ id: 'u2', name: 'U2', ip: '' }, 0)
-    await new Promise((resolve) => setTimeout(resolve, 60))
+    await pause(60)
     expect(await late.heartbeat(20, false)).toBe('ok')
-    await new Promise((resolve) => setTimeout(resolve, 60))
+    await pause(60)
     const reaper = await redisNode('reaper')
     const [seen] = await reaper.expiredNodes(10)
     expect(seen?.node).toBe('late')
@@ -116,12 +116,12 @@ describe('redis store across nodes', () => {
     const stepped = await redisNode('stepped')
     await stepped.heartbeat(20, false)
     await stepped.add({ id: 'u1', name: 'U1', ip: '' }, 0)
-    await new Promise((resolve) => setTimeout(resolve, 60))
+    await pause(60)
     const reaper = await redisNode('reaper')
     const [seen] = await reaper.expiredNodes(10)
     expect(seen?.node).toBe('stepped')
     expect(await stepped.heartbeat(20, false)).toBe('ok') // renewed; run out again by the time the reaper acts
-    await new Promise((resolve) => setTimeout(resolve, 60))
+    await pause(60)
     expect(await reaper.reapNode('stepped', 100, seen!.deadline)).toEqual({ status: 'alive', ended: [] })
     expect(await reaper.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
   })

@@ -16,6 +16,7 @@ import {
   request,
   startTestServer,
 } from '../support/signaling.ts'
+import { pause } from '../support/timing.ts'
 
 const children: ChildProcess[] = []
 
@@ -67,7 +68,7 @@ describe('HTTP', () => {
     const server = await startTestServer()
     const [waiter, newcomer] = await connectClients(server, 2)
     await request(waiter!, 'match:find', {})
-    await new Promise((resolve) => setTimeout(resolve, 300)) // the wait being measured
+    await pause(300) // the wait being measured
     const found = nextEvent(waiter!, 'match:found')
     await request(newcomer!, 'match:find', {})
     await found

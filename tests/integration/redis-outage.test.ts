@@ -17,7 +17,7 @@ import {
   type Client,
   type TestServer,
 } from '../support/signaling.ts'
-import { eventually } from '../support/eventually.ts'
+import { eventually } from '../support/timing.ts'
 
 let redis: TestRedis
 

@@ -1,6 +1,6 @@
 // relay:frame: sealed frames through the server to the current partner only, within limits.
 import { afterEach, describe, expect, it } from 'vitest'
-import { eventually } from '../support/eventually.ts'
+import { eventually } from '../support/timing.ts'
 import { inbox, numberedFrame } from '../support/frames.ts'
 import {
   closeAll,

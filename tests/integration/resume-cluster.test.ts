@@ -1,32 +1,11 @@
 // Resuming across nodes: real signaling processes over one real redis-server (docs/scaling.md).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startNodes, stopAllNodes } from '../support/cluster.ts'
-import { eventually } from '../support/eventually.ts'
-import { startRedis, type TestRedis } from '../support/redis.ts'
+import { describe, expect, it } from 'vitest'
+import { startNodes, useClusterRedis } from '../support/cluster.ts'
+import { eventually } from '../support/timing.ts'
 import { record, relaysBothWays } from '../support/resume.ts'
-import {
-  closeAll,
-  connectClient,
-  dropConnection,
-  nextEvent,
-  pair,
-  resumeClient,
-  type Client,
-} from '../support/signaling.ts'
+import { connectClient, dropConnection, nextEvent, pair, resumeClient, type Client } from '../support/signaling.ts'
 
-let redis: TestRedis
-
-beforeAll(async () => {
-  redis = await startRedis()
-})
-
-afterEach(async () => {
-  await closeAll()
-  await stopAllNodes()
-  await redis.client.flushall()
-})
-
-afterAll(() => redis.stop())
+const redis = useClusterRedis()
 
 /** Waits until Redis holds the user's session in its grace (the node has seen the drop). */
 const inGrace = (client: Client & { welcome: { id: string } }) =>

@@ -4,7 +4,7 @@ import { io as connect } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { captureLogs } from '../support/logs.ts'
 import { record, relaysBothWays } from '../support/resume.ts'
-import { eventually } from '../support/eventually.ts'
+import { eventually } from '../support/timing.ts'
 import {
   closeAll,
   connectClient,

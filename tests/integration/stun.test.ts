@@ -1,7 +1,7 @@
 // The built-in STUN server over real UDP sockets on loopback, and the STUN entry of the welcome.
 import { randomBytes } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
-import { eventually } from '../support/eventually.ts'
+import { eventually } from '../support/timing.ts'
 import { freeUdpPort } from '../support/ports.ts'
 import { closeAll, connectClient, metric, nextEvent, startTestServer } from '../support/signaling.ts'
 import { decodeResponse, stunRequest, udpClient, type UdpClient } from '../support/stun.ts'

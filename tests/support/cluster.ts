@@ -1,6 +1,9 @@
 // Real signaling server processes (signaling/main.ts): with REDIS_URL for cluster tests, in memory
 // (null) for outage tests; killed with SIGKILL or stopped with SIGTERM, by pid, by the test that started them.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import { startRedis, type TestRedis } from './redis.ts'
+import { closeAll } from './signaling.ts'
 
 export interface NodeProcess {
   url: string
@@ -66,4 +69,23 @@ export const startNodes = (redisUrl: string, count: number, env: Record<string, 
 
 export async function stopAllNodes(): Promise<void> {
   await Promise.all([...running].map((node) => node.stop()))
+}
+
+/**
+ * One real redis-server for a test file's nodes: started before its tests, emptied (and its nodes and
+ * clients stopped) after each, stopped at the end. The object is filled in by the time tests run.
+ */
+export function useClusterRedis(): TestRedis {
+  const redis = {} as TestRedis
+  beforeAll(async () => {
+    Object.assign(redis, await startRedis())
+  })
+  afterEach(async () => {
+    await closeAll()
+    await stopAllNodes()
+    if (!redis.running()) await redis.start() // a test that failed while Redis was down
+    await redis.client.flushall()
+  })
+  afterAll(() => redis.stop())
+  return redis
 }

@@ -1,7 +1,7 @@
 // relay:frame from a test client's side: distinct frames to send, and an inbox of what arrived.
 import { randomBytes } from 'node:crypto'
 import type { BinaryFrame } from '#protocol'
-import { eventually } from './eventually.ts'
+import { eventually } from './timing.ts'
 import type { Client } from './signaling.ts'
 
 /** A frame of `bytes` random bytes whose first four carry `n` (so order can be checked). */

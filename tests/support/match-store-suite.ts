@@ -2,7 +2,7 @@
 // no Redis), Redis in the integration project; both must pass every case.
 import { describe, expect, it } from 'vitest'
 import type { MatchStore } from '../../signaling/store/store.ts'
-import { eventually } from './eventually.ts'
+import { eventually } from './timing.ts'
 
 export function describeMatchStore(kind: string, createStore: () => Promise<MatchStore>): void {
   describe(`${kind} match store`, () => {

@@ -1,4 +1,4 @@
-// Helpers of the resume tests (in one process and across nodes).
+// Helpers of the resume and cluster tests: who heard what, and a relay both ways.
 import { expect } from 'vitest'
 import { nextEvent, request, type Client } from './signaling.ts'
 

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { io as connect } from 'socket.io-client'
 import type { Welcome } from '#protocol'
-import { nextEvent, type Client } from './signaling.ts'
+import { afterAll, beforeAll } from 'vitest'
+import { closeAll, nextEvent, type Client } from './signaling.ts'
+import { until } from './timing.ts'
 
 export const repoFile = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')
 
@@ -38,6 +40,23 @@ export interface Workspace {
 }
 
 /** A temp dir with a self-signed certificate for 127.0.0.1 and a stand-in for the built app. */
+/**
+ * The test file's workspace (a certificate, a copy of the app), made before its tests and removed after
+ * them, with the clients and servers they started: the object is filled in by the time tests run.
+ */
+export function useWorkspace(): Workspace {
+  const workspace = {} as Workspace
+  beforeAll(() => {
+    Object.assign(workspace, makeWorkspace())
+  })
+  afterAll(async () => {
+    closeClients()
+    await closeAll()
+    workspace.remove()
+  })
+  return workspace
+}
+
 export function makeWorkspace(): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'hush-hosting-'))
   // Readable by the unprivileged workers of nginx when the suite runs as root.
@@ -134,22 +153,20 @@ export async function startChild(
   }
 }
 
-/** Resolves when 127.0.0.1:port accepts a TCP connection (retries on refusal, each retry on an event). */
-export function waitForPort(port: number): Promise<void> {
-  return new Promise((resolve) => {
-    const attempt = () => {
-      const socket = tcpConnect(port, '127.0.0.1')
-      socket.once('connect', () => {
-        socket.destroy()
-        resolve()
-      })
-      socket.once('error', () => {
-        socket.destroy()
-        setTimeout(attempt, 20)
-      })
-    }
-    attempt()
-  })
+/** Resolves when 127.0.0.1:port accepts a TCP connection (each try one connection attempt). */
+export async function waitForPort(port: number): Promise<void> {
+  await until(
+    () =>
+      new Promise<boolean>((accepted) => {
+        const socket = tcpConnect(port, '127.0.0.1')
+        const settle = (ok: boolean) => {
+          socket.destroy()
+          accepted(ok)
+        }
+        socket.once('connect', () => settle(true))
+        socket.once('error', () => settle(false))
+      }),
+  )
 }
 
 export interface ViaOptions {
