@@ -38,6 +38,42 @@ describe('ChatMessages', () => {
     expect(saved).toHaveLength(2)
   })
 
+  it('sends again, in order and unchanged, what the partner has not acknowledged (a path went away)', () => {
+    const { messages, sent } = chat()
+    for (const text of ['one', 'two', 'three']) messages.send(text)
+    const [one, two, three] = sent.slice()
+    messages.receive({ t: 'ack', id: (two as { id: string }).id })
+    sent.length = 0
+    messages.resend(0)
+    expect(sent).toEqual([one, three])
+  })
+
+  it('sends again only what has waited at least as long as asked', () => {
+    const { messages, sent } = chat()
+    messages.send('old')
+    vi.advanceTimersByTime(4_000)
+    messages.send('new')
+    const [old] = sent.slice()
+    sent.length = 0
+    messages.resend(4_000)
+    expect(sent).toEqual([old])
+    messages.resend(4_000) // just sent again: it waits anew
+    expect(sent).toEqual([old])
+  })
+
+  it('acks again a partner message sent again as it was, shown once; not one reusing its id with other text', async () => {
+    const { messages, sent } = chat()
+    messages.receive({ t: 'msg', id: 'them-0001', text: 'hi', sentAt: 1 })
+    await vi.advanceTimersByTimeAsync(0)
+    messages.receive({ t: 'msg', id: 'them-0001', text: 'hi', sentAt: 1 }) // its first ack was lost
+    messages.receive({ t: 'msg', id: 'them-0001', text: 'pay me', sentAt: 1 }) // same id, other text
+    expect(messages.list.map((m) => m.text)).toEqual(['hi'])
+    expect(sent).toEqual([
+      { t: 'ack', id: 'them-0001' },
+      { t: 'ack', id: 'them-0001' },
+    ])
+  })
+
   it('keeps the text when the channel cannot take it (nothing shown, nothing saved)', () => {
     const { messages, saved } = chat({ channelUp: false })
     expect(messages.send('not yet')).toBe(false)

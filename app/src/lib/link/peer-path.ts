@@ -71,7 +71,8 @@ export function openPeerPath(options: PeerPathOptions): PeerPath {
       onClose: () => current() && down(),
     }).then(
       (link) => {
-        if (attempt !== mine) return link.destroy()
+        // Replaced, or the chat ended before this connection was even made: nothing will use it.
+        if (attempt !== mine || ending) return link.destroy()
         mine.link = link
         for (const signal of mine.early.splice(0)) link.signal(signal)
       },
