@@ -29,8 +29,11 @@ function end(role: 'initiator' | 'responder', deliver: (data: string | Uint8Arra
   return state
 }
 
-/** Two ends wired back to back; bytes travel as strings or Uint8Array like simple-peer hands them over. */
-function wired() {
+/**
+ * Two ends wired back to back; bytes travel as strings or Uint8Array like simple-peer hands them over.
+ * The initiator derives the shared key in a microtask after its last handshake frame: awaited here.
+ */
+async function wired() {
   const ends: { a?: End; b?: End; hold: boolean } = { hold: false }
   ends.a = end('initiator', (data) => {
     if (!ends.hold) ends.b!.channel.receive(typeof data === 'string' ? new TextEncoder().encode(data) : data)
@@ -38,12 +41,13 @@ function wired() {
   ends.b = end('responder', (data) => ends.a!.channel.receive(data))
   ends.a.channel.open()
   ends.b.channel.open()
+  await Promise.resolve()
   return { a: ends.a, b: ends.b, wire: ends }
 }
 
 describe('secure channel', () => {
-  it('completes the commitment handshake and exchanges sealed frames', () => {
-    const { a, b } = wired()
+  it('completes the commitment handshake and exchanges sealed frames', async () => {
+    const { a, b } = await wired()
     expect(a.channel.ready && b.channel.ready).toBe(true)
     expect(a.keys!.mine).toEqual(b.keys!.theirs)
     a.channel.send({ t: 'msg', id: 'abcdefgh12', text: 'hi', sentAt: 1 })
@@ -52,15 +56,15 @@ describe('secure channel', () => {
     expect(a.frames).toEqual([{ t: 'ack', id: 'abcdefgh12' }])
   })
 
-  it('sends the initiator’s key only after the responder revealed its own', () => {
-    const { a } = wired()
+  it('sends the initiator’s key only after the responder revealed its own', async () => {
+    const { a } = await wired()
     const [commit, hello] = (a.sent as Uint8Array[]).map((bytes) => new TextDecoder().decode(bytes))
     expect(JSON.parse(commit!).t).toBe('commit')
     expect(JSON.parse(hello!).t).toBe('hello')
   })
 
-  it('seals everything after the handshake: no readable byte of a frame crosses', () => {
-    const { a } = wired()
+  it('seals everything after the handshake: no readable byte of a frame crosses', async () => {
+    const { a } = await wired()
     a.channel.send({ t: 'msg', id: 'abcdefgh12', text: 'top secret words', sentAt: 1 })
     a.channel.send({ t: 'typing', on: true })
     const after = a.sent.slice(2)
@@ -89,8 +93,8 @@ describe('secure channel', () => {
     expect(junk.failures).toEqual(['protocol-violation'])
   })
 
-  it('drops and counts replayed, reflected and tampered frames without delivering them', () => {
-    const { a, b, wire } = wired()
+  it('drops and counts replayed, reflected and tampered frames without delivering them', async () => {
+    const { a, b, wire } = await wired()
     a.channel.send({ t: 'msg', id: 'abcdefgh12', text: 'one', sentAt: 1 })
     // The wire already delivered it once: these are a replay and a tampered replay.
     const sealed = a.sent.at(-1) as Uint8Array

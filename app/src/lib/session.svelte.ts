@@ -174,9 +174,7 @@ export class Session extends ServerState {
   #onMatch(found: MatchFound): void {
     // Matched after we cancelled: release the stranger at once.
     if (this.state !== 'searching' || this.#chat) return this.#pair.release()
-    this.partnerName = found.partner.name
-    this.state = 'connecting'
-    this.#board.say(words.matchedText(found.partner.name))
+    // The chat first: its first relayed frame is out before any state change schedules a render.
     const chat: ActiveChat = new ActiveChat(
       {
         found,
@@ -209,6 +207,9 @@ export class Session extends ServerState {
     )
     this.#chat = chat
     this.#shown = chat
+    this.partnerName = found.partner.name
+    this.state = 'connecting'
+    this.#board.say(words.matchedText(found.partner.name))
     for (const frame of this.#early.splice(0)) chat.relayed(frame)
   }
 

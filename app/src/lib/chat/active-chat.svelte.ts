@@ -114,7 +114,7 @@ export class ActiveChat {
     })
     this.path = this.#link.path
     this.#timers.push(setTimeout(() => this.#open && this.safetyCode === null && events.failed(), connectTimeoutMs))
-    // However slow the gathering (a far TURN server), the chat view is up within a blink.
+    // However slow the handshake or the gathering (a far TURN server), the chat view is up within a blink.
     this.#timers.push(setTimeout(() => this.#open && events.viewReady(), chatViewDelayMaxMs))
   }
 

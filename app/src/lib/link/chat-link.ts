@@ -58,6 +58,8 @@ const closeDelayMs = 2_000
 export const silentPathMs = 4_500
 const pathCheckMs = 1_000
 const routeTries = 20
+/** An offer and its candidates, should they overtake our own handshake's end. */
+const earlySignalsMax = 64
 const routeRetryMs = 50
 
 export function openChatLink(options: ChatLinkOptions): ChatLink {
@@ -79,37 +81,48 @@ export function openChatLink(options: ChatLinkOptions): ChatLink {
     onReady(keys) {
       check = setInterval(checkPeer, pathCheckMs)
       options.onSecured(safetyCode([keys.mine, keys.theirs]))
+      // Over the relay the chat is usable now: the peer connection's setup (tens of ms of main thread)
+      // comes after the handshake, in a task of its own. Our last handshake frame leaves first: socket.io
+      // writes a binary frame's attachment in a microtask, after whatever this task still does.
+      const settings = options.peer
+      if (relay && settings && !peer) setTimeout(() => !closed && !peer && dial(settings), 0)
     },
     onFrame: (frame) => options.onFrame(frame),
     onDropped: () => options.onDropped(),
     onFailure: (reason) => options.onFailure(reason),
   })
 
-  const peer: PeerPath | null = options.peer
-    ? openPeerPath({
-        ...options.peer,
-        initiator: options.initiator,
-        sendSignal: (signal) => !closed && options.sendSignal(signal),
-        onGathered: () => !closed && options.onGathered(),
-        onOpen() {
-          if (closed) return
-          lastPeerDataMs = performance.now()
-          onPeer = true
-          channel.open() // the initiator's commitment, if no relay carried it already
-          void settleRoute()
-        },
-        onData(data) {
-          lastPeerDataMs = performance.now()
-          channel.receive(data)
-        },
-        onDown() {
-          onPeer = false
-          if (closed) return
-          setPath(relay ? 'server' : 'none')
-          if (!relay && !channel.ready) options.onClosed()
-        },
-      })
-    : null
+  let peer: PeerPath | null = null
+  /** The partner's signals that came before our peer connection was made. */
+  const early: Signal[] = []
+
+  /** The data channel's peer connection (none when we may not make one, hide my IP without TURN). */
+  function dial(settings: NonNullable<ChatLinkOptions['peer']>): void {
+    peer = openPeerPath({
+      ...settings,
+      initiator: options.initiator,
+      sendSignal: (signal) => !closed && options.sendSignal(signal),
+      onGathered: () => !closed && options.onGathered(),
+      onOpen() {
+        if (closed) return
+        lastPeerDataMs = performance.now()
+        onPeer = true
+        channel.open() // the initiator's commitment, if no relay carried it already
+        void settleRoute()
+      },
+      onData(data) {
+        lastPeerDataMs = performance.now()
+        channel.receive(data)
+      },
+      onDown() {
+        onPeer = false
+        if (closed) return
+        setPath(relay ? 'server' : 'none')
+        if (!relay && !channel.ready) options.onClosed()
+      },
+    })
+    for (const signal of early.splice(0)) peer.signal(signal)
+  }
 
   function setPath(next: LinkPath): void {
     if (next === path) return
@@ -133,12 +146,17 @@ export function openChatLink(options: ChatLinkOptions): ChatLink {
     if (onPeer && performance.now() - lastPeerDataMs > silentPathMs) peer?.fail()
   }
 
-  // With a relay the handshake starts at once; otherwise when the data channel opens.
+  // With a relay the handshake starts at once, and the data channel is made once it is done;
+  // without one, the handshake waits for the data channel.
   if (relay) channel.open()
-  else if (!peer) queueMicrotask(() => !closed && options.onClosed())
+  else if (options.peer) dial(options.peer)
+  else queueMicrotask(() => !closed && options.onClosed())
 
   return {
-    signal: (signal) => peer?.signal(signal),
+    signal(signal) {
+      if (peer) peer.signal(signal)
+      else if (options.peer && early.length < earlySignalsMax) early.push(signal)
+    },
     relayed: (data) => channel.receive(data),
     send: (frame) => channel.send(frame),
     get ready() {

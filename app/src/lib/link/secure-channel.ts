@@ -28,7 +28,7 @@ export interface SecureChannel {
   readonly ready: boolean
 }
 
-type Phase = 'closed' | 'await-commit' | 'await-hello' | 'await-reveal' | 'ready' | 'failed'
+type Phase = 'closed' | 'await-commit' | 'await-hello' | 'deriving' | 'await-reveal' | 'ready' | 'failed'
 
 export function createSecureChannel(options: SecureChannelOptions): SecureChannel {
   const { role, transmit } = options
@@ -64,7 +64,11 @@ export function createSecureChannel(options: SecureChannelOptions): SecureChanne
     if (phase === 'await-hello') {
       // The responder has revealed first; only now may the initiator reveal the committed key.
       transmit(utf8(encodeHandshake({ t: 'hello', publicKey: keys.publicKey })))
-      return becomeReady(frame.publicKey)
+      // The shared key (milliseconds of X25519) after the frame has left: a transport may finish a
+      // write in a microtask, and the partner's own key computation then overlaps ours.
+      phase = 'deriving'
+      const theirs = frame.publicKey
+      return queueMicrotask(() => phase === 'deriving' && becomeReady(theirs))
     }
     if (phase === 'await-reveal' && theirCommitment) {
       if (!commitmentMatches(theirCommitment, frame.publicKey)) return fail('commitment-mismatch')
