@@ -19,7 +19,7 @@ export type { ChatEnd } from './chat/active-chat.svelte.ts'
 export type { Notice, NoticeKind } from './notices.svelte.ts'
 
 const noMessages: StoredMessage[] = []
-/** Relayed frames kept for a chat about to be announced: its handshake's first frames. */
+/** Relayed frames kept for a chat about to be announced (#early): its handshake's first frames. */
 const earlyFramesMax = 8
 
 export class Session extends ServerState {
@@ -39,7 +39,6 @@ export class Session extends ServerState {
   #prep = new ChatPreparation()
   /** The chat going on; null once it ended (it may still be shown). */
   #chat: ActiveChat | null = null
-  /** Relayed frames that came while searching, after our find left: the next partner's first ones. */
   #early: Uint8Array[] = []
   #board = new NoticeBoard()
   #pair: ServerPair
