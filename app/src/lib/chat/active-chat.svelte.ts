@@ -6,7 +6,7 @@ import type { ChatRecord } from '../history/record.ts'
 import type { ChatCredentials } from '../link/chat-prep.ts'
 import { openChatLink, type ChatLink, type LinkPath } from '../link/chat-link.ts'
 import type { Frame } from '../link/frames.ts'
-import { pingEveryMs, startHeartbeat, type Heartbeat } from '../link/heartbeat.ts'
+import { pingEveryMs, serverPathSilenceMs, silenceLimitMs, startHeartbeat, type Heartbeat } from '../link/heartbeat.ts'
 import type { HandshakeFailure } from '../link/secure-channel.ts'
 import { droppedFramesText, floodedText } from '../wording.ts'
 import { ChatMessages } from './messages.svelte.ts'
@@ -167,6 +167,8 @@ export class ActiveChat {
         this.messages.resend(resendAfterMs)
       },
       () => this.#open && this.#events.lost(),
+      Date.now,
+      () => (this.path === 'server' ? serverPathSilenceMs : silenceLimitMs),
     )
     this.#events.secured()
   }
@@ -174,8 +176,13 @@ export class ActiveChat {
   #onPath(path: LinkPath): void {
     if (!this.#open) return
     this.path = path
-    // The old path may have swallowed the last frames: what is not acknowledged goes again, in order.
-    if (this.safetyCode !== null) this.messages.resend(0)
+    if (this.safetyCode === null) return
+    // The old path may have swallowed the last frames: what is not acknowledged goes again, in order,
+    // and a ping tells the partner at once that we are here (their silence clock runs meanwhile).
+    this.messages.resend(0)
+    this.#link.send({ t: 'ping' })
+    // A new path gets a full silence window of its own.
+    this.#heartbeat?.heard()
   }
 
   #onFrame(frame: Frame): void {

@@ -17,6 +17,8 @@ export type ConversationFrame = Extract<Frame, { t: 'msg' | 'ack' | 'typing' }>
  * above any person's pace, and above scripted tests and benchmarks that send one at a time.
  */
 export const partnerFrameLimit: RateLimit = { burst: 200, perSecond: 100 }
+/** At most this many unacknowledged messages go again at once: well within the server relay's burst. */
+const resendMax = 50
 
 /** What the conversation needs of the link and of the history: sending a sealed frame, saving. */
 export interface ChatMessagesDeps {
@@ -78,10 +80,14 @@ export class ChatMessages {
   /** Sends again, in order, what the partner has not acknowledged within `minAgeMs` (0: all of it). */
   resend(minAgeMs: number): void {
     const nowMs = performance.now()
+    let sent = 0
     for (const pending of this.#outbox.values()) {
+      // Bounded: a partner who never acks must not make us send ever more (the rest goes next time).
+      if (sent === resendMax) return
       if (nowMs - pending.sentMs < minAgeMs) continue
       if (!this.#deps.send(pending.frame)) return
       pending.sentMs = nowMs
+      sent += 1
     }
   }
 

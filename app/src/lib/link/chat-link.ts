@@ -79,6 +79,7 @@ export function openChatLink(options: ChatLinkOptions): ChatLink {
       relay?.(data)
     },
     onReady(keys) {
+      if (closed) return // the partner's last handshake frame came after we left
       check = setInterval(checkPeer, pathCheckMs)
       options.onSecured(safetyCode([keys.mine, keys.theirs]))
       // Over the relay the chat is usable now: the peer connection's setup (tens of ms of main thread)
@@ -108,6 +109,8 @@ export function openChatLink(options: ChatLinkOptions): ChatLink {
         lastPeerDataMs = performance.now()
         onPeer = true
         channel.open() // the initiator's commitment, if no relay carried it already
+        // Moved now (what is unacknowledged goes again, ahead of anything new); named once the stats tell.
+        setPath(settings.relayOnly ? 'turn' : 'direct')
         void settleRoute()
       },
       onData(data) {

@@ -91,7 +91,8 @@ export function createCipher(theirPublicKey: Uint8Array, mine: KeyPair, role: Ro
       if (!plaintext) return { ok: false, reason: 'tampered' }
       // Only an authentic frame moves the window: forged counters cannot push honest frames out of it.
       if (behind < 0n) {
-        seen = ((seen << -behind) | 1n) & windowMask
+        // A jump past the window forgets it all: never a shift by the jump (a partner picks the counter).
+        seen = -behind >= replayWindow ? 1n : ((seen << -behind) | 1n) & windowMask
         newest = counter
       } else {
         seen |= 1n << behind
