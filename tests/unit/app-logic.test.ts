@@ -72,22 +72,6 @@ describe('heartbeat', () => {
     expect(lost).toBe(1)
     beat.stop()
   })
-
-  it('waits as long as the path asks, and a shorter limit applies at once', () => {
-    let lost = 0
-    let limit = 35_000 // the server's relay: its own word ends the chat
-    startHeartbeat(
-      () => {},
-      () => lost++,
-      () => Date.now(),
-      () => limit,
-    )
-    vi.advanceTimersByTime(20_000)
-    expect(lost).toBe(0)
-    limit = 6_000 // moved onto a data channel: 6 s of silence is too much, and it is long past
-    vi.advanceTimersByTime(1_000)
-    expect(lost).toBe(1)
-  })
 })
 
 describe('links', () => {

@@ -6,7 +6,7 @@ import type { ChatRecord } from '../history/record.ts'
 import type { ChatCredentials } from '../link/chat-prep.ts'
 import { openChatLink, type ChatLink, type LinkPath } from '../link/chat-link.ts'
 import type { Frame } from '../link/frames.ts'
-import { pingEveryMs, serverPathSilenceMs, silenceLimitMs, startHeartbeat, type Heartbeat } from '../link/heartbeat.ts'
+import { pingEveryMs, startHeartbeat, type Heartbeat } from '../link/heartbeat.ts'
 import type { HandshakeFailure } from '../link/secure-channel.ts'
 import { droppedFramesText, floodedText } from '../wording.ts'
 import { ChatMessages } from './messages.svelte.ts'
@@ -167,8 +167,6 @@ export class ActiveChat {
         this.messages.resend(resendAfterMs)
       },
       () => this.#open && this.#events.lost(),
-      Date.now,
-      () => (this.path === 'server' ? serverPathSilenceMs : silenceLimitMs),
     )
     this.#events.secured()
   }
@@ -181,8 +179,6 @@ export class ActiveChat {
     // and a ping tells the partner at once that we are here (their silence clock runs meanwhile).
     this.messages.resend(0)
     this.#link.send({ t: 'ping' })
-    // A new path gets a full silence window of its own.
-    this.#heartbeat?.heard()
   }
 
   #onFrame(frame: Frame): void {

@@ -54,9 +54,13 @@ export interface ChatLink {
  * partner's acks of what we sent just before leaving come back (a round trip, even through TURN).
  */
 const closeDelayMs = 2_000
-/** Both sides ping every 2 s: a data channel that carried nothing this long has stopped (a network change). */
-export const silentPathMs = 4_500
-const pathCheckMs = 1_000
+/**
+ * Both sides ping every 2 s: a data channel that carried nothing this long has stopped (a network
+ * change). Found within 3.5 s, the relay's first ping reaches the partner before their 6 s of silence
+ * run out (their last ping from us is at most 2 s older than ours from them).
+ */
+export const silentPathMs = 3_000
+const pathCheckMs = 500
 const routeTries = 20
 /** An offer and its candidates, should they overtake our own handshake's end. */
 const earlySignalsMax = 64
