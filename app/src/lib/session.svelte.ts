@@ -178,7 +178,7 @@ export class Session extends ServerState {
       {
         found,
         myName: this.myName,
-        iceServers: this.iceServers,
+        iceServers: () => this.iceServers,
         relayOnly: this.relayOnly,
         noPeer: this.noPeer,
         relay: this.serverRelay ? (data) => this.#socket.emit('relay:frame', data) : null,

@@ -25,7 +25,8 @@ export interface ActiveChatOptions {
   found: MatchFound
   /** The name the partner knows us by in this chat. */
   myName: string
-  iceServers: IceServer[]
+  /** The ICE servers in force, read at each dial (the server refreshes TURN credentials). */
+  iceServers: () => IceServer[]
   /** TURN only: the partner never learns our address. */
   relayOnly: boolean
   /** No peer connection at all (hide my IP without TURN): the chat runs over the server's relay. */

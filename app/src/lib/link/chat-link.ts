@@ -19,7 +19,7 @@ export interface ChatLinkOptions {
   /** Sends a sealed frame through the server's relay; null when the server offers none. */
   relay: ((data: Uint8Array) => void) | null
   /** The peer connection's settings; null when none may be made (hide my IP without TURN). */
-  peer: { iceServers: IceServer[]; relayOnly: boolean; certificate: RTCCertificate | undefined } | null
+  peer: { iceServers: () => IceServer[]; relayOnly: boolean; certificate: RTCCertificate | undefined } | null
   sendSignal(signal: Signal): void
   /** The handshake is done: frames flow, and this is the code both people should see. */
   onSecured(code: string): void

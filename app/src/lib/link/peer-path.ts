@@ -9,7 +9,8 @@ export const redialDelayMs = { first: 1_000, max: 30_000 }
 
 export interface PeerPathOptions {
   initiator: boolean
-  iceServers: IceServer[]
+  /** Read at each dial: TURN credentials are refreshed while a chat lasts. */
+  iceServers: () => IceServer[]
   relayOnly: boolean
   /** Made ahead of time for the first connection; later ones make their own. */
   certificate: RTCCertificate | undefined
@@ -55,7 +56,7 @@ export function openPeerPath(options: PeerPathOptions): PeerPath {
     const current = () => !ending && attempt === mine
     createPeer({
       initiator: options.initiator,
-      iceServers: options.iceServers,
+      iceServers: options.iceServers(),
       relayOnly: options.relayOnly,
       certificate: first ? options.certificate : undefined,
       onSignal: (signal) => current() && options.sendSignal(signal),

@@ -44,8 +44,14 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
       ...(options.certificate ? { certificates: [options.certificate] } : {}),
     },
   })
-  /** The partner's ICE ufrag, from its offer or answer: candidates of an earlier connection are not for us. */
+  /** The partner's ICE ufrag, from its offer or answer ('' when it names none): candidates of an earlier connection are not for us. */
   let remoteUfrag: string | null = null
+  const heldCandidates: Extract<Signal, { type: 'candidate' }>[] = []
+  /** A candidate that names no ufrag, or the current one. */
+  const ufragMatches = (signal: Extract<Signal, { type: 'candidate' }>): boolean => {
+    const ufrag = signal.candidate.usernameFragment ?? /\bufrag (\S+)/.exec(signal.candidate.candidate)?.[1]
+    return !ufrag || !remoteUfrag || ufrag === remoteUfrag
+  }
   let closed = false
   const close = (error: string | null) => {
     if (closed) return
@@ -99,11 +105,15 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
   return {
     signal(signal) {
       if (peer.destroyed) return
-      if (signal.type === 'offer' || signal.type === 'answer') remoteUfrag = sdpUfrag(signal.sdp)
-      // A late candidate of the partner's previous connection would make simple-peer fail this one.
-      const ufrag = signal.type === 'candidate' ? signal.candidate.usernameFragment : null
-      if (ufrag && remoteUfrag && ufrag !== remoteUfrag) return
+      if (signal.type === 'candidate') {
+        // Held until the partner's description says which ufrag is theirs now: a late candidate of their
+        // previous connection would make simple-peer fail this one.
+        if (remoteUfrag === null) return void heldCandidates.push(signal)
+        return ufragMatches(signal) && peer.signal(signal)
+      }
+      if (signal.type === 'offer' || signal.type === 'answer') remoteUfrag = sdpUfrag(signal.sdp) ?? ''
       peer.signal(signal)
+      for (const held of heldCandidates.splice(0)) if (ufragMatches(held)) peer.signal(held)
     },
     send(data) {
       if (outbox) outbox.push(data)
