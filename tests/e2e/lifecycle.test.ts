@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { closeBrowsers, launchBrowser } from '../support/browser.ts'
 import { closeAll, startTestServer, type TestServer } from '../support/signaling.ts'
+import { eventually } from '../support/timing.ts'
 import {
   closeUsers,
   expectState,
@@ -98,7 +99,11 @@ describe('chat lifecycle', () => {
     )
     expect(hellos).toHaveLength(2)
     expect(hellos[0]).not.toBe(hellos[1])
-    const prints = await a.page.evaluate(() => (window as unknown as { __fingerprints: string[] }).__fingerprints)
+    // The chat starts over the relay; its data channel (and so its certificate) is dialled after.
+    const prints = await eventually(
+      () => a.page.evaluate(() => (window as unknown as { __fingerprints: string[] }).__fingerprints),
+      (lines) => lines.length >= 2,
+    )
     expect(prints).toHaveLength(2)
     expect(prints[0]).toMatch(/^a=fingerprint:sha-256 /)
     expect(prints[0]).not.toBe(prints[1])
