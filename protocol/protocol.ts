@@ -1,5 +1,6 @@
 // The wire contract between the signaling server and every client: the only copy.
 // No Node imports here: the app bundles this file.
+import { defaultInterestWaitMs } from './interests.ts'
 
 export type ErrorCode =
   | 'bad-payload'
@@ -44,6 +45,8 @@ export interface Limits {
   maxMessageChars: number
   maxSignalBytes: number
   maxInterests: number
+  /** How long a non-strict searcher with interests waits for a shared one before the search opens to anyone. */
+  interestWaitMs: number
   match: RateLimit
   signal: RateLimit
   relay: RelayLimits
@@ -71,17 +74,28 @@ export interface ResumeAuth {
   resume: string
 }
 
+/** An interest with the number of people searching with it now (only shown with at least 3). */
+export interface PopularInterest {
+  tag: string
+  searching: number
+}
+
 export interface Presence {
   online: number
   searching: number
   chatting: number
+  /** Up to 10 interests with the most people searching now, most first, each with at least 3. */
+  interests: PopularInterest[]
 }
 
 export interface MatchFound {
   chatId: string
   /** Exactly one side of a pair is told to initiate the WebRTC offer. */
   initiator: boolean
-  partner: { name: string }
+  /** `signKey`: the partner's signing key as they sent it with their search, when they sent one. */
+  partner: { name: string; signKey?: string }
+  /** The interests both gave, normalised; `[]` when paired at random. */
+  common: string[]
 }
 
 export type LeaveReason = 'left' | 'skipped'
@@ -93,7 +107,14 @@ export interface MatchEnded {
 }
 
 export interface FindRequest {
+  /** Normalised by the server (protocol/interests.ts); at most `limits.maxInterests` once duplicates merge. */
   interests?: string[]
+  /** ISO 639-1 code: never paired with someone who gave another one. */
+  lang?: string
+  /** Only with someone who shares an interest, never at random (ignored without interests). */
+  strict?: boolean
+  /** Standard base64 of a 32-byte public key, handed to the partner as is. */
+  signKey?: string
 }
 
 export interface LeaveRequest {
@@ -152,6 +173,7 @@ export const defaultLimits: Limits = {
   maxMessageChars: 500,
   maxSignalBytes: 16 * 1024,
   maxInterests: 10,
+  interestWaitMs: defaultInterestWaitMs,
   match: { burst: 10, perSecond: 1 },
   signal: { burst: 100, perSecond: 20 },
   relay: { burst: 200, perSecond: 50, maxFrameBytes: 16 * 1024, bytesPerSecond: 256 * 1024 },

@@ -71,6 +71,13 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(4000),
   // An hour at most: a session held longer keeps its address slot and its partner waiting for nothing.
   RESUME_GRACE_S: z.coerce.number().int().min(0).max(3600).default(30),
+  // Ten minutes at most: longer, a searcher with interests would wait for nobody while others are free.
+  INTEREST_WAIT_MS: z.coerce
+    .number('must be a number of milliseconds')
+    .int('must be a whole number of milliseconds')
+    .min(0, 'must be 0 (open to anyone at once) or more')
+    .max(600_000, 'must be at most 600000 (ten minutes)')
+    .default(defaultLimits.interestWaitMs),
 })
 
 export interface Config {
@@ -139,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     limits: Object.freeze({
       ...defaultLimits,
       maxMessageChars: e.MAX_MESSAGE_CHARS,
+      interestWaitMs: e.INTEREST_WAIT_MS,
       match: { burst: e.MATCH_RATE_BURST, perSecond: e.MATCH_RATE_PER_S },
       signal: { burst: e.SIGNAL_RATE_BURST, perSecond: e.SIGNAL_RATE_PER_S },
       relay: {

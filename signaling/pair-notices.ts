@@ -13,13 +13,13 @@ export function createPairNotices(
   const { store, metrics, logger, now } = ctx
 
   function announcePair(pairing: Pairing): void {
-    const { chatId, initiator, responder } = pairing
+    const { chatId, initiator, responder, common } = pairing
     logger.debug({ chatId, waitedMs: pairing.waitedMs }, 'paired')
     metrics.matches.inc()
-    // The responder never waited in the queue: only the initiator's wait is a wait.
+    // The responder never waited in the queue (or was paired by the fallback): the initiator's wait is the wait.
     metrics.matchWait.observe(pairing.waitedMs / 1000)
-    ctx.notify(initiator.id, { kind: 'found', chatId, initiator: true, partner: responder })
-    ctx.notify(responder.id, { kind: 'found', chatId, initiator: false, partner: initiator })
+    ctx.notify(initiator.id, { kind: 'found', chatId, initiator: true, partner: responder, common })
+    ctx.notify(responder.id, { kind: 'found', chatId, initiator: false, partner: initiator, common })
   }
 
   /** Tells the one left behind; the user who ended the chat (if still here) has already been updated. */
@@ -54,11 +54,14 @@ export function createPairNotices(
       data.partnerRoom = notice.partner.relayRoom
       data.chatId = notice.chatId
       data.searchingSinceMs = null
+      ctx.fallbacks.forget(data.id)
       ctx.inLobby(socket, false)
+      const { name, signKey } = notice.partner
       socket.emit('match:found', {
         chatId: notice.chatId,
         initiator: notice.initiator,
-        partner: { name: notice.partner.name },
+        partner: signKey ? { name, signKey } : { name },
+        common: notice.common,
       })
       return
     }
@@ -86,8 +89,11 @@ export function createPairNotices(
       inTurn(socket, async () => {
         try {
           if (socket.data.searchingSinceMs === null || socket.data.chatId !== null) return resolve()
-          const outcome = await store.find(socket.data.id, now(), socket.data.relayRoom)
+          const outcome = await store.find(socket.data.id, now(), socket.data.relayRoom, socket.data.search)
           if (outcome.kind === 'matched') announcePair(outcome.pairing)
+          if (outcome.kind === 'queued' && outcome.fallbackAtMs !== undefined) {
+            ctx.fallbacks.schedule(socket.data.id, outcome.fallbackAtMs)
+          }
           resolve()
         } catch (error) {
           reject(error instanceof Error ? error : new Error(String(error)))

@@ -18,6 +18,13 @@ export const presenceDelayMs = (lobbySize: number, minIntervalMs = presenceInter
 /** The room of users not in a chat: the only ones shown presence counts. */
 export const lobbyRoom = 'lobby'
 
+const samePresence = (a: Presence, b: Presence): boolean =>
+  a.online === b.online &&
+  a.searching === b.searching &&
+  a.chatting === b.chatting &&
+  a.interests.length === b.interests.length &&
+  a.interests.every((entry, i) => entry.tag === b.interests[i]?.tag && entry.searching === b.interests[i]?.searching)
+
 export interface PresenceBroadcaster {
   /** The counts read at the last tick. */
   latest(): Presence
@@ -31,13 +38,13 @@ export function startPresence(
   lobbySize: () => number = () => 0,
   intervalMs = presenceIntervalMs,
 ): PresenceBroadcaster {
-  let last: Presence = { online: 0, searching: 0, chatting: 0 }
+  let last: Presence = { online: 0, searching: 0, chatting: 0, interests: [] }
   let timer: NodeJS.Timeout | null = null
   let stopped = false
   const tick = async () => {
     try {
       const next = await read()
-      if (next.online !== last.online || next.searching !== last.searching || next.chatting !== last.chatting) {
+      if (!samePresence(next, last)) {
         last = next
         broadcast(next)
       }

@@ -22,6 +22,7 @@ import { createMemoryStore } from './store/memory-store.ts'
 import { StoreUnavailableError, type MatchStore, type UserId } from './store/store.ts'
 import { iceServersFor, offersRelay } from './turn.ts'
 import { startIceRefresh } from './ice-refresh.ts'
+import { startFallbackTimer } from './match/fallback-timer.ts'
 import { createValidators } from './validation.ts'
 import { coalesceWrites } from './write-coalescing.ts'
 import { releaseHandshake, releaseUpgradeLeftovers, releaseUpgradeResponse } from './connection-memory.ts'
@@ -64,8 +65,10 @@ const newRelayRoom = () => `r:${randomUUID()}`
 
 export function createSignalingServer(config: Config, deps: Dependencies = {}): SignalingServer {
   const logger = deps.logger ?? createLogger(config.logLevel)
-  const cluster: Cluster | null = !deps.store && config.redisUrl ? createCluster(config.redisUrl, logger) : null
-  const store = deps.store ?? cluster?.store ?? createMemoryStore()
+  const interestWaitMs = config.limits.interestWaitMs
+  const cluster: Cluster | null =
+    !deps.store && config.redisUrl ? createCluster(config.redisUrl, logger, interestWaitMs) : null
+  const store = deps.store ?? cluster?.store ?? createMemoryStore({ interestWaitMs })
   const now = deps.now ?? Date.now
   const validators = createValidators(config.limits)
   const names = createNameRegistry()
@@ -109,9 +112,21 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     releaseUpgradeLeftovers(raw)
   })
 
+  const fallbacks = startFallbackTimer(
+    async (nowMs) => {
+      for (const pairing of await store.fallback(nowMs)) sessions.announcePair(pairing)
+    },
+    now,
+    (error) => {
+      if (error instanceof StoreUnavailableError) logger.warn({ reason: error.message }, 'fallback sweep failed')
+      else logger.error({ err: error }, 'fallback sweep failed')
+    },
+  )
+
   const sessions = createSessions({
     config,
     store,
+    fallbacks,
     serializeMatchRequests: cluster !== null,
     validators,
     metrics,
@@ -261,6 +276,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       if (closing) return
       closing = true
       broadcaster.stop()
+      fallbacks.stop()
       iceRefresh?.stop()
       sweeper?.stop()
       // This node's clients only: a plain io.emit would reach every node's clients through the adapter.

@@ -4,7 +4,8 @@ import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './metrics.ts'
 import type { ClientToServerEvents, EndReason, ServerToClientEvents } from '#protocol'
-import type { MatchStore, PairedMember, UserId } from './store/store.ts'
+import type { MatchStore, PairedMember, Search, UserId } from './store/store.ts'
+import type { FallbackSchedule } from './match/fallback-timer.ts'
 import type { Validators } from './validation.ts'
 import type { Bucket } from '#protocol/token-bucket.ts'
 import type { BroadcastOperator } from 'socket.io'
@@ -35,6 +36,8 @@ export interface SessionData {
   endedChatId: string | null
   /** When this user joined the queue, as far as this node knows; null when not searching. */
   searchingSinceMs: number | null
+  /** The user's latest search as the store took it (searched again as is after a Redis restart). */
+  search: Search
   /** The last of this user's match:* requests still under way (they run one after another); null when none. */
   matchTail: Promise<void> | null
   match: Bucket
@@ -46,7 +49,7 @@ export interface SessionData {
 
 /** News of a pair for one of its sides, applied by the node that holds that side's socket. */
 export type PairNotice =
-  | { kind: 'found'; chatId: string; initiator: boolean; partner: PairedMember }
+  | { kind: 'found'; chatId: string; initiator: boolean; partner: PairedMember; common: string[] }
   | { kind: 'ended'; chatId: string; reason: EndReason }
 
 /** A chat taken back by a resumed session, as its partner's node needs it. */
@@ -79,6 +82,8 @@ export interface SessionContext {
   metrics: Metrics
   logger: Logger
   now: () => number
+  /** When this node's searchers open to anyone: the timer that calls the store's fallback. */
+  fallbacks: FallbackSchedule
   /** Hands a notice to the node holding the user's socket (this one, or another through the cluster). */
   notify(user: UserId, notice: PairNotice): void
   /**

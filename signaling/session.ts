@@ -3,7 +3,7 @@
 // per-user state in `socket.data`, so a connection costs a few numbers, not a dozen closures.
 // A pair's news reaches each side through pair-notices.ts.
 import type { ClientEventName, ErrorCode, ProtocolError } from '#protocol'
-import { StoreUnavailableError } from './store/store.ts'
+import { anyone, StoreUnavailableError } from './store/store.ts'
 import { fullBucket, takeToken } from '#protocol/token-bucket.ts'
 import { abuseAllowance, createAbuseGuard } from './abuse.ts'
 import type { Admitted } from './admission.ts'
@@ -69,16 +69,19 @@ export function createSessions(ctx: SessionContext) {
     'match:find': {
       bucket: 'match',
       async handle(socket, payload) {
-        if (validators.findRequest(payload) === null) {
-          return refuse('bad-payload', 'match:find takes { interests?: string[] }')
-        }
+        const search = validators.findRequest(payload)
+        if ('problem' in search) return refuse('bad-payload', search.problem)
         const startedMs = now()
         const cachedChat = socket.data.chatId
-        const outcome = await store.find(socket.data.id, startedMs, socket.data.relayRoom)
+        const outcome = await store.find(socket.data.id, startedMs, socket.data.relayRoom, search)
         // A search the store accepted proves that a chat still cached here ended and its notice was
         // lost; the relay room went to the store with this find, so it stays.
         const searched = outcome.kind === 'queued' || outcome.kind === 'already-searching' || outcome.kind === 'matched'
         if (searched && cachedChat !== null) forgetChat(socket, cachedChat)
+        if (outcome.kind === 'queued') {
+          socket.data.search = search
+          if (outcome.fallbackAtMs !== undefined) ctx.fallbacks.schedule(socket.data.id, outcome.fallbackAtMs)
+        }
         switch (outcome.kind) {
           case 'already-chatting':
             return refuse('already-chatting', 'leave the current chat before searching')
@@ -102,7 +105,10 @@ export function createSessions(ctx: SessionContext) {
       async handle(socket, payload) {
         if (payload !== undefined) return refuse('bad-payload', 'match:cancel takes no payload')
         const cancelled = await store.cancel(socket.data.id)
-        if (cancelled) socket.data.searchingSinceMs = null
+        if (cancelled) {
+          socket.data.searchingSinceMs = null
+          ctx.fallbacks.forget(socket.data.id)
+        }
         return cancelled ? ok() : refuse('not-searching', 'not searching')
       },
     },
@@ -215,11 +221,13 @@ export function createSessions(ctx: SessionContext) {
 
   function onDisconnect(this: SessionSocket, reason: string): void {
     ctx.onGone(this)
+    ctx.fallbacks.forget(this.data.id)
     departures.leave(this.data, reason)
   }
 
   return {
     apply,
+    announcePair,
     announceEnd,
     resumeSearch,
     settled: departures.settled,
@@ -242,6 +250,7 @@ export function createSessions(ctx: SessionContext) {
         lastPartner: resumed?.lastPartner ?? null,
         endedChatId: null,
         searchingSinceMs: null,
+        search: anyone,
         matchTail: null,
         match: fullBucket(config.limits.match, nowMs),
         signal: fullBucket(config.limits.signal, nowMs),

@@ -1,19 +1,47 @@
 // Client payloads are `unknown` until parsed here into fresh objects: nothing raw is ever relayed.
 import { z } from 'zod'
-import type { FindRequest, LeaveRequest, Limits, Signal } from '#protocol'
+import type { LeaveRequest, Limits, Signal } from '#protocol'
+import { isLanguageCode, maxInterestChars, normalizeInterests } from '#protocol/interests.ts'
+import type { Search } from './store/store.ts'
 
 const shortText = (max: number) => z.string().max(max)
 
+/** Standard base64 (with padding) of exactly 32 bytes: 43 characters, the last of them holding 2 bits, then '='. */
+const signKeyPattern = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/
+
+/** A refused match:find, with what was wrong in words a developer can act on. */
+export interface FindProblem {
+  problem: string
+}
+
 export function createValidators(limits: Limits) {
+  const interestsRule = `at most ${limits.maxInterests} different interests of 1–${maxInterestChars} letters, digits, spaces, - or _`
+  // Interests are checked after normalisation (protocol/interests.ts), the rest as sent.
   const findRequest = z
     .object({
       interests: z
-        .array(shortText(32).regex(/^[\p{L}\p{N} _-]+$/u))
-        .max(limits.maxInterests)
+        .array(z.string(), `interests must be an array of strings`)
+        .transform((list, context) => {
+          const tags = normalizeInterests(list, limits.maxInterests)
+          if (tags === null) context.addIssue({ code: 'custom', message: `interests: ${interestsRule}` })
+          return tags ?? []
+        })
         .optional(),
+      lang: z
+        .string()
+        .refine(isLanguageCode, 'lang must be an ISO 639-1 code of two lower-case letters, like "en"')
+        .optional(),
+      strict: z.boolean('strict must be true or false').optional(),
+      signKey: z.string().regex(signKeyPattern, 'signKey must be standard base64 of 32 bytes').optional(),
     })
     .optional()
-    .transform((value): FindRequest => (value?.interests ? { interests: value.interests } : {}))
+    .transform((value = {}): Search => ({
+      interests: value.interests ?? [],
+      lang: value.lang ?? '',
+      // Strict without interests could never match: it is a search for anyone (docs/protocol.md).
+      strict: value.strict === true && (value.interests?.length ?? 0) > 0,
+      signKey: value.signKey ?? '',
+    }))
 
   const leaveRequest = z.object({ reason: z.enum(['left', 'skipped']) })
 
@@ -34,7 +62,14 @@ export function createValidators(limits: Limits) {
   const signal = z.discriminatedUnion('type', [sessionDescription, candidate, renegotiate])
 
   return {
-    findRequest: (input: unknown): FindRequest | null => parseOrNull(findRequest, input),
+    findRequest(input: unknown): Search | FindProblem {
+      const result = findRequest.safeParse(input)
+      if (result.success) return result.data
+      const problems = result.error.issues.map((issue) => issue.message).join('; ')
+      return {
+        problem: `match:find takes { interests?: string[], lang?: string, strict?: boolean, signKey?: string }: ${problems}`,
+      }
+    },
     leaveRequest: (input: unknown): LeaveRequest | null => parseOrNull(leaveRequest, input),
     signal: (input: unknown): Signal | null => parseOrNull(signal, input) as Signal | null,
   }

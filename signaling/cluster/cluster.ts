@@ -23,10 +23,10 @@ export interface Cluster {
   close(): Promise<void>
 }
 
-export function createCluster(redisUrl: string, logger: Logger): Cluster {
+export function createCluster(redisUrl: string, logger: Logger, interestWaitMs: number): Cluster {
   const nodeId = randomUUID()
   const redis = connectRedis(redisUrl, logger.child({ node: nodeId }))
-  const store = createRedisStore(redis.command, { nodeId })
+  const store = createRedisStore(redis.command, { nodeId, interestWaitMs })
   // Sharded pub/sub (Redis 7 SPUBLISH), one channel per room a node holds ('dynamic'): a relay
   // reaches only the receiver's node. Redis CPU per relay 1.5 µs, against 2.6 (2 nodes) to 7.2 µs
   // (10 nodes) when every node hears it (bench/pubsub-cost.ts); notices still go to every node.

@@ -1,10 +1,21 @@
-// In-memory matchmaking for a single node: every operation O(1) (the rematch rule looks at a bounded
-// number of queue heads), and each method runs to completion synchronously, so calls never interleave.
+// In-memory matchmaking for a single node: every operation O(k) for k interests (memory-queue.ts;
+// the rules between two people look at a bounded number of FIFO heads), and each method runs to
+// completion synchronously, so calls never interleave.
 import { randomUUID } from 'node:crypto'
-import type { EndReason, Presence } from '#protocol'
-import type { Ended, Expiry, FindOutcome, MatchStore, Pairing, ResumeOutcome, UserId } from './store.ts'
+import { defaultLimits, type EndReason, type Presence } from '#protocol'
+import { commonInterests, createMemoryQueue, type Waiter } from './memory-queue.ts'
+import {
+  anyone,
+  type Ended,
+  type Expiry,
+  type FindOutcome,
+  type MatchStore,
+  type Pairing,
+  type ResumeOutcome,
+  type UserId,
+} from './store.ts'
 
-interface UserState {
+interface UserState extends Waiter {
   name: string
   ip: string
   /** The key of the resume token of the user's latest welcome ('' for none). */
@@ -16,17 +27,16 @@ interface UserState {
   /** Set while searching or chatting: the room for relays to this user (handed to their partner). */
   relayRoom: string
   chat: { chatId: string; partner: UserId } | null
-  /** The stranger of the user's last chat, not to be matched again at once while others wait. */
-  lastPartner: UserId | null
 }
 
-/** How many queue heads a search may pass over to honour the no-immediate-rematch rule. */
-export const maxRematchSkips = 8
+export interface MemoryStoreOptions {
+  /** How long a non-strict searcher with interests waits for a shared one (I2). */
+  interestWaitMs?: number
+}
 
-export function createMemoryStore(): MatchStore {
+export function createMemoryStore(options: MemoryStoreOptions = {}): MatchStore {
   const users = new Map<UserId, UserState>()
-  // A Map iterates in insertion order and deletes in O(1): a FIFO queue with removal from the middle.
-  const queue = new Map<UserId, UserState>()
+  const queue = createMemoryQueue(options.interestWaitMs ?? defaultLimits.interestWaitMs)
   const connectionsPerIp = new Map<string, number>()
   const resumeKeys = new Map<string, UserId>()
   // Sessions in their grace, by deadline: one grace for all, so insertion order is deadline order.
@@ -43,13 +53,13 @@ export function createMemoryStore(): MatchStore {
 
   const leaveQueue = (user: UserId, state: UserState) => {
     state.queuedAtMs = null
-    queue.delete(user)
+    queue.remove(user)
   }
 
   function removeUser(user: UserId): Ended | null {
     const state = users.get(user)
     if (!state) return null
-    if (state.queuedAtMs !== null) queue.delete(user)
+    if (state.queuedAtMs !== null) queue.remove(user)
     const ended = endChat(user, 'disconnected')
     users.delete(user)
     resumeKeys.delete(state.resumeKey)
@@ -58,19 +68,27 @@ export function createMemoryStore(): MatchStore {
     return ended
   }
 
-  const avoids = (a: UserId, aState: UserState, b: UserId, bState: UserState): boolean =>
-    aState.lastPartner === b || bState.lastPartner === a
-
-  // The longest waiter who is not the searcher's last partner (nor has the searcher as theirs).
-  // Strict on purpose: with one FIFO queue at most one stranger waits at a time, so "rematch only
-  // when nobody else waits" would hand a skipper straight back the person they skipped.
-  function pickPartner(user: UserId, state: UserState): UserId | null {
-    let looked = 0
-    for (const [candidate, candidateState] of queue) {
-      if (!avoids(user, state, candidate, candidateState)) return candidate
-      if (++looked >= maxRematchSkips) break
+  // `waiter` waited in the queue and initiates; the caller has taken it out of the queue already.
+  function pairUp(waiter: UserState, responder: UserState, nowMs: number): Pairing {
+    const chatId = randomUUID()
+    const pairing: Pairing = {
+      chatId,
+      initiator: { id: waiter.id, name: waiter.name, relayRoom: waiter.relayRoom, signKey: waiter.search.signKey },
+      responder: {
+        id: responder.id,
+        name: responder.name,
+        relayRoom: responder.relayRoom,
+        signKey: responder.search.signKey,
+      },
+      waitedMs: nowMs - (waiter.queuedAtMs ?? nowMs),
+      common: commonInterests(responder.search, waiter.search),
     }
-    return null
+    waiter.queuedAtMs = null
+    responder.queuedAtMs = null
+    waiter.chat = { chatId, partner: responder.id }
+    responder.chat = { chatId, partner: waiter.id }
+    chatting += 2
+    return pairing
   }
 
   function endChat(user: UserId, reason: EndReason): Ended | null {
@@ -89,12 +107,15 @@ export function createMemoryStore(): MatchStore {
   }
 
   const store: MatchStore = {
-    async add({ id, name, ip, resumeKey = '' }, maxPerIp) {
+    async add({ id, name, ip, resumeKey = '', blockKey = '' }, maxPerIp) {
       if (users.has(id)) return 'added'
       if (!hasRoom(ip, maxPerIp)) return 'too-many-connections'
       hold(ip)
       users.set(id, {
+        id,
         name,
+        blockKey,
+        search: anyone,
         ip,
         resumeKey,
         graceUntilMs: null,
@@ -107,33 +128,28 @@ export function createMemoryStore(): MatchStore {
       return 'added'
     },
 
-    async find(user, nowMs, relayRoom = '') {
+    async find(user, nowMs, relayRoom = '', search = anyone) {
       const state = users.get(user)
       if (!state) return { kind: 'unknown-user' } satisfies FindOutcome
       if (state.chat) return { kind: 'already-chatting' }
       if (state.queuedAtMs !== null) return { kind: 'already-searching' }
-      const partner = pickPartner(user, state)
-      const partnerState = partner === null ? undefined : users.get(partner)
-      if (partner === null || !partnerState || partnerState.queuedAtMs === null) {
-        state.queuedAtMs = nowMs
-        state.relayRoom = relayRoom
-        queue.set(user, state)
-        return { kind: 'queued' }
-      }
-      queue.delete(partner)
-      const chatId = randomUUID()
-      const pairing: Pairing = {
-        chatId,
-        initiator: { id: partner, name: partnerState.name, relayRoom: partnerState.relayRoom },
-        responder: { id: user, name: state.name, relayRoom },
-        waitedMs: nowMs - partnerState.queuedAtMs,
-      }
-      partnerState.queuedAtMs = null
-      partnerState.chat = { chatId, partner: user }
-      state.chat = { chatId, partner }
+      state.search = search
       state.relayRoom = relayRoom
-      chatting += 2
-      return { kind: 'matched', pairing }
+      const partner = queue.take(state)
+      const partnerState = partner === null ? undefined : users.get(partner.id)
+      if (partnerState) return { kind: 'matched', pairing: pairUp(partnerState, state, nowMs) }
+      state.queuedAtMs = nowMs
+      const fallbackAtMs = queue.add(state, nowMs)
+      return fallbackAtMs === null ? { kind: 'queued' } : { kind: 'queued', fallbackAtMs }
+    },
+
+    async fallback(nowMs) {
+      const pairings: Pairing[] = []
+      for (const [waiter, responder] of queue.fallBack(nowMs)) {
+        const [a, b] = [users.get(waiter.id), users.get(responder.id)]
+        if (a && b) pairings.push(pairUp(a, b, nowMs))
+      }
+      return pairings
     },
 
     async cancel(user) {
@@ -209,7 +225,7 @@ export function createMemoryStore(): MatchStore {
     },
 
     async counts(): Promise<Presence> {
-      return { online: users.size, searching: queue.size, chatting }
+      return { online: users.size, searching: queue.size, chatting, interests: queue.popular() }
     },
 
     async close() {

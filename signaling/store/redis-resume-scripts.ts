@@ -13,10 +13,7 @@ if not id then return 0 end
 local k = ukey(id)
 local node = redis.call('HGET', k, 'node')
 if not node or node == '' then return 0 end
-if redis.call('HEXISTS', k, 'q') == 1 then
-  redis.call('ZREM', P .. 'queue', id)
-  redis.call('HDEL', k, 'q', 'r')
-end
+if unqueue(id) then redis.call('HDEL', k, 'r') end
 local ip = redis.call('HGET', k, 'ip')
 release_ip(node, ip)
 hold_ip('', ip)
@@ -53,10 +50,7 @@ else
   redis.call('SREM', P .. 'node:' .. from .. ':users', id)
 end
 redis.call('SADD', P .. 'node:' .. node .. ':users', id)
-if u[7] then
-  redis.call('ZREM', P .. 'queue', id)
-  redis.call('HDEL', k, 'q')
-end
+if u[7] then unqueue(id) end
 redis.call('HDEL', P .. 'resume', key)
 redis.call('HSET', P .. 'resume', new_key, id)
 redis.call('HSET', k, 'node', node, 'ip', ip, 't', new_key, 'r', ARGV[7])

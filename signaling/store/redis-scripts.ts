@@ -1,10 +1,11 @@
 // The Redis store's Lua scripts: each MatchStore method is one script, so it runs atomically on the
 // primary (no interleaving, no lost waiter, no user matched twice) in one round trip.
 // Keys (prefix P, default "hush:"):
-//   P u:<id>           hash  n name, node ('' in its grace), ip, t resume key, q queuedAt (searching),
-//                            r relay room (searching or chatting), c chatId + p partner (chatting), l last partner
-//   P queue            zset  searching users, score = arrival sequence (FIFO)
-//   P stats            hash  online, chatting (a field at 0 is deleted, so an empty population leaves no key)
+//   P u:<id>           hash  n name, node ('' in its grace), ip, t resume key, b block key, r relay room
+//                            (searching or chatting), c chatId + p partner (chatting), l last partner, and
+//                            while searching the fields of redis-queue-lua.ts (q queuedAt, i, g, k, x)
+//   P open:… tag:… fallback langs tags seq   the matcher's queue (redis-queue-lua.ts)
+//   P stats            hash  online, searching, chatting (a field at 0 is deleted, so an empty population leaves no key)
 //   P nodes            zset  live nodes, score = heartbeat deadline (Redis clock, ms); -1 while being reaped
 //   P node:<n>:users   set   the users a node serves: reaped with it when its heartbeat stops
 //   P node:<n>:ips     hash  ip -> live connections on that node (per-IP cap across nodes)
@@ -15,6 +16,8 @@
 // deleted when it empties.
 // Scripts build key names from ARGV[1]: fine on one primary; Redis Cluster would need hash tags (docs/scaling.md).
 
+import { queueHelpers } from './redis-queue-lua.ts'
+
 const helpers = `
 local P = ARGV[1]
 local function ukey(id) return P .. 'u:' .. id end
@@ -23,13 +26,15 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 local function bump(field, by)
-  if redis.call('HINCRBY', P .. 'stats', field, by) <= 0 then redis.call('HDEL', P .. 'stats', field) end
+  local value = redis.call('HINCRBY', P .. 'stats', field, by)
+  if value <= 0 then redis.call('HDEL', P .. 'stats', field) end
+  return value
 end
 local function node_alive(node, now)
   local deadline = redis.call('ZSCORE', P .. 'nodes', node)
   return deadline and tonumber(deadline) >= now
 end
-local function end_chat(id)
+${queueHelpers}local function end_chat(id)
   local k = ukey(id)
   local chat = redis.call('HGET', k, 'c')
   if not chat then return nil end
@@ -70,7 +75,7 @@ local function remove_user(id)
   local k = ukey(id)
   local node = redis.call('HGET', k, 'node')
   if not node then return nil end
-  if redis.call('HEXISTS', k, 'q') == 1 then redis.call('ZREM', P .. 'queue', id) end
+  unqueue(id)
   local ended = end_chat(id)
   release_ip(node, redis.call('HGET', k, 'ip'))
   local key = redis.call('HGET', k, 't')
@@ -108,19 +113,12 @@ local function reap_batch(node, batch)
   end
   return out
 end
-local function enqueue(id, queued_at, room)
-  local tail = redis.call('ZRANGE', P .. 'queue', -1, -1, 'WITHSCORES')
-  local score = 0
-  if tail[2] then score = tonumber(tail[2]) + 1 end
-  redis.call('ZADD', P .. 'queue', score, id)
-  redis.call('HSET', ukey(id), 'q', queued_at, 'r', room)
-end
 `
 
 export const script = (body: string) => `${helpers}\n${body}`
 
 /**
- * ARGV: P, id, name, node, ip, maxPerIp, resume key ('' none).
+ * ARGV: P, id, name, node, ip, maxPerIp, resume key ('' none), block key ('' none).
  * 1 added, 0 known already, -1 node not registered, -2 per-IP cap.
  */
 export const addScript = script(`
@@ -131,57 +129,13 @@ if redis.call('EXISTS', k) == 1 then return 0 end
 if ip ~= '' and max > 0 and address_total(ip) >= max then return -2 end
 hold_ip(node, ip)
 redis.call('HSET', k, 'n', ARGV[3], 'node', node, 'ip', ip)
+if ARGV[8] ~= '' then redis.call('HSET', k, 'b', ARGV[8]) end
 if key ~= '' then
   redis.call('HSET', k, 't', key)
   redis.call('HSET', P .. 'resume', key, id)
 end
 redis.call('SADD', P .. 'node:' .. node .. ':users', id)
 bump('online', 1)
-return 1
-`)
-
-/**
- * ARGV: P, id, nowMs, chatId (made by the caller: scripts must stay deterministic), maxSkips, relayRoom.
- * Returns {kind} or {'matched', partnerId, partnerName, partnerQueuedAt, ownName, partnerRelayRoom}.
- */
-export const findScript = script(`
-local id, chat_id, max_skips = ARGV[2], ARGV[4], tonumber(ARGV[5])
-local k = ukey(id)
-local me = redis.call('HMGET', k, 'n', 'c', 'q', 'l')
-if not me[1] then return { 'unknown-user' } end
-if me[2] then return { 'already-chatting' } end
-if me[3] then return { 'already-searching' } end
-local now = now_ms()
-local pick, pick_state
-for _, candidate in ipairs(redis.call('ZRANGE', P .. 'queue', 0, max_skips - 1)) do
-  local s = redis.call('HMGET', ukey(candidate), 'n', 'l', 'node', 'q', 'r')
-  if not s[1] then
-    redis.call('ZREM', P .. 'queue', candidate)
-  elseif candidate ~= me[4] and s[2] ~= id and node_alive(s[3], now) then
-    pick, pick_state = candidate, s
-    break
-  end
-end
-if not pick then
-  enqueue(id, ARGV[3], ARGV[6])
-  return { 'queued' }
-end
-redis.call('ZREM', P .. 'queue', pick)
-local pk = ukey(pick)
--- Both relay rooms stay with the chat: a side that resumes elsewhere reads its partner's (resume script).
-redis.call('HDEL', pk, 'q')
-redis.call('HSET', pk, 'c', chat_id, 'p', id)
-redis.call('HSET', k, 'c', chat_id, 'p', pick, 'r', ARGV[6])
-bump('chatting', 2)
-return { 'matched', pick, pick_state[1], pick_state[4], me[1], pick_state[5] or '' }
-`)
-
-/** ARGV: P, id. 1 when the user was searching. */
-export const cancelScript = script(`
-local k = ukey(ARGV[2])
-if redis.call('HEXISTS', k, 'q') == 0 then return 0 end
-redis.call('HDEL', k, 'q', 'r')
-redis.call('ZREM', P .. 'queue', ARGV[2])
 return 1
 `)
 
@@ -194,10 +148,11 @@ if ARGV[3] ~= '' and redis.call('HGET', ukey(ARGV[2]), 't') ~= ARGV[3] then retu
 return remove_user(ARGV[2])
 `)
 
-/** ARGV: P. {online, searching, chatting}. */
+/** ARGV: P, fewest searchers a shown interest has, most shown. {online, searching, chatting, tag1, count1, ...}. */
 export const countsScript = script(`
-local stats = redis.call('HMGET', P .. 'stats', 'online', 'chatting')
-return { tonumber(stats[1] or 0), redis.call('ZCARD', P .. 'queue'), tonumber(stats[2] or 0) }
+local stats = redis.call('HMGET', P .. 'stats', 'online', 'searching', 'chatting')
+local popular = redis.call('ZREVRANGEBYSCORE', P .. 'tags', '+inf', ARGV[2], 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[3]))
+return { tonumber(stats[1] or 0), tonumber(stats[2] or 0), tonumber(stats[3] or 0), unpack(popular) }
 `)
 
 /**

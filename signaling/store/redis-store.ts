@@ -3,77 +3,43 @@
 // node's live users after Redis lost its data.
 import { randomUUID } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import type { EndReason, Presence } from '#protocol'
-import { maxRematchSkips } from './memory-store.ts'
+import { defaultLimits, type EndReason, type Presence } from '#protocol'
+import { popularInterestMinSearching, popularInterestsShown } from '#protocol/interests.ts'
+import { maxRematchSkips } from './memory-queue.ts'
+import * as matchScripts from './redis-match-scripts.ts'
 import * as resumeScripts from './redis-resume-scripts.ts'
 import * as scripts from './redis-scripts.ts'
+import type {
+  ExpiredNode,
+  HeartbeatResult,
+  RedisMatchStore,
+  RedisStoreOptions,
+  ReapStatus,
+} from './redis-store-types.ts'
 import {
+  anyone,
   StoreUnavailableError,
   type AddOutcome,
   type Ended,
   type FindOutcome,
-  type MatchStore,
+  type Pairing,
   type ResumeOutcome,
   type UserId,
 } from './store.ts'
 
-/** What a node knows of one of its live users: enough to rebuild Redis after a restart. */
-export interface LocalUser {
-  id: UserId
-  name: string
-  ip: string
-  state: 'idle' | 'chatting'
-  chatId: string
-  partner: UserId
-  /** The stranger of the last chat ('' if none): not to be paired again at once (the find script's rule). */
-  lastPartner: UserId
-  /** The key of the resume token of the user's latest welcome: their session stays resumable. */
-  resumeKey: string
-  /** The room this node relays to the user in (read by a partner who resumes elsewhere). */
-  relayRoom: string
-}
-
-export type HeartbeatResult = 'ok' | 'expired' | 'missing'
-
-/** After a reap call: users left, none left (the node is gone), or not reaped since it heartbeated again. */
-export type ReapStatus = 'more' | 'done' | 'alive'
-
-/** A node whose lease ran out, with its deadline as Redis holds it (-1: being reaped). */
-export interface ExpiredNode {
-  node: string
-  deadline: string
-}
-
-export interface RedisMatchStore extends MatchStore {
-  readonly nodeId: string
-  /** Extends this node's lease; `register` creates it when missing (start, or after Redis lost its data). */
-  heartbeat(ttlMs: number, register: boolean): Promise<HeartbeatResult>
-  /** Nodes whose lease has run out on the Redis clock (at most `limit`). */
-  expiredNodes(limit: number): Promise<ExpiredNode[]>
-  /**
-   * Removes one batch of a node's users, the chats that ended returned so partners can be told. With the
-   * deadline a reaper saw expired, only if the node has not heartbeated since; without, whatever its lease.
-   */
-  reapNode(node: string, batch: number, seenDeadline?: string): Promise<{ status: ReapStatus; ended: Ended[] }>
-  restore(users: readonly LocalUser[]): Promise<number>
-  /** Removals that failed while Redis was unreachable, retried now; their ended chats are returned. */
-  retryRemovals(): Promise<Ended[]>
-  /** Forgets removals that failed: Redis lost its data since, so those users are gone anyway. */
-  dropFailedRemovals(): void
-  /** While false, calls fail with StoreUnavailableError (the node is rebuilding its state in Redis). */
-  setAvailable(available: boolean): void
-}
-
-export interface RedisStoreOptions {
-  nodeId: string
-  prefix?: string
-}
+export type {
+  ExpiredNode,
+  HeartbeatResult,
+  LocalUser,
+  RedisMatchStore,
+  RedisStoreOptions,
+  ReapStatus,
+} from './redis-store-types.ts'
 
 type ScriptName = keyof typeof scriptSources
-/** What the find script answers: the outcome's kind, or a pair (partner id, name, queued at; own name; partner's relay room). */
+/** What the find script answers: the outcome's kind, the fallback deadline when queued, or a pair (pairingOf). */
 type FindReply =
-  | ['queued' | 'already-searching' | 'already-chatting' | 'unknown-user']
-  | ['matched', string, string, string, string, string]
+  ['already-searching' | 'already-chatting' | 'unknown-user'] | ['queued', string] | ['matched', ...string[]]
 /** What the resume script answers (see redis-resume-scripts.ts). */
 type ResumeReply =
   ['unknown' | 'too-many-connections' | 'unavailable'] | ['resumed', string, string, string, string, string, string]
@@ -81,8 +47,9 @@ type ScriptCall = (...args: (string | number)[]) => Promise<unknown>
 
 const scriptSources = {
   hushAdd: scripts.addScript,
-  hushFind: scripts.findScript,
-  hushCancel: scripts.cancelScript,
+  hushFind: matchScripts.findScript,
+  hushFallback: matchScripts.fallbackScript,
+  hushCancel: matchScripts.cancelScript,
   hushLeave: scripts.leaveScript,
   hushRemove: scripts.removeScript,
   hushCounts: scripts.countsScript,
@@ -98,11 +65,31 @@ const scriptSources = {
 /** Users restored (or sessions expired) per script call: keeps each call short so Redis never stalls other nodes. */
 const restoreBatch = 500
 
+/** Searches opened per fallback call: each call stays short however many fall due at once. */
+const fallbackBatch = 128
+
+/** The fields of one pairing in a script's reply (redis-queue-lua.ts, pair). */
+const pairFields = 12
+
+/** One pairing from a script's reply, at `at`: chatId, initiator and responder (id, name, room, key, queued at), common. */
+function pairingOf(reply: readonly string[], at: number, nowMs: number): Pairing {
+  const field = (i: number) => reply[at + i] ?? ''
+  const common = field(11)
+  return {
+    chatId: field(0),
+    initiator: { id: field(1), name: field(2), relayRoom: field(3), signKey: field(4) },
+    responder: { id: field(6), name: field(7), relayRoom: field(8), signKey: field(9) },
+    waitedMs: Math.max(0, nowMs - Number(field(5))),
+    common: common === '' ? [] : common.split(','),
+  }
+}
+
 const isReplyError = (error: unknown): boolean => error instanceof Error && error.name === 'ReplyError'
 
 export function createRedisStore(redis: Redis, options: RedisStoreOptions): RedisMatchStore {
   const { nodeId } = options
   const prefix = options.prefix ?? 'hush:'
+  const interestWaitMs = options.interestWaitMs ?? defaultLimits.interestWaitMs
   let available = true
   // Users whose removal failed, with the resume key it was made under ('' for any).
   const failedRemovals = new Map<UserId, string>()
@@ -159,26 +146,41 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
   return {
     nodeId,
 
-    async add({ id, name, ip, resumeKey = '' }, maxPerIp): Promise<AddOutcome> {
-      const reply = await run('hushAdd', id, name, nodeId, ip, maxPerIp, resumeKey)
+    async add({ id, name, ip, resumeKey = '', blockKey = '' }, maxPerIp): Promise<AddOutcome> {
+      const reply = await run('hushAdd', id, name, nodeId, ip, maxPerIp, resumeKey, blockKey)
       if (reply === -1) throw unregistered()
       return reply === -2 ? 'too-many-connections' : 'added'
     },
 
-    async find(user, nowMs, relayRoom = ''): Promise<FindOutcome> {
-      const chatId = randomUUID()
-      const reply = (await run('hushFind', user, nowMs, chatId, maxRematchSkips, relayRoom)) as FindReply
-      if (reply[0] !== 'matched') return { kind: reply[0] }
-      const [, partner, partnerName, queuedAt, ownName, partnerRoom] = reply
-      return {
-        kind: 'matched',
-        pairing: {
-          chatId,
-          initiator: { id: partner, name: partnerName, relayRoom: partnerRoom },
-          responder: { id: user, name: ownName, relayRoom },
-          waitedMs: Math.max(0, nowMs - Number(queuedAt)),
-        },
+    async find(user, nowMs, relayRoom = '', search = anyone): Promise<FindOutcome> {
+      const { interests, lang, strict, signKey } = search
+      const reply = (await run(
+        'hushFind',
+        user,
+        nowMs,
+        randomUUID(),
+        maxRematchSkips,
+        relayRoom,
+        interests.join(','),
+        lang,
+        strict ? '1' : '',
+        signKey,
+        interestWaitMs,
+      )) as FindReply
+      if (reply[0] === 'matched') return { kind: 'matched', pairing: pairingOf(reply, 1, nowMs) }
+      if (reply[0] !== 'queued') return { kind: reply[0] }
+      return reply[1] === '' ? { kind: 'queued' } : { kind: 'queued', fallbackAtMs: Number(reply[1]) }
+    },
+
+    async fallback(nowMs) {
+      const pairings: Pairing[] = []
+      for (let more = true; more;) {
+        const chatIds = Array.from({ length: fallbackBatch }, () => randomUUID())
+        const reply = (await run('hushFallback', nowMs, maxRematchSkips, fallbackBatch, ...chatIds)) as string[]
+        for (let at = 1; at + pairFields <= reply.length; at += pairFields) pairings.push(pairingOf(reply, at, nowMs))
+        more = reply[0] === 'more'
       }
+      return pairings
     },
 
     async cancel(user) {
@@ -231,8 +233,16 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
     },
 
     async counts(): Promise<Presence> {
-      const [online, searching, chatting] = (await run('hushCounts')) as [number, number, number]
-      return { online, searching, chatting }
+      const [online, searching, chatting, ...popular] = (await run(
+        'hushCounts',
+        popularInterestMinSearching,
+        popularInterestsShown,
+      )) as [number, number, number, ...string[]]
+      const interests: Presence['interests'] = []
+      for (let i = 0; i + 1 < popular.length; i += 2) {
+        interests.push({ tag: popular[i] ?? '', searching: Number(popular[i + 1]) })
+      }
+      return { online, searching, chatting, interests }
     },
 
     async heartbeat(ttlMs, register) {

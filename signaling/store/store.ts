@@ -16,7 +16,23 @@ export interface Member {
 export interface Arrival extends Member {
   ip: string
   resumeKey?: string
+  /** Opaque key for rules between two people beyond a single chat ('' for none); read by `compatible`. */
+  blockKey?: string
 }
+
+/** What a searcher asked for, normalised (validation.ts): no interests, no language, '' key for none. */
+export interface Search {
+  interests: readonly string[]
+  /** ISO 639-1 code, or '' for any language. */
+  lang: string
+  /** Only with a shared interest; never true without interests. */
+  strict: boolean
+  /** Handed to the partner as is ('' for none). */
+  signKey: string
+}
+
+/** A search for anyone, in any language: the FIFO of old. */
+export const anyone: Search = Object.freeze({ interests: [], lang: '', strict: false, signKey: '' })
 
 /** A connection taking a session back: its address, its own new resume key, the room its node relays to it in. */
 export interface Return {
@@ -50,6 +66,8 @@ export type AddOutcome = 'added' | 'too-many-connections'
 /** A side of a pair, with the room its node receives relays for it in (see MatchStore.find). */
 export interface PairedMember extends Member {
   relayRoom: string
+  /** The signing key this side searched with ('' for none). */
+  signKey: string
 }
 
 export interface Pairing {
@@ -59,10 +77,13 @@ export interface Pairing {
   responder: PairedMember
   /** How long the initiator waited in the queue, in milliseconds. */
   waitedMs: number
+  /** The interests both gave, in the responder's order ([] at random). */
+  common: string[]
 }
 
 export type FindOutcome =
-  | { kind: 'queued' }
+  /** `fallbackAtMs`: when the search opens to anyone unless a shared interest comes first (none: at once, or strict). */
+  | { kind: 'queued'; fallbackAtMs?: number }
   | { kind: 'matched'; pairing: Pairing }
   | { kind: 'already-searching' }
   | { kind: 'already-chatting' }
@@ -79,10 +100,16 @@ export interface MatchStore {
   /** Registers a connecting user as idle, unless their address already holds `maxPerIp` (0: no cap). */
   add(user: Arrival, maxPerIp: number): Promise<AddOutcome>
   /**
-   * Pairs the user with the longest-waiting eligible stranger, or queues them. `relayRoom` (the
-   * room the user's node receives relays for them in) is kept while they wait and handed to the partner.
+   * Pairs the user with the longest-waiting compatible stranger (a shared interest first, docs/protocol.md
+   * I1–I7), or queues them. `relayRoom` (the room the user's node receives relays for them in) is kept
+   * while they wait and handed to the partner.
    */
-  find(user: UserId, nowMs: number, relayRoom?: string): Promise<FindOutcome>
+  find(user: UserId, nowMs: number, relayRoom?: string, search?: Search): Promise<FindOutcome>
+  /**
+   * Opens to anyone every search whose wait for a shared interest is over by `nowMs` (all of them, on
+   * any node), pairing each with the longest compatible open waiter when there is one.
+   */
+  fallback(nowMs: number): Promise<Pairing[]>
   /** Leaves the queue; false when the user was not searching. */
   cancel(user: UserId): Promise<boolean>
   /** Ends the user's chat; null when the user was not paired. */

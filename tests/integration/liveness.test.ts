@@ -82,7 +82,7 @@ describe('retirement', () => {
     ])
     expect(await redis.client.zscore('hush:nodes', 'leaving')).toBeNull()
     expect(await redis.client.exists('hush:u:x', 'hush:node:leaving:users', 'hush:node:leaving:ips')).toBe(0)
-    expect(await staying.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
+    expect(await staying.counts()).toEqual({ online: 1, searching: 0, chatting: 0, interests: [] })
   })
 })
 
@@ -120,7 +120,7 @@ describe('being declared dead', () => {
       { chatId: pair.kind === 'matched' ? pair.pairing.chatId : '', partner: 'y', reason: 'disconnected' },
     ])
     expect(Number(await redis.client.zscore('hush:nodes', 'marked'))).toBeGreaterThan(0)
-    expect(await other.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
+    expect(await other.counts()).toEqual({ online: 1, searching: 0, chatting: 0, interests: [] })
     expect(await store.add({ id: 'z', name: 'Z', ip: '' }, 0)).toBe('added')
   })
 })
@@ -166,7 +166,7 @@ describe('rebuilding after Redis lost its data', () => {
     await redis.start()
     await until(async () => (await redis.client.exists('hush:u:late')) === 1 && attempts > 1)
     await until(async () => (await redis.client.exists('hush:u:early')) === 0)
-    expect(await store.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
+    expect(await store.counts()).toEqual({ online: 1, searching: 0, chatting: 0, interests: [] })
     expect(await redis.client.smembers('hush:node:rebuilt:users')).toEqual(['late'])
   })
 })

@@ -41,7 +41,12 @@ describe('redis store across nodes', () => {
     await b.add({ id: 'y', name: 'Y', ip: '10.0.0.1' }, 0)
     expect(await a.find('x', 0, 'room-x')).toEqual({ kind: 'queued' })
     const outcome = await b.find('y', 10, 'room-y')
-    expect(outcome.kind === 'matched' && outcome.pairing.initiator).toEqual({ id: 'x', name: 'X', relayRoom: 'room-x' })
+    expect(outcome.kind === 'matched' && outcome.pairing.initiator).toEqual({
+      id: 'x',
+      name: 'X',
+      relayRoom: 'room-x',
+      signKey: '',
+    })
     expect(await a.counts()).toEqual(await b.counts())
     await a.remove('x')
     await b.remove('y')
@@ -75,7 +80,7 @@ describe('redis store across nodes', () => {
     await dying.find('q', 0)
     const pairing = await live.find('p', 0)
     await dying.find('w', 0)
-    expect(await live.counts()).toEqual({ online: 3, searching: 1, chatting: 2 })
+    expect(await live.counts()).toEqual({ online: 3, searching: 1, chatting: 2, interests: [] })
     const expired = await eventually(
       () => live.expiredNodes(10),
       (nodes) => nodes.length > 0,
@@ -86,7 +91,7 @@ describe('redis store across nodes', () => {
     expect(reaped.ended).toEqual([
       { chatId: pairing.kind === 'matched' ? pairing.pairing.chatId : '', partner: 'p', reason: 'disconnected' },
     ])
-    expect(await live.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
+    expect(await live.counts()).toEqual({ online: 1, searching: 0, chatting: 0, interests: [] })
     expect(await dying.heartbeat(150, false)).toBe('missing')
     expect(await live.partnerOf('p')).toBeNull()
   })
@@ -123,7 +128,7 @@ describe('redis store across nodes', () => {
     expect(await stepped.heartbeat(20, false)).toBe('ok') // renewed; run out again by the time the reaper acts
     await pause(60)
     expect(await reaper.reapNode('stepped', 100, seen!.deadline)).toEqual({ status: 'alive', ended: [] })
-    expect(await reaper.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
+    expect(await reaper.counts()).toEqual({ online: 1, searching: 0, chatting: 0, interests: [] })
   })
 
   it('restores a node’s users after Redis lost its data, with their last partners', async () => {
@@ -160,7 +165,7 @@ describe('redis store across nodes', () => {
       },
     ])
     expect(restored).toBe(5)
-    expect(await store.counts()).toEqual({ online: 5, searching: 0, chatting: 2 })
+    expect(await store.counts()).toEqual({ online: 5, searching: 0, chatting: 2, interests: [] })
     expect(await store.restore([{ id: 'i', name: 'I', ...idle, ip: '', lastPartner: '' }])).toBe(0)
     expect(await store.leave('c1', 'left')).toEqual({ chatId: 'k', partner: 'c2', reason: 'left' })
     await store.find('s', 5) // a restored searcher searches again

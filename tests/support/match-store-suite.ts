@@ -18,12 +18,12 @@ export function describeMatchStore(kind: string, createStore: () => Promise<Matc
       const outcome = await store.find('b', 1250, 'room-b')
       expect(outcome.kind).toBe('matched')
       if (outcome.kind !== 'matched') return
-      expect(outcome.pairing.initiator).toEqual({ id: 'a', name: 'name-a', relayRoom: 'room-a' })
-      expect(outcome.pairing.responder).toEqual({ id: 'b', name: 'name-b', relayRoom: 'room-b' })
+      expect(outcome.pairing.initiator).toEqual({ id: 'a', name: 'name-a', relayRoom: 'room-a', signKey: '' })
+      expect(outcome.pairing.responder).toEqual({ id: 'b', name: 'name-b', relayRoom: 'room-b', signKey: '' })
       expect(outcome.pairing.waitedMs).toBe(250)
       expect(outcome.pairing.chatId).toMatch(/^[0-9a-f-]{36}$/)
       expect(await store.partnerOf('a')).toBe('b')
-      expect(await store.counts()).toEqual({ online: 2, searching: 0, chatting: 2 })
+      expect(await store.counts()).toEqual({ online: 2, searching: 0, chatting: 2, interests: [] })
     })
 
     it('refuses a second search and a search while chatting', async () => {
@@ -47,18 +47,18 @@ export function describeMatchStore(kind: string, createStore: () => Promise<Matc
       })
       expect(await store.leave('a', 'left')).toBeNull()
       expect(await store.partnerOf('a')).toBeNull()
-      expect(await store.counts()).toEqual({ online: 2, searching: 0, chatting: 0 })
+      expect(await store.counts()).toEqual({ online: 2, searching: 0, chatting: 0, interests: [] })
     })
 
     it('removes a disconnected user from the queue and from their chat', async () => {
       const store = await storeWith('a', 'b', 'c')
       await store.find('a', 0)
       expect(await store.remove('a')).toBeNull()
-      expect(await store.counts()).toEqual({ online: 2, searching: 0, chatting: 0 })
+      expect(await store.counts()).toEqual({ online: 2, searching: 0, chatting: 0, interests: [] })
       await store.find('b', 0)
       await store.find('c', 0)
       expect(await store.remove('c')).toMatchObject({ partner: 'b', reason: 'disconnected' })
-      expect(await store.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
+      expect(await store.counts()).toEqual({ online: 1, searching: 0, chatting: 0, interests: [] })
       expect(await store.remove('c')).toBeNull()
     })
 
@@ -67,7 +67,7 @@ export function describeMatchStore(kind: string, createStore: () => Promise<Matc
       expect(await store.cancel('a')).toBe(false)
       await store.find('a', 0)
       expect(await store.cancel('a')).toBe(true)
-      expect(await store.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
+      expect(await store.counts()).toEqual({ online: 1, searching: 0, chatting: 0, interests: [] })
     })
 
     it('keeps the last partners apart and pairs each with the next newcomer in FIFO order', async () => {
@@ -128,7 +128,7 @@ export function describeMatchStore(kind: string, createStore: () => Promise<Matc
         expect(await store.suspend('key-a', 60_000, 0)).toBe(true)
         expect(await store.suspend('key-w', 60_000, 0)).toBe(true)
         expect(await store.suspend('key-w', 60_000, 0)).toBe(false)
-        expect(await store.counts()).toEqual({ online: 3, searching: 0, chatting: 2 })
+        expect(await store.counts()).toEqual({ online: 3, searching: 0, chatting: 2, interests: [] })
         const outcome = await store.resume('key-a', back('key-a2', '10.0.0.a'), 1, 1)
         expect(outcome).toEqual({
           kind: 'resumed',
@@ -153,7 +153,7 @@ export function describeMatchStore(kind: string, createStore: () => Promise<Matc
         await arrive(store, 'a')
         await store.find('a', 0)
         expect((await store.resume('key-a', back('key-new'), 1, 0)).kind).toBe('resumed')
-        expect(await store.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
+        expect(await store.counts()).toEqual({ online: 1, searching: 0, chatting: 0, interests: [] })
         expect(await store.remove('a', 'key-a')).toBeNull()
         expect(await store.suspend('key-a', 60_000, 0)).toBe(false)
         expect((await store.counts()).online).toBe(1)
@@ -188,7 +188,7 @@ export function describeMatchStore(kind: string, createStore: () => Promise<Matc
           { chatId: pairing.kind === 'matched' ? pairing.pairing.chatId : '', partner: 'b', reason: 'disconnected' },
         ])
         expect(await store.resume('key-a', back('key-a2'), 1, 10_000)).toEqual({ kind: 'unknown' })
-        expect(await store.counts()).toEqual({ online: 1, searching: 0, chatting: 0 })
+        expect(await store.counts()).toEqual({ online: 1, searching: 0, chatting: 0, interests: [] })
         expect(await arrive(store, 'c', '10.0.0.1')).toBe('added')
       })
     })
@@ -208,7 +208,7 @@ export function describeMatchStore(kind: string, createStore: () => Promise<Matc
         }
       }
       expect(paired.size).toBe(1000)
-      expect(await store.counts()).toEqual({ online: 1001, searching: 1, chatting: 1000 })
+      expect(await store.counts()).toEqual({ online: 1001, searching: 1, chatting: 1000, interests: [] })
     })
   })
 }

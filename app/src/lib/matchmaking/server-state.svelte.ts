@@ -19,7 +19,7 @@ const quietErrors = new Set<ErrorCode>(['unavailable', 'not-paired', 'relay-off'
 
 export class ServerState {
   connected = $state(false)
-  presence = $state<Presence>({ online: 0, searching: 0, chatting: 0 })
+  presence = $state<Presence>({ online: 0, searching: 0, chatting: 0, interests: [] })
   myName = $state('')
   limits = $state.raw<Limits>(defaultLimits)
   /** Whether the server offers a TURN relay, so that the person's IP can be hidden with a data channel. */
