@@ -2,6 +2,7 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisStore, type RedisMatchStore } from '../../signaling/store/redis-store.ts'
+import { describeInterestMatching, searchFor } from '../support/interest-store-suite.ts'
 import { describeMatchStore } from '../support/match-store-suite.ts'
 import { startRedis, type TestRedis } from '../support/redis.ts'
 import { eventually, pause } from '../support/timing.ts'
@@ -20,10 +21,10 @@ afterAll(async () => {
 
 const leaseMs = 60_000
 
-async function redisNode(nodeId: string): Promise<RedisMatchStore> {
+async function redisNode(nodeId: string, interestWaitMs?: number): Promise<RedisMatchStore> {
   const client = new Redis(redis.url, { enableOfflineQueue: true })
   clients.push(client)
-  const store = createRedisStore(client, { nodeId })
+  const store = createRedisStore(client, { nodeId, interestWaitMs })
   await store.heartbeat(leaseMs, true)
   return store
 }
@@ -31,6 +32,71 @@ async function redisNode(nodeId: string): Promise<RedisMatchStore> {
 describeMatchStore('redis', async () => {
   await redis.client.flushall()
   return redisNode('node-a')
+})
+
+describeInterestMatching('redis', async (interestWaitMs) => {
+  await redis.client.flushall()
+  return redisNode('node-a', interestWaitMs)
+})
+
+describe('redis store: a searcher leaves no key behind', () => {
+  const queueKey = /^hush:(open:|tag:|fallback$|langs$|tags$|seq$)/
+  /** The matcher's keys, found with SCAN as an operator would. */
+  async function queueKeys(): Promise<string[]> {
+    const keys: string[] = []
+    let cursor = '0'
+    do {
+      const [next, batch] = await redis.client.scan(cursor, 'COUNT', 1000)
+      cursor = next
+      keys.push(...batch)
+    } while (cursor !== '0')
+    return keys.filter((key) => queueKey.test(key)).sort()
+  }
+  const everyKind = [
+    searchFor(['music', 'chess'], { lang: 'en' }),
+    searchFor(['art'], { strict: true }),
+    searchFor(['film'], { lang: 'fr', signKey: `${'K'.repeat(43)}=` }),
+    searchFor([], { lang: 'de' }),
+    searchFor([], { lang: 'es' }),
+  ]
+  const ids = everyKind.map((_, i) => `s${i}`)
+
+  it('after cancel, a lost connection, a pair, leave and disconnect, whatever they searched for', async () => {
+    await redis.client.flushall()
+    const store = await redisNode('node-a', 50)
+    for (const id of ids) await store.add({ id, name: id, ip: '10.0.0.1', resumeKey: `key-${id}` }, 0)
+    for (const [i, search] of everyKind.entries()) await store.find(ids[i]!, i, '', search)
+    expect((await store.counts()).searching).toBe(5)
+    expect(await queueKeys()).toEqual([
+      'hush:fallback',
+      'hush:langs',
+      'hush:open:de',
+      'hush:open:es',
+      'hush:seq',
+      'hush:tag:*:art',
+      'hush:tag:en:chess',
+      'hush:tag:en:music',
+      'hush:tag:fr:film',
+      'hush:tags',
+    ])
+    expect(await store.cancel('s0')).toBe(true)
+    expect(await store.suspend('key-s1', 60_000, 0)).toBe(true)
+    await store.remove('s2')
+    expect((await store.resume('key-s3', { ip: '10.0.0.1', resumeKey: 'key-s3b', relayRoom: '' }, 0, 0)).kind).toBe(
+      'resumed',
+    )
+    await store.remove('s4')
+    expect(await queueKeys()).toEqual([])
+    expect(await store.counts()).toMatchObject({ searching: 0, interests: [] })
+    // A pair made by the fallback, then left and disconnected: nothing of the search remains.
+    await store.find('s0', 10, '', searchFor(['music']))
+    await store.find('s3', 11)
+    expect(await store.fallback(10 + 50)).toHaveLength(1)
+    expect(await queueKeys()).toEqual([])
+    await store.leave('s0', 'left')
+    for (const id of ['s0', 's1', 's3']) await store.remove(id)
+    expect((await redis.client.keys('*')).sort()).toEqual(['hush:nodes'])
+  })
 })
 
 describe('redis store across nodes', () => {

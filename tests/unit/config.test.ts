@@ -14,7 +14,13 @@ describe('loadConfig', () => {
     expect(config.stunHost).toBe('127.0.0.1')
     expect(config.publicHost).toBeUndefined()
     expect(config.resumeGraceS).toBe(30)
+    expect(config.limits.interestWaitMs).toBe(5000)
     expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('announces INTEREST_WAIT_MS in the limits, 0 (open to anyone at once) included', () => {
+    expect(loadConfig({ INTEREST_WAIT_MS: '800' }).limits.interestWaitMs).toBe(800)
+    expect(loadConfig({ INTEREST_WAIT_MS: '0' }).limits.interestWaitMs).toBe(0)
   })
 
   it('parses lists and numbers', () => {
@@ -80,6 +86,10 @@ describe('loadConfig', () => {
     ['RESUME_GRACE_S', { RESUME_GRACE_S: '-1' }],
     ['RESUME_GRACE_S', { RESUME_GRACE_S: '1.5' }],
     ['RESUME_GRACE_S', { RESUME_GRACE_S: 'soon' }],
+    ['INTEREST_WAIT_MS', { INTEREST_WAIT_MS: '-1' }],
+    ['INTEREST_WAIT_MS', { INTEREST_WAIT_MS: '2.5' }],
+    ['INTEREST_WAIT_MS', { INTEREST_WAIT_MS: 'five seconds' }],
+    ['INTEREST_WAIT_MS', { INTEREST_WAIT_MS: '600001' }],
   ])('names %s when its value is bad', (name, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(name)
