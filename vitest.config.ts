@@ -35,6 +35,8 @@ export default defineConfig({
           include: [
             'tests/integration/session.test.ts',
             'tests/integration/matchmaking.test.ts',
+            'tests/integration/interests.test.ts',
+            'tests/integration/interests-load.test.ts',
             'tests/integration/relay.test.ts',
             'tests/integration/relay-frames.test.ts',
             'tests/integration/abuse.test.ts',
