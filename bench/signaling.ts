@@ -7,8 +7,11 @@
 // nodes over one redis-server, 50,000 connections across 3 nodes, and a naive Redis baseline
 // (--only=hush skips the baselines, --cluster-connections=0 the connections phase, --think-ms=N
 // pauses each client 0…N ms before searching again, so that more pairs span two nodes).
+// --interests runs matching by interests against random-only matching instead (bench/lib/interests-bench.ts;
+// --waits-ms=5000,1000 the INTEREST_WAIT_MS values, --waiting=N searchers for the memory reading, --redis on Redis).
 import { cpus } from 'node:os'
 import { hushEnv, runClusterBench } from './lib/cluster-bench.ts'
+import { runInterestsBench } from './lib/interests-bench.ts'
 import { measureConnections, measureMatching, withServers, withWorkers, type Target } from './lib/measure.ts'
 import { round } from './lib/stats.ts'
 
@@ -22,6 +25,21 @@ const settleMs = Number(args.get('settle-ms') ?? 20_000)
 const workersCount = Number(args.get('workers') ?? 4)
 /** Idle connections only (memory and idle CPU): no matching phases, no comparison. */
 const connectionsOnly = args.has('connections-only')
+
+if (args.has('interests')) {
+  const report = await runInterestsBench({
+    searchers,
+    loopMs,
+    workers: workersCount,
+    waitsMs: (args.get('waits-ms') ?? '5000,1000').split(',').map(Number),
+    redis: args.has('redis'),
+    waiting: Number(args.get('waiting') ?? 5000),
+  })
+  process.stdout.write(
+    `${JSON.stringify({ benchmark: 'signaling-interests', date: new Date().toISOString(), machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version }, ...report }, null, 2)}\n`,
+  )
+  process.exit(0)
+}
 
 if (args.has('redis')) {
   const report = await runClusterBench({

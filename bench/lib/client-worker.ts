@@ -3,6 +3,7 @@
 // the 20,000 open-files cap.
 import { performance } from 'node:perf_hooks'
 import { WebSocket } from 'ws'
+import { searchesFor, type SearchMix } from './interests-load.ts'
 
 export type WorkerCommand =
   /** Connects `count` more clients, spread round-robin over the nodes' URLs. */
@@ -17,12 +18,22 @@ export type WorkerCommand =
   | { cmd: 'cpu' }
   /** Everyone searches once; answers when all are paired (bench:relay), or at the deadline. */
   | { cmd: 'pair'; timeoutMs: number }
+  /** What each client searches for from now on (interests-load.ts); `seed` varies the draw per worker. */
+  | { cmd: 'searches'; mix: SearchMix; seed: number }
+  /** Everyone searches once and nobody is expected to pair; answers once the searches have had time to land. */
+  | { cmd: 'wait' }
+  /**
+   * The fallback alone: half the clients wait in the open FIFO (a language each, so they never pair with
+   * each other), then the other half search with interests of their own, spread over `spreadMs`: each
+   * must be paired with an open waiter the moment its wait is over. Answers their search → matched times.
+   */
+  | { cmd: 'fallback'; spreadMs: number; timeoutMs: number; seed: number }
   /** Each pair keeps `window` frames of `frameBytes` in flight, each side echoing what it gets, for `durationMs`. */
   | { cmd: 'echo'; durationMs: number; frameBytes: number; window: number }
 
 export type WorkerReply =
   | { connected: number; failed: number }
-  | { latenciesMs: number[]; matches: number; unsettled?: number }
+  | { latenciesMs: number[]; matches: number; unsettled?: number; fallbackLatenciesMs?: number[] }
   | { done: true }
   | { cpuMicros: number }
   | { paired: number }
@@ -113,6 +124,8 @@ class RawSocket {
 
 interface Client {
   socket: RawSocket
+  /** The match:find payload this client sends. */
+  search: Record<string, unknown>
   searchingSince: number
   initiator: boolean
   received: number
@@ -152,7 +165,7 @@ async function connectAll(urls: string[], count: number, localAddresses: string[
           socket.close()
           return
         }
-        clients.push({ socket, searchingSince: 0, initiator: false, received: 0, chatting: false })
+        clients.push({ socket, search: {}, searchingSince: 0, initiator: false, received: 0, chatting: false })
       }),
     )
   }
@@ -161,18 +174,20 @@ async function connectAll(urls: string[], count: number, localAddresses: string[
 
 /** Wires the per-client cycle; `onMatched` sees each find→found latency, `next` decides what happens after. */
 function wire(
-  onFound: (client: Client, latencyMs: number) => void,
+  onFound: (client: Client, latencyMs: number, random: boolean) => void,
   afterSignals: (client: Client) => void,
   onEnded: (client: Client) => void,
 ) {
   for (const client of clients) {
     const { socket } = client
     socket.removeAllListeners('match:found').removeAllListeners('signal:relay').removeAllListeners('match:ended')
-    socket.on('match:found', (found: { initiator: boolean }) => {
+    socket.on('match:found', (found: { initiator: boolean; common?: string[] }) => {
       client.initiator = found.initiator
       client.received = 0
       client.chatting = true
-      onFound(client, performance.now() - client.searchingSince)
+      // Paired at random after searching with interests: that search fell back.
+      const fellBack = 'interests' in client.search && found.common?.length === 0
+      onFound(client, performance.now() - client.searchingSince, fellBack)
       // As the app does: signals without an ack, find and leave with one.
       const first = found.initiator ? offer : answer
       socket.emit('signal:relay', first)
@@ -191,11 +206,12 @@ function wire(
 
 function find(client: Client): void {
   client.searchingSince = performance.now()
-  client.socket.emit('match:find', {}, noop)
+  client.socket.emit('match:find', client.search, noop)
 }
 
 function burst(timeoutMs: number): void {
   const latenciesMs: number[] = []
+  const fallbackLatenciesMs: number[] = []
   let matches = 0
   let settled = 0
   let answered = false
@@ -203,7 +219,7 @@ function burst(timeoutMs: number): void {
     if (answered) return
     answered = true
     clearTimeout(deadline)
-    reply({ latenciesMs, matches, unsettled: clients.length - settled })
+    reply({ latenciesMs, matches, unsettled: clients.length - settled, fallbackLatenciesMs })
   }
   // A server that loses waiters (the naive baseline) would otherwise never let the burst end.
   const deadline = setTimeout(answer, timeoutMs)
@@ -211,8 +227,9 @@ function burst(timeoutMs: number): void {
     if (++settled === clients.length) answer()
   }
   wire(
-    (client, latency) => {
+    (client, latency, fellBack) => {
       latenciesMs.push(latency)
+      if (fellBack) fallbackLatenciesMs.push(latency)
       if (client.initiator) matches++
     },
     settle,
@@ -223,6 +240,7 @@ function burst(timeoutMs: number): void {
 
 function loop(durationMs: number, thinkMs: number): void {
   const latenciesMs: number[] = []
+  const fallbackLatenciesMs: number[] = []
   let matches = 0
   const deadline = performance.now() + durationMs
   const again = (client: Client) => {
@@ -231,9 +249,10 @@ function loop(durationMs: number, thinkMs: number): void {
     else find(client)
   }
   wire(
-    (client, latency) => {
+    (client, latency, fellBack) => {
       if (performance.now() > deadline) return
       latenciesMs.push(latency)
+      if (fellBack) fallbackLatenciesMs.push(latency)
       if (client.initiator) matches++
     },
     (client) => {
@@ -245,7 +264,40 @@ function loop(durationMs: number, thinkMs: number): void {
     again,
   )
   for (const client of clients) if (!client.chatting) find(client)
-  setTimeout(() => reply({ latenciesMs, matches }), durationMs + 250)
+  setTimeout(() => reply({ latenciesMs, matches, fallbackLatenciesMs }), durationMs + 250)
+}
+
+function fallbackOnly(spreadMs: number, timeoutMs: number, seed: number): void {
+  const latenciesMs: number[] = []
+  const fans = clients.filter((_, i) => i % 2 === 1)
+  const letters = 'abcdefghijklmnopqrstuvwxyz'
+  let answered = false
+  const answer = () => {
+    if (answered) return
+    answered = true
+    reply({ latenciesMs, matches: latenciesMs.length, unsettled: fans.length - latenciesMs.length })
+  }
+  setTimeout(answer, timeoutMs)
+  wire(
+    (client, latency) => {
+      if (fans.includes(client)) latenciesMs.push(latency)
+      if (latenciesMs.length === fans.length) answer()
+    },
+    noop,
+    noop,
+  )
+  clients.forEach((client, i) => {
+    if (i % 2 === 1) return
+    const code = (i / 2) % 676
+    client.search = { lang: `${letters[Math.floor(code / 26)]}${letters[code % 26]}` }
+    find(client)
+  })
+  setTimeout(() => {
+    fans.forEach((client, i) => {
+      client.search = { interests: [`own ${seed} ${i}`] }
+      setTimeout(() => find(client), (i / fans.length) * spreadMs)
+    })
+  }, 1000)
 }
 
 function leaveAll(): void {
@@ -324,6 +376,17 @@ process.on('message', (command: WorkerCommand) => {
       break
     case 'echo':
       echo(command.durationMs, command.frameBytes, command.window)
+      break
+    case 'searches':
+      searchesFor(command.mix, clients.length, command.seed).forEach((search, i) => (clients[i]!.search = search))
+      reply({ done: true })
+      break
+    case 'fallback':
+      fallbackOnly(command.spreadMs, command.timeoutMs, command.seed)
+      break
+    case 'wait':
+      for (const client of clients) find(client)
+      setTimeout(() => reply({ done: true }), 2000)
       break
     case 'disconnect':
       for (const client of clients.splice(0)) client.socket.close()

@@ -76,6 +76,8 @@ const cpuSum = (stats: ServerStats[]) => stats.reduce((sum, s) => sum + cpuMicro
 const burstTimeoutMs = 20_000
 
 export interface MatchingHooks {
+  /** Called once the searchers are connected, before the burst (e.g. to set what they search for). */
+  prepare?(workers: LoadWorker[]): Promise<void>
   /** Called around the sustained loop, e.g. to read Redis statistics. */
   beforeLoop?(): Promise<void>
   afterLoop?(matches: number, seconds: number): Promise<Record<string, unknown>>
@@ -95,9 +97,11 @@ export async function measureMatching(
     nodes.map((node) => node.url),
     searchers,
   )
-  type Result = { latenciesMs: number[]; matches: number; unsettled?: number }
+  await hooks.prepare?.(workers)
+  type Result = { latenciesMs: number[]; matches: number; unsettled?: number; fallbackLatenciesMs?: number[] }
   const merge = (results: Result[]) => ({
     latencies: results.flatMap((r) => r.latenciesMs),
+    fallbacks: results.flatMap((r) => r.fallbackLatenciesMs ?? []),
     matches: results.reduce((n, r) => n + r.matches, 0),
     unsettled: results.reduce((n, r) => n + (r.unsettled ?? 0), 0),
   })
@@ -135,6 +139,8 @@ export async function measureMatching(
       leftUnmatched: burst.unsettled,
       allMatchedAndSignalledSeconds: round(burstSeconds),
       searchToMatchedMs: summarize(burst.latencies),
+      // Searches with interests paired at random: search → matched, the wait included.
+      ...(burst.fallbacks.length > 0 ? { fallbackSearchToMatchedMs: summarize(burst.fallbacks) } : {}),
     },
     sustained: {
       seconds: loopMs / 1000,
@@ -149,6 +155,7 @@ export async function measureMatching(
       loadCpuPercentOfCore: round((loadCpuMicros / 1000 / (performance.now() - loopStart)) * 100),
       loadCpuMicrosPerMatch: round(loadCpuMicros / Math.max(1, loop.matches), 1),
       searchToMatchedMs: summarize(loop.latencies),
+      ...(loop.fallbacks.length > 0 ? { fallbackSearchToMatchedMs: summarize(loop.fallbacks) } : {}),
       ...extra,
     },
   }

@@ -22,7 +22,7 @@ function random(seed: number): () => number {
 }
 
 interface Searcher {
-  client: Client
+  client: Client & { welcome: { name: string } }
   interests: string[]
   lang: string
   strict: boolean

@@ -31,7 +31,7 @@ describe('normalizeInterest', () => {
     ['<b>', 'markup'],
     [42, 'not a string'],
     [null, 'null'],
-  ])('refuses %j (%s)', (raw) => {
+  ] as [unknown, string][])('refuses %j (%s)', (raw) => {
     expect(normalizeInterest(raw)).toBeNull()
   })
 
