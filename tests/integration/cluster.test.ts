@@ -17,6 +17,7 @@ import { eventually, pause } from '../support/timing.ts'
 import { relaysBothWays } from '../support/resume.ts'
 import { confirmExpiryMs, heartbeatIntervalMs, leaseMs } from '../../signaling/cluster/liveness.ts'
 import { inbox, numberedFrame } from '../support/frames.ts'
+import { createRedisStore } from '../../signaling/store/redis-store.ts'
 
 const redis = useClusterRedis()
 
@@ -166,8 +167,7 @@ describe('two nodes', () => {
     const waiter = await connectClient(one!)
     await request(waiter, 'match:find', {})
     // What the reaper leaves behind: the waiter idle in Redis, and a match:ended for a chat never announced.
-    await redis.client.zrem('hush:queue', waiter.welcome.id)
-    await redis.client.hdel(`hush:u:${waiter.welcome.id}`, 'q')
+    expect(await createRedisStore(redis.client, { nodeId: 'elsewhere' }).cancel(waiter.welcome.id)).toBe(true)
     const notice = { kind: 'ended', chatId: 'never-announced', reason: 'disconnected' }
     // A server-side emit as the sharded adapter sends it (type 9), on the namespace's main channel.
     await redis.client.spublish(
@@ -175,7 +175,7 @@ describe('two nodes', () => {
       JSON.stringify({ uid: 'test', nsp: '/', type: 9, data: { packet: ['hush:notice', waiter.welcome.id, notice] } }),
     )
     await eventually(
-      () => redis.client.zcard('hush:queue'),
+      () => redis.client.zcard('hush:open:*'), // searchers for anyone, in any language
       (queued) => queued === 1,
     )
     const newcomer = await connectClient(two!)
@@ -286,7 +286,7 @@ describe('three nodes', () => {
     expect(await ended).toEqual({ chatId: found.chatId, reason: 'disconnected' })
     await presenceWhere(watcher, (p) => p.online === 2 && p.searching === 0 && p.chatting === 0, 15_000)
     expect(Date.now() - killedAt).toBeLessThan(15_000)
-    expect(await redis.client.zcard('hush:queue')).toBe(0)
+    expect(await redis.client.exists('hush:open:*', 'hush:seq', 'hush:langs')).toBe(0)
     expect(await redis.client.zcard('hush:nodes')).toBe(2)
 
     // The survivors pair with each other again.
@@ -485,7 +485,7 @@ describe('recovery', () => {
     await redis.start()
     // Both nodes rebuilt and both searches resumed: two waiters, each the other's last partner.
     await eventually(
-      () => redis.client.zcard('hush:queue'),
+      () => redis.client.zcard('hush:open:*'),
       (queued) => queued === 2,
     )
     expect(await againAtA).toBe(true)
