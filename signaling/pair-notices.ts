@@ -18,12 +18,14 @@ export function createPairNotices(
     metrics.matches.inc()
     // The responder never waited in the queue: only the initiator's wait is a wait.
     metrics.matchWait.observe(pairing.waitedMs / 1000)
+    ctx.safety.chatPaired(pairing)
     ctx.notify(initiator.id, { kind: 'found', chatId, initiator: true, partner: responder })
     ctx.notify(responder.id, { kind: 'found', chatId, initiator: false, partner: initiator })
   }
 
   /** Tells the one left behind; the user who ended the chat (if still here) has already been updated. */
   function announceEnd(ended: Ended): void {
+    ctx.safety.chatEnded(ended)
     ctx.notify(ended.partner, { kind: 'ended', chatId: ended.chatId, reason: ended.reason })
   }
 
@@ -55,10 +57,11 @@ export function createPairNotices(
       data.chatId = notice.chatId
       data.searchingSinceMs = null
       ctx.inLobby(socket, false)
+      const { name, signKey } = notice.partner
       socket.emit('match:found', {
         chatId: notice.chatId,
         initiator: notice.initiator,
-        partner: { name: notice.partner.name },
+        partner: signKey ? { name, signKey } : { name },
       })
       return
     }
@@ -86,7 +89,8 @@ export function createPairNotices(
       inTurn(socket, async () => {
         try {
           if (socket.data.searchingSinceMs === null || socket.data.chatId !== null) return resolve()
-          const outcome = await store.find(socket.data.id, now(), socket.data.relayRoom)
+          const { id, relayRoom, signKey } = socket.data
+          const outcome = await store.find(id, now(), relayRoom, { signKey })
           if (outcome.kind === 'matched') announcePair(outcome.pairing)
           resolve()
         } catch (error) {

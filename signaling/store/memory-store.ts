@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import type { EndReason, Presence } from '#protocol'
 import type { Ended, Expiry, FindOutcome, MatchStore, Pairing, ResumeOutcome, UserId } from './store.ts'
+import { createBlockList, type BlockList } from './blocks.ts'
 
 interface UserState {
   name: string
@@ -18,12 +19,17 @@ interface UserState {
   chat: { chatId: string; partner: UserId } | null
   /** The stranger of the user's last chat, not to be matched again at once while others wait. */
   lastPartner: UserId | null
+  /** Arrival.blockKey ('' for none). */
+  blockKey: string
+  /** The signKey of the current search or chat ('' for none). */
+  signKey: string
 }
 
 /** How many queue heads a search may pass over to honour the no-immediate-rematch rule. */
 export const maxRematchSkips = 8
 
-export function createMemoryStore(): MatchStore {
+/** `blocks`: the block list safety:block writes to (one of its own when none is given). */
+export function createMemoryStore(blocks: BlockList = createBlockList()): MatchStore {
   const users = new Map<UserId, UserState>()
   // A Map iterates in insertion order and deletes in O(1): a FIFO queue with removal from the middle.
   const queue = new Map<UserId, UserState>()
@@ -64,10 +70,11 @@ export function createMemoryStore(): MatchStore {
   // The longest waiter who is not the searcher's last partner (nor has the searcher as theirs).
   // Strict on purpose: with one FIFO queue at most one stranger waits at a time, so "rematch only
   // when nobody else waits" would hand a skipper straight back the person they skipped.
-  function pickPartner(user: UserId, state: UserState): UserId | null {
+  function pickPartner(user: UserId, state: UserState, nowMs: number): UserId | null {
     let looked = 0
     for (const [candidate, candidateState] of queue) {
-      if (!avoids(user, state, candidate, candidateState)) return candidate
+      const barred = avoids(user, state, candidate, candidateState)
+      if (!barred && !blocks.blocked(state.blockKey, candidateState.blockKey, nowMs)) return candidate
       if (++looked >= maxRematchSkips) break
     }
     return null
@@ -89,7 +96,7 @@ export function createMemoryStore(): MatchStore {
   }
 
   const store: MatchStore = {
-    async add({ id, name, ip, resumeKey = '' }, maxPerIp) {
+    async add({ id, name, ip, resumeKey = '', blockKey = '' }, maxPerIp) {
       if (users.has(id)) return 'added'
       if (!hasRoom(ip, maxPerIp)) return 'too-many-connections'
       hold(ip)
@@ -102,17 +109,20 @@ export function createMemoryStore(): MatchStore {
         relayRoom: '',
         chat: null,
         lastPartner: null,
+        blockKey,
+        signKey: '',
       })
       if (resumeKey !== '') resumeKeys.set(resumeKey, id)
       return 'added'
     },
 
-    async find(user, nowMs, relayRoom = '') {
+    async find(user, nowMs, relayRoom = '', search = {}) {
       const state = users.get(user)
       if (!state) return { kind: 'unknown-user' } satisfies FindOutcome
       if (state.chat) return { kind: 'already-chatting' }
       if (state.queuedAtMs !== null) return { kind: 'already-searching' }
-      const partner = pickPartner(user, state)
+      state.signKey = search.signKey ?? ''
+      const partner = pickPartner(user, state, nowMs)
       const partnerState = partner === null ? undefined : users.get(partner)
       if (partner === null || !partnerState || partnerState.queuedAtMs === null) {
         state.queuedAtMs = nowMs
@@ -124,8 +134,14 @@ export function createMemoryStore(): MatchStore {
       const chatId = randomUUID()
       const pairing: Pairing = {
         chatId,
-        initiator: { id: partner, name: partnerState.name, relayRoom: partnerState.relayRoom },
-        responder: { id: user, name: state.name, relayRoom },
+        initiator: {
+          id: partner,
+          name: partnerState.name,
+          relayRoom: partnerState.relayRoom,
+          signKey: partnerState.signKey,
+          blockKey: partnerState.blockKey,
+        },
+        responder: { id: user, name: state.name, relayRoom, signKey: state.signKey, blockKey: state.blockKey },
         waitedMs: nowMs - partnerState.queuedAtMs,
       }
       partnerState.queuedAtMs = null

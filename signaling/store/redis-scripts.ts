@@ -2,7 +2,9 @@
 // primary (no interleaving, no lost waiter, no user matched twice) in one round trip.
 // Keys (prefix P, default "hush:"):
 //   P u:<id>           hash  n name, node ('' in its grace), ip, t resume key, q queuedAt (searching),
-//                            r relay room (searching or chatting), c chatId + p partner (chatting), l last partner
+//                            r relay room (searching or chatting), c chatId + p partner (chatting), l last partner,
+//                            b block key, k sign key of the search
+//   P block:<a>|<b>    string a block between two block keys, with its TTL (store/blocks.ts)
 //   P queue            zset  searching users, score = arrival sequence (FIFO)
 //   P stats            hash  online, chatting (a field at 0 is deleted, so an empty population leaves no key)
 //   P nodes            zset  live nodes, score = heartbeat deadline (Redis clock, ms); -1 while being reaped
@@ -13,6 +15,8 @@
 //   P grace:ips        hash  ip -> sessions in their grace (they keep their address slot)
 // Every key but `nodes` is either owned by a node (reaped with it), swept at a deadline (grace), or
 // deleted when it empties.
+import { blockedLua } from './blocks.ts'
+
 // Scripts build key names from ARGV[1]: fine on one primary; Redis Cluster would need hash tags (docs/scaling.md).
 
 const helpers = `
@@ -108,19 +112,19 @@ local function reap_batch(node, batch)
   end
   return out
 end
-local function enqueue(id, queued_at, room)
+local function enqueue(id, queued_at, room, sign_key)
   local tail = redis.call('ZRANGE', P .. 'queue', -1, -1, 'WITHSCORES')
   local score = 0
   if tail[2] then score = tonumber(tail[2]) + 1 end
   redis.call('ZADD', P .. 'queue', score, id)
-  redis.call('HSET', ukey(id), 'q', queued_at, 'r', room)
+  redis.call('HSET', ukey(id), 'q', queued_at, 'r', room, 'k', sign_key)
 end
-`
+${blockedLua}`
 
 export const script = (body: string) => `${helpers}\n${body}`
 
 /**
- * ARGV: P, id, name, node, ip, maxPerIp, resume key ('' none).
+ * ARGV: P, id, name, node, ip, maxPerIp, resume key ('' none), block key ('' none).
  * 1 added, 0 known already, -1 node not registered, -2 per-IP cap.
  */
 export const addScript = script(`
@@ -131,6 +135,7 @@ if redis.call('EXISTS', k) == 1 then return 0 end
 if ip ~= '' and max > 0 and address_total(ip) >= max then return -2 end
 hold_ip(node, ip)
 redis.call('HSET', k, 'n', ARGV[3], 'node', node, 'ip', ip)
+if ARGV[8] and ARGV[8] ~= '' then redis.call('HSET', k, 'b', ARGV[8]) end
 if key ~= '' then
   redis.call('HSET', k, 't', key)
   redis.call('HSET', P .. 'resume', key, id)
@@ -141,29 +146,30 @@ return 1
 `)
 
 /**
- * ARGV: P, id, nowMs, chatId (made by the caller: scripts must stay deterministic), maxSkips, relayRoom.
- * Returns {kind} or {'matched', partnerId, partnerName, partnerQueuedAt, ownName, partnerRelayRoom}.
+ * ARGV: P, id, nowMs, chatId (made by the caller: scripts must stay deterministic), maxSkips, relayRoom, signKey.
+ * Returns {kind} or {'matched', partnerId, partnerName, partnerQueuedAt, ownName, partnerRelayRoom,
+ * partnerSignKey, partnerBlockKey, ownBlockKey}.
  */
 export const findScript = script(`
 local id, chat_id, max_skips = ARGV[2], ARGV[4], tonumber(ARGV[5])
 local k = ukey(id)
-local me = redis.call('HMGET', k, 'n', 'c', 'q', 'l')
+local me = redis.call('HMGET', k, 'n', 'c', 'q', 'l', 'b')
 if not me[1] then return { 'unknown-user' } end
 if me[2] then return { 'already-chatting' } end
 if me[3] then return { 'already-searching' } end
 local now = now_ms()
 local pick, pick_state
 for _, candidate in ipairs(redis.call('ZRANGE', P .. 'queue', 0, max_skips - 1)) do
-  local s = redis.call('HMGET', ukey(candidate), 'n', 'l', 'node', 'q', 'r')
+  local s = redis.call('HMGET', ukey(candidate), 'n', 'l', 'node', 'q', 'r', 'k', 'b')
   if not s[1] then
     redis.call('ZREM', P .. 'queue', candidate)
-  elseif candidate ~= me[4] and s[2] ~= id and node_alive(s[3], now) then
+  elseif candidate ~= me[4] and s[2] ~= id and node_alive(s[3], now) and not blocked(me[5], s[7]) then
     pick, pick_state = candidate, s
     break
   end
 end
 if not pick then
-  enqueue(id, ARGV[3], ARGV[6])
+  enqueue(id, ARGV[3], ARGV[6], ARGV[7])
   return { 'queued' }
 end
 redis.call('ZREM', P .. 'queue', pick)
@@ -173,7 +179,8 @@ redis.call('HDEL', pk, 'q')
 redis.call('HSET', pk, 'c', chat_id, 'p', id)
 redis.call('HSET', k, 'c', chat_id, 'p', pick, 'r', ARGV[6])
 bump('chatting', 2)
-return { 'matched', pick, pick_state[1], pick_state[4], me[1], pick_state[5] or '' }
+return { 'matched', pick, pick_state[1], pick_state[4], me[1], pick_state[5] or '', pick_state[6] or '',
+  pick_state[7] or '', me[5] or '' }
 `)
 
 /** ARGV: P, id. 1 when the user was searching. */

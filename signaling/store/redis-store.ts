@@ -70,10 +70,11 @@ export interface RedisStoreOptions {
 }
 
 type ScriptName = keyof typeof scriptSources
-/** What the find script answers: the outcome's kind, or a pair (partner id, name, queued at; own name; partner's relay room). */
+/** The find script's answer: the outcome's kind, or a pair (partner id, name, queued at; own name; partner's relay room,
+ *  sign key and block key; own block key). */
 type FindReply =
   | ['queued' | 'already-searching' | 'already-chatting' | 'unknown-user']
-  | ['matched', string, string, string, string, string]
+  | ['matched', string, string, string, string, string, string, string, string]
 /** What the resume script answers (see redis-resume-scripts.ts). */
 type ResumeReply =
   ['unknown' | 'too-many-connections' | 'unavailable'] | ['resumed', string, string, string, string, string, string]
@@ -159,23 +160,30 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
   return {
     nodeId,
 
-    async add({ id, name, ip, resumeKey = '' }, maxPerIp): Promise<AddOutcome> {
-      const reply = await run('hushAdd', id, name, nodeId, ip, maxPerIp, resumeKey)
+    async add({ id, name, ip, resumeKey = '', blockKey = '' }, maxPerIp): Promise<AddOutcome> {
+      const reply = await run('hushAdd', id, name, nodeId, ip, maxPerIp, resumeKey, blockKey)
       if (reply === -1) throw unregistered()
       return reply === -2 ? 'too-many-connections' : 'added'
     },
 
-    async find(user, nowMs, relayRoom = ''): Promise<FindOutcome> {
+    async find(user, nowMs, relayRoom = '', search = {}): Promise<FindOutcome> {
       const chatId = randomUUID()
-      const reply = (await run('hushFind', user, nowMs, chatId, maxRematchSkips, relayRoom)) as FindReply
+      const signKey = search.signKey ?? ''
+      const reply = (await run('hushFind', user, nowMs, chatId, maxRematchSkips, relayRoom, signKey)) as FindReply
       if (reply[0] !== 'matched') return { kind: reply[0] }
-      const [, partner, partnerName, queuedAt, ownName, partnerRoom] = reply
+      const [, partner, partnerName, queuedAt, ownName, partnerRoom, partnerKey, partnerBlockKey, ownBlockKey] = reply
       return {
         kind: 'matched',
         pairing: {
           chatId,
-          initiator: { id: partner, name: partnerName, relayRoom: partnerRoom },
-          responder: { id: user, name: ownName, relayRoom },
+          initiator: {
+            id: partner,
+            name: partnerName,
+            relayRoom: partnerRoom,
+            signKey: partnerKey,
+            blockKey: partnerBlockKey,
+          },
+          responder: { id: user, name: ownName, relayRoom, signKey, blockKey: ownBlockKey },
           waitedMs: Math.max(0, nowMs - Number(queuedAt)),
         },
       }

@@ -16,6 +16,14 @@ export interface Member {
 export interface Arrival extends Member {
   ip: string
   resumeKey?: string
+  /** Opaque key that blocks are kept under (a keyed hash of the address; '' for none): see store/blocks.ts. */
+  blockKey?: string
+}
+
+/** What a search carries into the queue and on to the partner. */
+export interface Search {
+  /** The searcher's Ed25519 public key for the next chat (base64, 32 bytes); '' or absent: none. */
+  signKey?: string
 }
 
 /** A connection taking a session back: its address, its own new resume key, the room its node relays to it in. */
@@ -50,6 +58,10 @@ export type AddOutcome = 'added' | 'too-many-connections'
 /** A side of a pair, with the room its node receives relays for it in (see MatchStore.find). */
 export interface PairedMember extends Member {
   relayRoom: string
+  /** The key this side searched with ('' when none). */
+  signKey: string
+  /** This side's block key (Arrival.blockKey; '' when none). */
+  blockKey: string
 }
 
 export interface Pairing {
@@ -80,9 +92,10 @@ export interface MatchStore {
   add(user: Arrival, maxPerIp: number): Promise<AddOutcome>
   /**
    * Pairs the user with the longest-waiting eligible stranger, or queues them. `relayRoom` (the
-   * room the user's node receives relays for them in) is kept while they wait and handed to the partner.
+   * room the user's node receives relays for them in) is kept while they wait and handed to the partner,
+   * as is the search's signKey. Never pairs two users whose block keys are blocked (store/blocks.ts).
    */
-  find(user: UserId, nowMs: number, relayRoom?: string): Promise<FindOutcome>
+  find(user: UserId, nowMs: number, relayRoom?: string, search?: Search): Promise<FindOutcome>
   /** Leaves the queue; false when the user was not searching. */
   cancel(user: UserId): Promise<boolean>
   /** Ends the user's chat; null when the user was not paired. */

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRedisStore, type RedisMatchStore } from '../../signaling/store/redis-store.ts'
 import { describeMatchStore } from '../support/match-store-suite.ts'
+import { redisBlockWriter } from '../../signaling/safety/blocks.ts'
 import { startRedis, type TestRedis } from '../support/redis.ts'
 import { eventually, pause } from '../support/timing.ts'
 
@@ -28,10 +29,14 @@ async function redisNode(nodeId: string): Promise<RedisMatchStore> {
   return store
 }
 
-describeMatchStore('redis', async () => {
-  await redis.client.flushall()
-  return redisNode('node-a')
-})
+describeMatchStore(
+  'redis',
+  async () => {
+    await redis.client.flushall()
+    return redisNode('node-a')
+  },
+  (a, b) => redisBlockWriter(redis.client)(a, b, Date.now() + 60_000, Date.now()),
+)
 
 describe('redis store across nodes', () => {
   it('pairs users of two nodes from one queue and keeps no key once they leave', async () => {
@@ -41,7 +46,11 @@ describe('redis store across nodes', () => {
     await b.add({ id: 'y', name: 'Y', ip: '10.0.0.1' }, 0)
     expect(await a.find('x', 0, 'room-x')).toEqual({ kind: 'queued' })
     const outcome = await b.find('y', 10, 'room-y')
-    expect(outcome.kind === 'matched' && outcome.pairing.initiator).toEqual({ id: 'x', name: 'X', relayRoom: 'room-x' })
+    expect(outcome.kind === 'matched' && outcome.pairing.initiator).toMatchObject({
+      id: 'x',
+      name: 'X',
+      relayRoom: 'room-x',
+    })
     expect(await a.counts()).toEqual(await b.counts())
     await a.remove('x')
     await b.remove('y')
