@@ -89,6 +89,8 @@ export function createSafetyHandlers(deps: HandlerDeps): { report: Handler; bloc
             note: request.note ?? '',
             evidence: request.evidence,
             reported: chat.partner.hash,
+            chatId: request.chatId,
+            signKey: chat.partner.signKey,
           },
           onceKey: `${request.chatId}:${chat.side}`,
           reporter,

@@ -10,6 +10,9 @@ export interface StoredReport {
   note: string
   evidence: Evidence[]
   reported: string
+  /** The chat and the reported side's key in it: anyone can check the evidence again with these. */
+  chatId: string
+  signKey: string
 }
 
 export interface Filing {

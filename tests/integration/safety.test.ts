@@ -28,7 +28,14 @@ describe('reports', () => {
     expect((await report(a, chatId, evidence)).error).toBeNull()
     const reports = await storedReports(server)
     expect(reports).toHaveLength(1)
-    expect(reports[0]).toMatchObject({ reason: 'harassment', note: '', evidence, reporters: 1 })
+    expect(reports[0]).toMatchObject({
+      reason: 'harassment',
+      note: '',
+      evidence,
+      reporters: 1,
+      chatId,
+      signKey: b.signer.signKey,
+    })
     expect(reports[0]?.reported).toMatch(/^[0-9a-f]{32}$/)
     const listing = (await admin(server, '/admin/reports')).text
     for (const ip of ['198.51.100.1', '198.51.100.2']) expect(listing).not.toContain(ip)
