@@ -80,7 +80,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     () => sockets.size,
     // In a cluster, the totals of the last presence tick: scraping an open endpoint costs Redis nothing.
     () => (cluster ? broadcaster.latest() : store.counts()),
-    async () => (await safety.bans.list(now())).length,
+    () => safety.activeBans(),
   )
 
   const readiness = () => (closing ? 'shutting-down' : (cluster?.readiness() ?? 'ok'))
@@ -277,6 +277,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       broadcaster.stop()
       iceRefresh?.stop()
       sweeper?.stop()
+      safety.close()
       // This node's clients only: a plain io.emit would reach every node's clients through the adapter.
       io.local.emit('session:error', { code: 'unavailable', message: 'server is shutting down' })
       await new Promise<void>((resolve) => {

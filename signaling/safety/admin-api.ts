@@ -32,7 +32,7 @@ export function createAdminApi(token: string, safety: () => Safety, now: () => n
   }
 
   async function route(req: IncomingMessage, path: string): Promise<[number, unknown?]> {
-    const { reports, bans, ban } = safety()
+    const { reports, bans, ban, unban } = safety()
     if (req.method === 'GET' && path === '/admin/reports')
       return [200, { reports: await reports.list(now(), adminReportLimit) }]
     if (req.method === 'GET' && path === '/admin/bans') return [200, { bans: await bans.list(now()) }]
@@ -41,8 +41,8 @@ export function createAdminApi(token: string, safety: () => Safety, now: () => n
       if (!parsed.success) return [400, { error: 'takes { key, ttlS }' }]
       return [200, { key: parsed.data.key, until: await ban(parsed.data.key, parsed.data.ttlS) }]
     }
-    const unban = /^\/admin\/bans\/([0-9a-f]{32})$/.exec(path)
-    if (req.method === 'DELETE' && unban?.[1]) return [200, { key: unban[1], removed: await bans.unban(unban[1]) }]
+    const unbanned = /^\/admin\/bans\/([0-9a-f]{32})$/.exec(path)?.[1]
+    if (req.method === 'DELETE' && unbanned) return [200, { key: unbanned, removed: await unban(unbanned) }]
     return [401]
   }
 
