@@ -41,6 +41,7 @@ export default defineConfig({
             'tests/integration/relay-frames.test.ts',
             'tests/integration/abuse.test.ts',
             'tests/integration/resume.test.ts',
+            'tests/integration/safety.test.ts',
           ],
           setupFiles: ['tests/support/redis-mode.ts'],
           environment: 'node',

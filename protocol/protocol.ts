@@ -13,10 +13,41 @@ export type ErrorCode =
   | 'unavailable'
   | 'internal'
   | 'relay-off'
+  | 'bad-evidence'
+  | 'banned'
+  | 'pow-required'
+  | 'too-late'
+
+/** `banned`: when the ban ends (ms since the epoch). */
+export interface BanInfo {
+  until: number
+}
+
+/** An ALTCHA v2 challenge as altcha-lib's `createChallenge` makes it; solve it with its `solveChallenge`. */
+export interface PowChallenge {
+  parameters: {
+    algorithm: string
+    nonce: string
+    salt: string
+    cost: number
+    keyLength: number
+    keyPrefix: string
+    keySignature?: string
+    expiresAt?: number
+  }
+  signature?: string
+}
+
+/** `pow-required`: the challenge to solve before searching again. */
+export interface PowRequired {
+  challenge: PowChallenge
+}
 
 export interface ProtocolError {
   code: ErrorCode
   message: string
+  /** With `banned` (and a connect_error `banned`): BanInfo; with `pow-required`: PowRequired. */
+  data?: BanInfo | PowRequired
 }
 
 /** Every request event answers through one of these: `(error, data?)`. */
@@ -50,6 +81,8 @@ export interface Limits {
   match: RateLimit
   signal: RateLimit
   relay: RelayLimits
+  /** safety:report and safety:block together. */
+  safety: RateLimit
 }
 
 export interface Welcome {
@@ -113,12 +146,38 @@ export interface FindRequest {
   lang?: string
   /** Only with someone who shares an interest, never at random (ignored without interests). */
   strict?: boolean
-  /** Standard base64 of a 32-byte public key, handed to the partner as is. */
+  /** This chat's Ed25519 public key (standard base64 of the 32 raw bytes): the partner verifies `msg.sig` with it. */
   signKey?: string
+  /** A solved proof of work after `pow-required`: base64 of the JSON `{ challenge, solution }`. */
+  pow?: string
 }
 
 export interface LeaveRequest {
   reason: LeaveReason
+}
+
+export type ReportReason = 'spam' | 'sexual' | 'harassment' | 'minor' | 'other'
+
+/** A message of the reported partner, exactly as received: `sig` covers `signedMessageBytes` (message-signature.ts). */
+export interface Evidence {
+  id: string
+  sentAt: number
+  text: string
+  /** Standard base64 of the 64-byte Ed25519 signature. */
+  sig: string
+}
+
+export interface ReportRequest {
+  chatId: string
+  reason: ReportReason
+  /** At most 500 characters. */
+  note?: string
+  /** 1 to 20 of the partner's signed messages. */
+  evidence: Evidence[]
+}
+
+export interface BlockRequest {
+  chatId: string
 }
 
 export interface IceCandidate {
@@ -164,6 +223,10 @@ export interface ClientToServerEvents {
   'signal:relay': (signal: Signal, ack?: Ack) => void
   /** A sealed frame for the partner (binary, at most `limits.relay.maxFrameBytes`); no ack, refusals come as session:error. */
   'relay:frame': (frame: BinaryFrame) => void
+  /** Reports the partner of a chat, during it or within the report window after it. */
+  'safety:report': (request: ReportRequest, ack: Ack) => void
+  /** Never pairs the two addresses of a chat again (for the block's time), during it or within the window after it. */
+  'safety:block': (request: BlockRequest, ack: Ack) => void
 }
 
 export type ClientEventName = keyof ClientToServerEvents
@@ -177,7 +240,11 @@ export const defaultLimits: Limits = {
   match: { burst: 10, perSecond: 1 },
   signal: { burst: 100, perSecond: 20 },
   relay: { burst: 200, perSecond: 50, maxFrameBytes: 16 * 1024, bytesPerSecond: 256 * 1024 },
+  safety: { burst: 5, perSecond: 0.2 },
 }
+
+/** Report limits: evidence items, note length. */
+export const reportLimits = { maxEvidence: 20, maxNoteChars: 500 } as const
 
 /** The app must connect with this transport list: the server serves WebSocket only. */
 export const signalingTransports = ['websocket'] as const

@@ -7,13 +7,16 @@ import type { Config } from './config.ts'
 import type { ConnectLimiter } from './connect-limiter.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './metrics.ts'
-import type { ErrorCode } from '#protocol'
+import type { BanInfo, ErrorCode } from '#protocol'
+import type { Safety } from './safety/safety.ts'
 import { newResumeCredential, presentedKey } from './resume/token.ts'
 import type { MatchStore, ResumedSession, UserId } from './store/store.ts'
 
 export interface AdmissionDeps {
   config: Config
   store: MatchStore
+  /** Bans (refused at the door), address hashes (the store's block keys), proof-of-work flags. */
+  safety: Pick<Safety, 'bans' | 'hash' | 'pow'>
   connectLimiter: ConnectLimiter
   names: { take(): string; claim(name: string): void; release(name: string): void }
   metrics: Metrics
@@ -47,22 +50,24 @@ type Registration =
   | { kind: 'added' | 'resumed'; id: UserId; name: string; resumed: ResumedSession | null }
   | { kind: 'rate-limited' }
   | { kind: 'too-many-connections' }
+  | { kind: 'banned'; until: number }
 
-const refusal = (code: ErrorCode, message: string) => Object.assign(new Error(code), { data: { code, message } })
+const refusal = (code: ErrorCode, message: string, data?: BanInfo) =>
+  Object.assign(new Error(code), { data: data ? { code, message, data } : { code, message } })
 
 const closeConnection = (conn: Candidate['conn']) => conn.close()
 
 export function createAdmission(deps: AdmissionDeps) {
-  const { config, store, connectLimiter, names, metrics, logger } = deps
+  const { config, store, connectLimiter, names, metrics, logger, safety } = deps
   const graceMs = config.resumeGraceS * 1000
   // Connections whose admission is under way or was refused. socket.io lets a client send CONNECT
   // again on the same connection (measured: 166,600 admissions in 5.5 s on one); accepted ones leave
   // the set, as socket.io itself closes a connection that sends a second CONNECT once admitted.
   const attempted = new WeakSet<Candidate['conn']>()
 
-  function refuse(socket: Candidate, next: Next, code: ErrorCode, message: string): void {
+  function refuse(socket: Candidate, next: Next, code: ErrorCode, message: string, data?: BanInfo): void {
     metrics.countRejection(code)
-    next(refusal(code, message))
+    next(refusal(code, message, data))
     // socket.io writes the refusal on the next tick; engine.io flushes what it holds before closing.
     setImmediate(closeConnection, socket.conn)
   }
@@ -80,7 +85,10 @@ export function createAdmission(deps: AdmissionDeps) {
     let added: { id: UserId; name: string } | null = null
     let resuming = false
 
+    const blockKey = safety.hash(ip)
     const register = async (): Promise<Registration> => {
+      const bannedUntil = await safety.bans.until(blockKey, deps.now())
+      if (bannedUntil !== null) return { kind: 'banned', until: bannedUntil }
       if (!(await connectLimiter.allow(ip))) return { kind: 'rate-limited' }
       if (presented !== null && presented !== 'malformed') {
         resuming = true
@@ -93,7 +101,7 @@ export function createAdmission(deps: AdmissionDeps) {
       // An unknown, used, expired or malformed token: a fresh session, as if none was presented.
       if (presented !== null) metrics.resumes.inc({ outcome: 'unknown' })
       added = { id: randomBytes(16).toString('base64url'), name: names.take() }
-      const outcome = await store.add({ ...added, ip, resumeKey }, config.maxConnPerIp)
+      const outcome = await store.add({ ...added, ip, resumeKey, blockKey }, config.maxConnPerIp)
       return outcome === 'added' ? { kind: 'added', ...added, resumed: null } : { kind: 'too-many-connections' }
     }
 
@@ -111,6 +119,11 @@ export function createAdmission(deps: AdmissionDeps) {
 
     register().then(
       (outcome) => {
+        if (outcome.kind === 'banned') {
+          return refuse(socket, next, 'banned', 'this address is banned', { until: outcome.until })
+        }
+        // Refused for its own doing: POW=auto asks this address for proof of work for a while.
+        if (outcome.kind !== 'added' && outcome.kind !== 'resumed') safety.pow.flag(ip, deps.now())
         if (outcome.kind === 'rate-limited') {
           return refuse(socket, next, 'rate-limited', `at most ${config.connectRatePerMin} new connections per minute`)
         }

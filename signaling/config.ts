@@ -78,6 +78,18 @@ const envSchema = z.object({
     .min(0, 'must be 0 (open to anyone at once) or more')
     .max(600_000, 'must be at most 600000 (ten minutes)')
     .default(defaultLimits.interestWaitMs),
+  REPORT_WINDOW_S: positiveInt(86_400),
+  REPORT_RETENTION_S: positiveInt(2_592_000),
+  REPORT_BAN_THRESHOLD: positiveInt(3),
+  REPORT_MAX_PER_HOUR: positiveInt(10),
+  REPORT_MAX_STORED: positiveInt(100_000),
+  BAN_TTL_S: positiveInt(86_400),
+  BLOCK_TTL_S: positiveInt(86_400),
+  POW: z.enum(['off', 'auto', 'always']).default('auto'),
+  POW_AUTO_RATE: positiveInt(500),
+  // Mean tries of 1,000 PBKDF2 rounds each; a solve takes about POW_COST × 0.4 ms on one core here.
+  POW_COST: z.coerce.number().int().min(10).max(1_000_000).default(2000),
+  ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
 })
 
 export interface Config {
@@ -108,6 +120,28 @@ export interface Config {
   shutdownGraceMs: number
   /** How long a session whose connection was lost stays resumable, in seconds; 0 turns resume off. */
   resumeGraceS: number
+  safety: SafetyConfig
+}
+
+export interface SafetyConfig {
+  /** How long after a chat's end it can still be reported or blocked; also the window distinct reporters are counted in. */
+  reportWindowS: number
+  reportRetentionS: number
+  /** Distinct reporters (addresses) within the window that ban an address. */
+  banThreshold: number
+  /** Reports one address may file per hour. */
+  reportsPerHour: number
+  /** Reports kept at most; the oldest go first. */
+  maxStoredReports: number
+  banTtlS: number
+  blockTtlS: number
+  pow: 'off' | 'auto' | 'always'
+  /** match:find per second on this node above which `auto` asks everyone for proof of work. */
+  powAutoRate: number
+  /** Mean number of key derivations a challenge takes to solve. */
+  powCost: number
+  /** The operator API's bearer token; undefined: no operator API. */
+  adminToken: string | undefined
 }
 
 export class ConfigError extends Error {}
@@ -159,5 +193,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     relay: e.RELAY === 'on',
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     resumeGraceS: e.RESUME_GRACE_S,
+    safety: Object.freeze({
+      reportWindowS: e.REPORT_WINDOW_S,
+      reportRetentionS: e.REPORT_RETENTION_S,
+      banThreshold: e.REPORT_BAN_THRESHOLD,
+      reportsPerHour: e.REPORT_MAX_PER_HOUR,
+      maxStoredReports: e.REPORT_MAX_STORED,
+      banTtlS: e.BAN_TTL_S,
+      blockTtlS: e.BLOCK_TTL_S,
+      pow: e.POW,
+      powAutoRate: e.POW_AUTO_RATE,
+      powCost: e.POW_COST,
+      adminToken: e.ADMIN_TOKEN,
+    }),
   })
 }

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import sirv from 'sirv'
 import type { Registry } from 'prom-client'
 import type { ClusterState } from './cluster/liveness.ts'
+import type { AdminApi } from './safety/admin-api.ts'
 
 export const contentSecurityPolicy = [
   "default-src 'self'",
@@ -33,7 +34,13 @@ const placeholder = `<!doctype html><meta charset="utf-8"><title>Hush</title>
 /** 'ok', or why this node should take no new connections now: /healthz answers 503, a load balancer skips it. */
 export type Readiness = ClusterState | 'shutting-down'
 
-export function createHttpHandler(staticDir: string, registry: Registry, readiness: () => Readiness) {
+/** `admin`: the operator API (ADMIN_TOKEN set); without it /admin/… is answered 404. */
+export function createHttpHandler(
+  staticDir: string,
+  registry: Registry,
+  readiness: () => Readiness,
+  admin: AdminApi | null = null,
+) {
   const serveStatic = existsSync(staticDir)
     ? sirv(staticDir, {
         etag: true,
@@ -67,6 +74,10 @@ export function createHttpHandler(staticDir: string, registry: Registry, readine
           res.writeHead(500).end()
         },
       )
+      return
+    }
+    if (path === '/admin' || path?.startsWith('/admin/')) {
+      if (!admin?.(req, res)) res.writeHead(404).end('not found')
       return
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

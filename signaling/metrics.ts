@@ -2,7 +2,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { ErrorCode, Presence } from '#protocol'
 
-export function createMetrics(readConnections: () => number, readPresence: () => Presence | Promise<Presence>) {
+export function createMetrics(
+  readConnections: () => number,
+  readPresence: () => Presence | Promise<Presence>,
+  readActiveBans: () => number = () => 0,
+) {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'hush_' })
   new Gauge({
@@ -29,6 +33,14 @@ export function createMetrics(readConnections: () => number, readPresence: () =>
   presenceGauge('hush_online', 'Users online (all nodes)', (p) => p.online)
   presenceGauge('hush_searching', 'Users waiting in the match queue (all nodes)', (p) => p.searching)
   presenceGauge('hush_chatting', 'Users in a chat (all nodes)', (p) => p.chatting)
+  new Gauge({
+    name: 'hush_bans_active',
+    help: 'Addresses banned now (all nodes with Redis; counted at each ban here and every 15 s)',
+    registers: [registry],
+    collect() {
+      this.set(readActiveBans())
+    },
+  })
 
   return {
     registry,
@@ -70,6 +82,17 @@ export function createMetrics(readConnections: () => number, readPresence: () =>
       name: 'hush_resumes_total',
       help: 'Sessions resumed, tokens that resumed nothing (unknown), graces that ran out (expired)',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    reports: new Counter<'reason'>({
+      name: 'hush_reports_total',
+      help: 'Reports filed (verified and stored), by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    powRequired: new Counter({
+      name: 'hush_pow_required_total',
+      help: 'match:find requests answered pow-required',
       registers: [registry],
     }),
     rejected: new Counter<'code'>({

@@ -18,12 +18,14 @@ export function createPairNotices(
     metrics.matches.inc()
     // The responder never waited in the queue (or was paired by the fallback): the initiator's wait is the wait.
     metrics.matchWait.observe(pairing.waitedMs / 1000)
+    ctx.safety.chatPaired(pairing)
     ctx.notify(initiator.id, { kind: 'found', chatId, initiator: true, partner: responder, common })
     ctx.notify(responder.id, { kind: 'found', chatId, initiator: false, partner: initiator, common })
   }
 
   /** Tells the one left behind; the user who ended the chat (if still here) has already been updated. */
   function announceEnd(ended: Ended): void {
+    ctx.safety.chatEnded(ended)
     ctx.notify(ended.partner, { kind: 'ended', chatId: ended.chatId, reason: ended.reason })
   }
 

@@ -32,6 +32,10 @@ import { createStunServer } from './stun/stun-server.ts'
 import { welcomeFor } from './welcome.ts'
 import { createSocketServer } from './socket-server.ts'
 import { ownStunUrl } from './stun/advertised-host.ts'
+import { createBlockList } from './store/blocks.ts'
+import { createSafety } from './safety/safety.ts'
+import { wireBanEnforcement } from './safety/ban-enforcement.ts'
+import { createAdminApi } from './safety/admin-api.ts'
 
 export type HushServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
 export type HushSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
@@ -68,7 +72,8 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   const interestWaitMs = config.limits.interestWaitMs
   const cluster: Cluster | null =
     !deps.store && config.redisUrl ? createCluster(config.redisUrl, logger, interestWaitMs) : null
-  const store = deps.store ?? cluster?.store ?? createMemoryStore({ interestWaitMs })
+  const blocks = createBlockList()
+  const store = deps.store ?? cluster?.store ?? createMemoryStore({ interestWaitMs, blocks })
   const now = deps.now ?? Date.now
   const validators = createValidators(config.limits)
   const names = createNameRegistry()
@@ -78,15 +83,20 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     () => sockets.size,
     // In a cluster, the totals of the last presence tick: scraping an open endpoint costs Redis nothing.
     () => (cluster ? broadcaster.latest() : store.counts()),
+    () => safety.activeBans(),
   )
 
   const readiness = () => (closing ? 'shutting-down' : (cluster?.readiness() ?? 'ok'))
-  const http = createServer(createHttpHandler(config.staticDir, metrics.registry, readiness))
+  const admin = config.safety.adminToken ? createAdminApi(config.safety.adminToken, () => safety, now) : null
+  const http = createServer(createHttpHandler(config.staticDir, metrics.registry, readiness, admin))
   const io = createSocketServer(http, config, {
     closing: () => closing,
     originRefused: () => metrics.countRejection('origin-refused'),
   })
   if (cluster) io.adapter(cluster.adapter)
+  const enforceBan = wireBanEnforcement(io, sockets, cluster !== null)
+  const redis = cluster?.redis ?? null
+  const safety = createSafety({ config, redis, blocks, validators, metrics, logger, now, enforceBan })
 
   // Keep only the client's address (as the per-address limits count it) from the upgrade request, then let the
   // request go (socket.io memory notes): engine.io would hold it, and its WebSocketResponse, for the connection's life.
@@ -127,6 +137,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     config,
     store,
     fallbacks,
+    safety,
     serializeMatchRequests: cluster !== null,
     validators,
     metrics,
@@ -190,6 +201,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   const admit = createAdmission({
     config,
     store,
+    safety,
     connectLimiter: createConnectLimiter(config.connectRatePerMin, cluster?.redis ?? null),
     names,
     metrics,
@@ -262,6 +274,8 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
           }
         },
       })
+      // The shared secret (from Redis once the cluster is up): before any connection is admitted.
+      await safety.start()
       const { announceEnd } = sessions
       if (config.resumeGraceS > 0) sweeper = startGraceSweeper({ store, now, metrics, logger, announceEnd })
       return new Promise<number>((resolve, reject) => {
@@ -279,6 +293,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
       fallbacks.stop()
       iceRefresh?.stop()
       sweeper?.stop()
+      safety.close()
       // This node's clients only: a plain io.emit would reach every node's clients through the adapter.
       io.local.emit('session:error', { code: 'unavailable', message: 'server is shutting down' })
       await new Promise<void>((resolve) => {

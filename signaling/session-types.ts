@@ -3,13 +3,14 @@ import type { Socket } from 'socket.io'
 import type { Config } from './config.ts'
 import type { Logger } from './logger.ts'
 import type { Metrics } from './metrics.ts'
-import type { ClientToServerEvents, EndReason, ServerToClientEvents } from '#protocol'
+import type { ClientToServerEvents, EndReason, ErrorCode, ProtocolError, ServerToClientEvents } from '#protocol'
 import type { MatchStore, PairedMember, Search, UserId } from './store/store.ts'
 import type { FallbackSchedule } from './match/fallback-timer.ts'
 import type { Validators } from './validation.ts'
 import type { Bucket } from '#protocol/token-bucket.ts'
 import type { BroadcastOperator } from 'socket.io'
 import type { RelayBuckets } from './relay/frame-relay.ts'
+import type { Safety } from './safety/safety.ts'
 
 export interface SessionData {
   id: UserId
@@ -45,7 +46,16 @@ export interface SessionData {
   abuse: Bucket
   /** The relay:frame limits, from this user's first frame on (null until then). */
   relay: RelayBuckets | null
+  /** safety:report and safety:block. */
+  safety: Bucket
+  /** The keyed hash of this connection's address (safety/address-hash.ts): what reports, bans and blocks know. */
+  addressHash: string
 }
+
+/** `expected`: a refusal honest clients meet (a race), answered and counted but not held against them. */
+export type Outcome =
+  { error: ErrorCode; message: string; expected?: boolean; data?: ProtocolError['data'] } | { data?: unknown }
+export type Handler = (socket: SessionSocket, payload: unknown) => Promise<Outcome> | Outcome
 
 /** News of a pair for one of its sides, applied by the node that holds that side's socket. */
 export type PairNotice =
@@ -62,6 +72,8 @@ export interface InterServerEvents {
   'hush:notice': (user: UserId, notice: PairNotice) => void
   /** A session was taken back on the sending node: whoever held it closes it; the partner relays to `relayRoom`. */
   'hush:resumed': (user: UserId, chat: ResumedChat | null, relayRoom: string) => void
+  /** An address was banned: every node closes its sockets from it. */
+  'hush:banned': (addressHash: string, until: number) => void
 }
 
 export type SessionSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>
@@ -72,6 +84,8 @@ export type PartnerTarget = Pick<BroadcastOperator<ServerToClientEvents, Session
 export interface SessionContext {
   config: Config
   store: MatchStore
+  /** Reports, blocks, proof of work, and what the chat records need to know of pairs. */
+  safety: Safety
   /**
    * Whether a socket's match:* requests must wait for each other: with a cluster, a find reads the
    * relay room a leave still to finish will replace. The memory store finishes each request within

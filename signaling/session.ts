@@ -10,7 +10,7 @@ import type { Admitted } from './admission.ts'
 import { createPairNotices } from './pair-notices.ts'
 import { createFrameRelay } from './relay/frame-relay.ts'
 import { createDepartures } from './resume/departure.ts'
-import type { SessionContext, SessionSocket } from './session-types.ts'
+import type { Handler, Outcome, SessionContext, SessionSocket } from './session-types.ts'
 
 export type {
   InterServerEvents,
@@ -24,22 +24,21 @@ export type {
 type AckFn = (error: ProtocolError | null, data?: unknown) => void
 /** The events answered through an ack; relay:frame has its own path (relay/frame-relay.ts). */
 type RequestEvent = Exclude<ClientEventName, 'relay:frame'>
-/** `expected`: a refusal honest clients meet (a race), answered and counted but not held against them. */
-type Outcome = { error: ErrorCode; message: string; expected?: boolean } | { data?: unknown }
-type Handler = (socket: SessionSocket, payload: unknown) => Promise<Outcome> | Outcome
 
 const refuse = (error: ErrorCode, message: string): Outcome => ({ error, message })
 const ok = (data?: unknown): Outcome => ({ data })
 const noAck: AckFn = () => {}
 
 export function createSessions(ctx: SessionContext) {
-  const { store, validators, metrics, logger, now, config } = ctx
+  const { store, validators, metrics, logger, now, config, safety } = ctx
   const holdAgainst = createAbuseGuard(logger, now)
   const relayFrame = createFrameRelay(ctx, holdAgainst)
 
   function reject(socket: SessionSocket, ack: AckFn, code: ErrorCode, message: string): void {
     metrics.countRejection(code)
     ack({ code, message })
+    // A client refused for its own doing is asked for proof of work for a while (POW=auto).
+    if (code !== 'internal') safety.pow.flag(socket.data.ip, now())
     holdAgainst(socket, code)
   }
 
@@ -47,7 +46,8 @@ export function createSessions(ctx: SessionContext) {
     if (!('error' in outcome)) return ack(null, outcome.data)
     if (!outcome.expected) return reject(socket, ack, outcome.error, outcome.message)
     metrics.countRejection(outcome.error)
-    ack({ code: outcome.error, message: outcome.message })
+    const { error: code, message, data } = outcome
+    ack(data === undefined ? { code, message } : { code, message, data })
   }
 
   function failed(socket: SessionSocket, ack: AckFn, event: string, error: unknown): void {
@@ -65,13 +65,23 @@ export function createSessions(ctx: SessionContext) {
     inTurnIfNeeded,
   )
 
-  const handlers: Record<RequestEvent, { bucket: 'match' | 'signal'; handle: Handler }> = {
+  const handlers: Record<RequestEvent, { bucket: 'match' | 'signal' | 'safety'; handle: Handler }> = {
     'match:find': {
       bucket: 'match',
       async handle(socket, payload) {
-        const search = validators.findRequest(payload)
-        if ('problem' in search) return refuse('bad-payload', search.problem)
+        const find = validators.findRequest(payload)
+        if ('problem' in find) return refuse('bad-payload', find.problem)
+        const { search } = find
         const startedMs = now()
+        safety.pow.counted(startedMs)
+        if (safety.pow.required(socket.data.ip, startedMs)) {
+          const refusal = await safety.pow.refusal(find.pow, startedMs)
+          if (refusal !== null) {
+            metrics.powRequired.inc()
+            const data = { challenge: await safety.pow.challenge(startedMs) }
+            return { error: 'pow-required', message: refusal, expected: true, data }
+          }
+        }
         const cachedChat = socket.data.chatId
         const outcome = await store.find(socket.data.id, startedMs, socket.data.relayRoom, search)
         // A search the store accepted proves that a chat still cached here ended and its notice was
@@ -143,6 +153,8 @@ export function createSessions(ctx: SessionContext) {
         return ok()
       },
     },
+    'safety:report': { bucket: 'safety', handle: safety.report },
+    'safety:block': { bucket: 'safety', handle: safety.block },
   }
 
   const isRequestEvent = (event: unknown): event is RequestEvent =>
@@ -256,6 +268,8 @@ export function createSessions(ctx: SessionContext) {
         signal: fullBucket(config.limits.signal, nowMs),
         abuse: fullBucket(abuseAllowance, nowMs),
         relay: null,
+        safety: fullBucket(config.limits.safety, nowMs),
+        addressHash: safety.hash(ip),
       }
     },
     /** Wires the shared handlers once the connection is established. */

@@ -4,9 +4,15 @@ import { Server } from 'socket.io'
 import type { Config } from './config.ts'
 import { originAllowed } from './connection-guard.ts'
 import type { HushServer } from './server.ts'
+import { reportLimits } from '#protocol'
 
-/** Signaling needs ~16 KB (one SDP), a relayed frame its cap; anything bigger is refused by engine.io before parsing. */
-const maxHttpBufferSizeFor = (config: Config) => Math.max(20 * 1024, config.limits.relay.maxFrameBytes + 4 * 1024)
+// A report at its limits: every evidence text at 4 UTF-8 bytes a character, with room for ids and signatures.
+const maxReportBytes = (config: Config) =>
+  reportLimits.maxEvidence * (config.limits.maxMessageChars * 4 + 256) + reportLimits.maxNoteChars * 4 + 1024
+
+/** Signaling needs ~16 KB (one SDP), a relayed frame its cap, a report its evidence; anything bigger is refused by engine.io before parsing. */
+const maxHttpBufferSizeFor = (config: Config) =>
+  Math.max(20 * 1024, config.limits.relay.maxFrameBytes + 4 * 1024, maxReportBytes(config))
 
 export function createSocketServer(
   http: HttpServer,

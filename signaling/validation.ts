@@ -1,17 +1,28 @@
 // Client payloads are `unknown` until parsed here into fresh objects: nothing raw is ever relayed.
 import { z } from 'zod'
-import type { LeaveRequest, Limits, Signal } from '#protocol'
+import {
+  reportLimits,
+  type BlockRequest,
+  type LeaveRequest,
+  type Limits,
+  type ReportRequest,
+  type Signal,
+} from '#protocol'
 import { isLanguageCode, maxInterestChars, normalizeInterests } from '#protocol/interests.ts'
+import { signaturePattern, signKeyPattern } from './safety/evidence.ts'
 import type { Search } from './store/store.ts'
 
 const shortText = (max: number) => z.string().max(max)
 
-/** Standard base64 (with padding) of exactly 32 bytes: 43 characters, the last of them holding 2 bits, then '='. */
-const signKeyPattern = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/
-
 /** A refused match:find, with what was wrong in words a developer can act on. */
 export interface FindProblem {
   problem: string
+}
+
+/** A match:find as taken: the search for the store, and a proof-of-work solution when one came with it. */
+export interface FindChoice {
+  search: Search
+  pow?: string
 }
 
 export function createValidators(limits: Limits) {
@@ -33,17 +44,38 @@ export function createValidators(limits: Limits) {
         .optional(),
       strict: z.boolean('strict must be true or false').optional(),
       signKey: z.string().regex(signKeyPattern, 'signKey must be standard base64 of 32 bytes').optional(),
+      // A base64 ALTCHA payload (a challenge and its solution) is well under 2 KB.
+      pow: z.string().max(4096, 'pow must be at most 4096 characters').optional(),
     })
     .optional()
-    .transform((value = {}): Search => ({
-      interests: value.interests ?? [],
-      lang: value.lang ?? '',
-      // Strict without interests could never match: it is a search for anyone (docs/protocol.md).
-      strict: value.strict === true && (value.interests?.length ?? 0) > 0,
-      signKey: value.signKey ?? '',
+    .transform((value = {}): FindChoice => ({
+      search: {
+        interests: value.interests ?? [],
+        lang: value.lang ?? '',
+        // Strict without interests could never match: it is a search for anyone (docs/protocol.md).
+        strict: value.strict === true && (value.interests?.length ?? 0) > 0,
+        signKey: value.signKey ?? '',
+      },
+      ...(value.pow === undefined ? {} : { pow: value.pow }),
     }))
 
   const leaveRequest = z.object({ reason: z.enum(['left', 'skipped']) })
+
+  const chatId = z.string().min(1).max(64)
+  const evidence = z.object({
+    id: z.string().min(1).max(128),
+    sentAt: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    // Characters as the app counts them (code points) take up to two UTF-16 units each.
+    text: z.string().max(limits.maxMessageChars * 2),
+    sig: z.string().regex(signaturePattern),
+  })
+  const reportRequest = z.object({
+    chatId,
+    reason: z.enum(['spam', 'sexual', 'harassment', 'minor', 'other']),
+    note: z.string().max(reportLimits.maxNoteChars).optional(),
+    evidence: z.array(evidence).min(1).max(reportLimits.maxEvidence),
+  })
+  const blockRequest = z.object({ chatId })
 
   const sessionDescription = z.object({
     type: z.enum(['offer', 'answer']),
@@ -62,15 +94,17 @@ export function createValidators(limits: Limits) {
   const signal = z.discriminatedUnion('type', [sessionDescription, candidate, renegotiate])
 
   return {
-    findRequest(input: unknown): Search | FindProblem {
+    findRequest(input: unknown): FindChoice | FindProblem {
       const result = findRequest.safeParse(input)
       if (result.success) return result.data
       const problems = result.error.issues.map((issue) => issue.message).join('; ')
       return {
-        problem: `match:find takes { interests?: string[], lang?: string, strict?: boolean, signKey?: string }: ${problems}`,
+        problem: `match:find takes { interests?: string[], lang?: string, strict?: boolean, signKey?: string, pow?: string }: ${problems}`,
       }
     },
     leaveRequest: (input: unknown): LeaveRequest | null => parseOrNull(leaveRequest, input),
+    reportRequest: (input: unknown): ReportRequest | null => parseOrNull(reportRequest, input),
+    blockRequest: (input: unknown): BlockRequest | null => parseOrNull(blockRequest, input),
     signal: (input: unknown): Signal | null => parseOrNull(signal, input) as Signal | null,
   }
 }

@@ -23,11 +23,15 @@ export interface Waiter {
   search: Search
 }
 
+/** Whether two block keys are blocked now (store/blocks.ts). */
+export type Blocked = (a: string, b: string) => boolean
+
 /** Whether two searchers may be paired: every rule between two people is here, for every candidate. */
-export function compatible(a: Waiter, b: Waiter): boolean {
+export function compatible(a: Waiter, b: Waiter, blocked: Blocked): boolean {
   if (a.id === b.id) return false
   // No immediate rematch, strictly (docs/protocol.md): with few searchers "unless another waits" never applies.
   if (a.lastPartner === b.id || b.lastPartner === a.id) return false
+  if (blocked(a.blockKey, b.blockKey)) return false
   // I4: two who both gave a language must have given the same one.
   return a.search.lang === '' || b.search.lang === '' || a.search.lang === b.search.lang
 }
@@ -68,7 +72,7 @@ export interface MemoryQueue {
   clear(): void
 }
 
-export function createMemoryQueue(interestWaitMs: number): MemoryQueue {
+export function createMemoryQueue(interestWaitMs: number, blocked: Blocked = () => false): MemoryQueue {
   const buckets = new Map<string, Bucket>()
   const entries = new Map<UserId, Entry>()
   const schedule = new Map<UserId, Entry>()
@@ -90,7 +94,7 @@ export function createMemoryQueue(interestWaitMs: number): MemoryQueue {
       let looked = 0
       for (const entry of fifo.values()) {
         if (found && (entry[order] ?? Infinity) >= (found[order] ?? Infinity)) break
-        if (compatible(me, entry.waiter)) {
+        if (compatible(me, entry.waiter, blocked)) {
           found = entry
           break
         }

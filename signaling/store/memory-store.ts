@@ -3,6 +3,7 @@
 // completion synchronously, so calls never interleave.
 import { randomUUID } from 'node:crypto'
 import { defaultLimits, type EndReason, type Presence } from '#protocol'
+import { createBlockList, type BlockList } from './blocks.ts'
 import { commonInterests, createMemoryQueue, type Waiter } from './memory-queue.ts'
 import {
   anyone,
@@ -10,6 +11,7 @@ import {
   type Expiry,
   type FindOutcome,
   type MatchStore,
+  type PairedMember,
   type Pairing,
   type ResumeOutcome,
   type UserId,
@@ -32,11 +34,18 @@ interface UserState extends Waiter {
 export interface MemoryStoreOptions {
   /** How long a non-strict searcher with interests waits for a shared one (I2). */
   interestWaitMs?: number
+  /** The block list safety:block writes to (one of its own when none is given). */
+  blocks?: BlockList
 }
 
 export function createMemoryStore(options: MemoryStoreOptions = {}): MatchStore {
   const users = new Map<UserId, UserState>()
-  const queue = createMemoryQueue(options.interestWaitMs ?? defaultLimits.interestWaitMs)
+  const blocks = options.blocks ?? createBlockList()
+  // Blocks expire by the clock of the latest find or fallback (the store's only sense of time).
+  let clockMs = Date.now()
+  const queue = createMemoryQueue(options.interestWaitMs ?? defaultLimits.interestWaitMs, (a, b) =>
+    blocks.blocked(a, b, clockMs),
+  )
   const connectionsPerIp = new Map<string, number>()
   const resumeKeys = new Map<string, UserId>()
   // Sessions in their grace, by deadline: one grace for all, so insertion order is deadline order.
@@ -68,18 +77,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MatchStore 
     return ended
   }
 
+  const sideOf = (user: UserState): PairedMember => ({
+    id: user.id,
+    name: user.name,
+    relayRoom: user.relayRoom,
+    signKey: user.search.signKey,
+    blockKey: user.blockKey,
+  })
+
   // `waiter` waited in the queue and initiates; the caller has taken it out of the queue already.
   function pairUp(waiter: UserState, responder: UserState, nowMs: number): Pairing {
     const chatId = randomUUID()
     const pairing: Pairing = {
       chatId,
-      initiator: { id: waiter.id, name: waiter.name, relayRoom: waiter.relayRoom, signKey: waiter.search.signKey },
-      responder: {
-        id: responder.id,
-        name: responder.name,
-        relayRoom: responder.relayRoom,
-        signKey: responder.search.signKey,
-      },
+      initiator: sideOf(waiter),
+      responder: sideOf(responder),
       waitedMs: nowMs - (waiter.queuedAtMs ?? nowMs),
       common: commonInterests(responder.search, waiter.search),
     }
@@ -133,6 +145,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MatchStore 
       if (!state) return { kind: 'unknown-user' } satisfies FindOutcome
       if (state.chat) return { kind: 'already-chatting' }
       if (state.queuedAtMs !== null) return { kind: 'already-searching' }
+      clockMs = nowMs
       state.search = search
       state.relayRoom = relayRoom
       const partner = queue.take(state)
@@ -144,6 +157,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MatchStore 
     },
 
     async fallback(nowMs) {
+      clockMs = nowMs
       const pairings: Pairing[] = []
       for (const [waiter, responder] of queue.fallBack(nowMs)) {
         const [a, b] = [users.get(waiter.id), users.get(responder.id)]

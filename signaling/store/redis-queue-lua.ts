@@ -10,9 +10,11 @@
 // g language, k sign key, x strict ('1'). Empty sorted sets vanish by themselves; hash fields and the
 // sequence are deleted at 0, so a searcher who leaves leaves no key behind.
 // Needs P, ukey, bump and node_alive from the helpers it is included in.
+import { blockedLua } from './blocks.ts'
 
 export const queueHelpers = `
 local ANY = '*'
+${blockedLua}
 -- What the matcher reads of a user (HMGET; a missing field is false):
 -- 1 name, 2 last partner, 3 language, 4 block key, 5 node, 6 queued at, 7 relay room, 8 interests,
 -- 9 sign key, 10 strict, 11 chat.
@@ -29,6 +31,7 @@ local function compatible(a_id, a, b_id, b)
   if a_id == b_id then return false end
   -- No immediate rematch, strictly (docs/protocol.md): with few searchers "unless another waits" never applies.
   if a[2] == b_id or b[2] == a_id then return false end
+  if blocked(a[4], b[4]) then return false end
   -- I4: two who both gave a language must have given the same one.
   if a[3] and b[3] and a[3] ~= b[3] then return false end
   return true
@@ -130,6 +133,6 @@ local function pair(chat_id, a_id, a, b_id, b, b_room)
   redis.call('HSET', ukey(b_id), 'c', chat_id, 'p', a_id, 'r', b_room)
   bump('chatting', 2)
   return { chat_id, a_id, a[1], a[7] or '', a[9] or '', a[6] or '', b_id, b[1], b_room, b[9] or '', b[6] or '',
-    common(b[8], a[8]) }
+    common(b[8], a[8]), a[4] or '', b[4] or '' }
 end
 `

@@ -5,6 +5,7 @@
 //                            (searching or chatting), c chatId + p partner (chatting), l last partner, and
 //                            while searching the fields of redis-queue-lua.ts (q queuedAt, i, g, k, x)
 //   P open:… tag:… fallback langs tags seq   the matcher's queue (redis-queue-lua.ts)
+//   P block:<a>|<b>    string a block between two block keys, with its TTL (store/blocks.ts)
 //   P stats            hash  online, searching, chatting (a field at 0 is deleted, so an empty population leaves no key)
 //   P nodes            zset  live nodes, score = heartbeat deadline (Redis clock, ms); -1 while being reaped
 //   P node:<n>:users   set   the users a node serves: reaped with it when its heartbeat stops

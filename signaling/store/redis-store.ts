@@ -69,16 +69,19 @@ const restoreBatch = 500
 const fallbackBatch = 128
 
 /** The fields of one pairing in a script's reply (redis-queue-lua.ts, pair). */
-const pairFields = 12
+const pairFields = 14
 
-/** One pairing from a script's reply, at `at`: chatId, initiator and responder (id, name, room, key, queued at), common. */
+/**
+ * One pairing from a script's reply, at `at`: chatId, initiator and responder (id, name, room, sign key,
+ * queued at), common, then the two block keys.
+ */
 function pairingOf(reply: readonly string[], at: number, nowMs: number): Pairing {
   const field = (i: number) => reply[at + i] ?? ''
   const common = field(11)
   return {
     chatId: field(0),
-    initiator: { id: field(1), name: field(2), relayRoom: field(3), signKey: field(4) },
-    responder: { id: field(6), name: field(7), relayRoom: field(8), signKey: field(9) },
+    initiator: { id: field(1), name: field(2), relayRoom: field(3), signKey: field(4), blockKey: field(12) },
+    responder: { id: field(6), name: field(7), relayRoom: field(8), signKey: field(9), blockKey: field(13) },
     waitedMs: Math.max(0, nowMs - Number(field(5))),
     common: common === '' ? [] : common.split(','),
   }

@@ -16,7 +16,7 @@ export interface Member {
 export interface Arrival extends Member {
   ip: string
   resumeKey?: string
-  /** Opaque key for rules between two people beyond a single chat ('' for none); read by `compatible`. */
+  /** Opaque key that blocks are kept under (a keyed hash of the address; '' for none): see store/blocks.ts. */
   blockKey?: string
 }
 
@@ -66,8 +66,10 @@ export type AddOutcome = 'added' | 'too-many-connections'
 /** A side of a pair, with the room its node receives relays for it in (see MatchStore.find). */
 export interface PairedMember extends Member {
   relayRoom: string
-  /** The signing key this side searched with ('' for none). */
+  /** The key this side searched with ('' when none). */
   signKey: string
+  /** This side's block key (Arrival.blockKey; '' when none). */
+  blockKey: string
 }
 
 export interface Pairing {
@@ -102,7 +104,8 @@ export interface MatchStore {
   /**
    * Pairs the user with the longest-waiting compatible stranger (a shared interest first, docs/protocol.md
    * I1–I7), or queues them. `relayRoom` (the room the user's node receives relays for them in) is kept
-   * while they wait and handed to the partner.
+   * while they wait and handed to the partner, as is the search's signKey. Never pairs two users whose
+   * block keys are blocked (store/blocks.ts).
    */
   find(user: UserId, nowMs: number, relayRoom?: string, search?: Search): Promise<FindOutcome>
   /**

@@ -28,6 +28,7 @@ export async function startNode(redisUrl: string | null, env: Record<string, str
       MAX_CONN_PER_IP: '0',
       CONNECT_RATE_PER_MIN: '0',
       STUN_PORT: '0',
+      POW: 'off',
       ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
       ...env,
     },

@@ -1,10 +1,15 @@
 // The matchmaker's behaviour, one suite for every store: memory runs it as a unit test (no sockets,
 // no Redis), Redis in the integration project; both must pass every case.
 import { describe, expect, it } from 'vitest'
-import type { MatchStore } from '../../signaling/store/store.ts'
+import { anyone, type MatchStore } from '../../signaling/store/store.ts'
 import { eventually } from './timing.ts'
 
-export function describeMatchStore(kind: string, createStore: () => Promise<MatchStore>): void {
+/** `block`: blocks two block keys for the store under test from now on (safety:block's write). */
+export function describeMatchStore(
+  kind: string,
+  createStore: () => Promise<MatchStore>,
+  block: (a: string, b: string) => Promise<void>,
+): void {
   describe(`${kind} match store`, () => {
     async function storeWith(...ids: string[]): Promise<MatchStore> {
       const store = await createStore()
@@ -18,12 +23,42 @@ export function describeMatchStore(kind: string, createStore: () => Promise<Matc
       const outcome = await store.find('b', 1250, 'room-b')
       expect(outcome.kind).toBe('matched')
       if (outcome.kind !== 'matched') return
-      expect(outcome.pairing.initiator).toEqual({ id: 'a', name: 'name-a', relayRoom: 'room-a', signKey: '' })
-      expect(outcome.pairing.responder).toEqual({ id: 'b', name: 'name-b', relayRoom: 'room-b', signKey: '' })
+      const none = { signKey: '', blockKey: '' }
+      expect(outcome.pairing.initiator).toEqual({ id: 'a', name: 'name-a', relayRoom: 'room-a', ...none })
+      expect(outcome.pairing.responder).toEqual({ id: 'b', name: 'name-b', relayRoom: 'room-b', ...none })
       expect(outcome.pairing.waitedMs).toBe(250)
       expect(outcome.pairing.chatId).toMatch(/^[0-9a-f-]{36}$/)
       expect(await store.partnerOf('a')).toBe('b')
       expect(await store.counts()).toEqual({ online: 2, searching: 0, chatting: 2, interests: [] })
+    })
+
+    it("carries each side's signKey (from its search) and block key (from its arrival) into the pairing", async () => {
+      const store = await createStore()
+      await store.add({ id: 'a', name: 'A', ip: '10.0.0.1', blockKey: 'ka' }, 0)
+      await store.add({ id: 'b', name: 'B', ip: '10.0.0.2', blockKey: 'kb' }, 0)
+      await store.find('a', 0, '', { ...anyone, signKey: 'sign-a' })
+      const outcome = await store.find('b', 0, '', { ...anyone, signKey: 'sign-b' })
+      if (outcome.kind !== 'matched') throw new Error(outcome.kind)
+      expect(outcome.pairing.initiator).toMatchObject({ id: 'a', signKey: 'sign-a', blockKey: 'ka' })
+      expect(outcome.pairing.responder).toMatchObject({ id: 'b', signKey: 'sign-b', blockKey: 'kb' })
+    })
+
+    it('never pairs two blocked block keys, and still pairs each with anyone else', async () => {
+      const store = await createStore()
+      for (const [id, key] of [
+        ['a', 'ka'],
+        ['b', 'kb'],
+        ['c', 'kc'],
+      ]) {
+        await store.add({ id: id ?? '', name: id ?? '', ip: '10.0.0.1', blockKey: key }, 0)
+      }
+      await block('ka', 'kb')
+      expect(await store.find('a', 0)).toEqual({ kind: 'queued' })
+      expect(await store.find('b', 1)).toEqual({ kind: 'queued' })
+      const outcome = await store.find('c', 2)
+      if (outcome.kind !== 'matched') throw new Error(outcome.kind)
+      expect(outcome.pairing.initiator.id).toBe('a')
+      expect(await store.counts()).toEqual({ online: 3, searching: 1, chatting: 2, interests: [] })
     })
 
     it('refuses a second search and a search while chatting', async () => {

@@ -35,6 +35,8 @@ export async function startTestServer(env: Record<string, string> = {}, deps: De
     STATIC_DIR: '/nonexistent',
     // Many servers run at once: none binds the STUN port unless its test gives it a free one.
     STUN_PORT: '0',
+    // Floods and refusals are what many tests do: proof of work only where a test asks for it.
+    POW: 'off',
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     ...env,
   })

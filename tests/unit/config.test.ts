@@ -23,6 +23,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ INTEREST_WAIT_MS: '0' }).limits.interestWaitMs).toBe(0)
   })
 
+  it('has the safety defaults, and names a bad safety variable', () => {
+    expect(loadConfig({}).safety).toEqual({
+      reportWindowS: 86_400,
+      reportRetentionS: 2_592_000,
+      banThreshold: 3,
+      reportsPerHour: 10,
+      maxStoredReports: 100_000,
+      banTtlS: 86_400,
+      blockTtlS: 86_400,
+      pow: 'auto',
+      powAutoRate: 500,
+      powCost: 2000,
+      adminToken: undefined,
+    })
+    expect(() => loadConfig({ POW: 'sometimes' })).toThrow(/POW/)
+    expect(() => loadConfig({ ADMIN_TOKEN: 'x'.repeat(31) })).toThrow(/ADMIN_TOKEN: must be at least 32 characters/)
+    expect(() => loadConfig({ REPORT_BAN_THRESHOLD: '0' })).toThrow(/REPORT_BAN_THRESHOLD/)
+    expect(loadConfig({ ADMIN_TOKEN: 'x'.repeat(32) }).safety.adminToken).toBe('x'.repeat(32))
+  })
+
   it('parses lists and numbers', () => {
     const config = loadConfig({
       PORT: '9000',

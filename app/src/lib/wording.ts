@@ -76,6 +76,10 @@ const errorMeaning: Record<ErrorCode, string> = {
   unavailable: 'matchmaking is unavailable right now; try again in a moment',
   internal: 'the server had a problem; try again',
   'relay-off': 'this server does not relay chats',
+  'bad-evidence': 'the messages in the report could not be confirmed as the stranger’s, so nothing was sent',
+  banned: 'this network address is banned from Hush for a while after reports from several people',
+  'pow-required': 'the server asks this device to do a short check before searching',
+  'too-late': 'that chat ended too long ago to report or block it',
 }
 
 /** A search the server refused for good (the app retries what is only refused for now). */

@@ -1,0 +1,10 @@
+// The bytes a chat message's Ed25519 signature covers: the app signs them, the server verifies reports
+// against them. One copy for both sides, so they can never disagree by a byte. No Node imports here.
+
+export const messageSignatureVersion = 'hush-msg-v1'
+
+/** UTF-8 of `"hush-msg-v1\n" + chatId + "\n" + id + "\n" + sentAt + "\n" + text`, `sentAt` as a decimal integer (ms). */
+export function signedMessageBytes(chatId: string, id: string, sentAt: number, text: string): Uint8Array {
+  if (!Number.isSafeInteger(sentAt)) throw new RangeError('sentAt must be an integer number of milliseconds')
+  return new TextEncoder().encode(`${messageSignatureVersion}\n${chatId}\n${id}\n${sentAt.toString(10)}\n${text}`)
+}
