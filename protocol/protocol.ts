@@ -12,10 +12,16 @@ export type ErrorCode =
   | 'unavailable'
   | 'internal'
   | 'relay-off'
+  | 'bad-evidence'
+  | 'banned'
+  | 'pow-required'
+  | 'too-late'
 
 export interface ProtocolError {
   code: ErrorCode
   message: string
+  /** What a refusal needs to be acted on: the proof-of-work challenge, or when a ban ends. */
+  data?: unknown
 }
 
 /** Every request event answers through one of these: `(error, data?)`. */
@@ -44,6 +50,8 @@ export interface Limits {
   maxMessageChars: number
   maxSignalBytes: number
   maxInterests: number
+  /** How long a search with interests waits for a shared one before it is open to anyone. */
+  interestWaitMs: number
   match: RateLimit
   signal: RateLimit
   relay: RelayLimits
@@ -71,17 +79,26 @@ export interface ResumeAuth {
   resume: string
 }
 
+/** An interest and how many people search with it now (only ones shared by enough people to reveal nobody). */
+export interface PopularInterest {
+  tag: string
+  searching: number
+}
+
 export interface Presence {
   online: number
   searching: number
   chatting: number
+  interests: PopularInterest[]
 }
 
 export interface MatchFound {
   chatId: string
   /** Exactly one side of a pair is told to initiate the WebRTC offer. */
   initiator: boolean
-  partner: { name: string }
+  partner: { name: string; signKey?: string }
+  /** The interests both gave, normalised; empty when paired at random. */
+  common: string[]
 }
 
 export type LeaveReason = 'left' | 'skipped'
@@ -94,6 +111,34 @@ export interface MatchEnded {
 
 export interface FindRequest {
   interests?: string[]
+  /** ISO 639-1: paired only with someone who gave the same language or none. */
+  lang?: string
+  /** Only someone who shares an interest; never at random. */
+  strict?: boolean
+  signKey?: string
+  /** A solved proof-of-work challenge, when the server asked for one. */
+  pow?: string
+}
+
+export type ReportReason = 'spam' | 'sexual' | 'harassment' | 'minor' | 'other'
+
+/** One of the partner's messages as they signed it: the server checks `sig` against their key for the chat. */
+export interface Evidence {
+  id: string
+  sentAt: number
+  text: string
+  sig: string
+}
+
+export interface ReportRequest {
+  chatId: string
+  reason: ReportReason
+  note?: string
+  evidence: Evidence[]
+}
+
+export interface BlockRequest {
+  chatId: string
 }
 
 export interface LeaveRequest {
@@ -143,6 +188,8 @@ export interface ClientToServerEvents {
   'signal:relay': (signal: Signal, ack?: Ack) => void
   /** A sealed frame for the partner (binary, at most `limits.relay.maxFrameBytes`); no ack, refusals come as session:error. */
   'relay:frame': (frame: BinaryFrame) => void
+  'safety:report': (request: ReportRequest, ack: Ack) => void
+  'safety:block': (request: BlockRequest, ack: Ack) => void
 }
 
 export type ClientEventName = keyof ClientToServerEvents
@@ -152,6 +199,7 @@ export const defaultLimits: Limits = {
   maxMessageChars: 500,
   maxSignalBytes: 16 * 1024,
   maxInterests: 10,
+  interestWaitMs: 5000,
   match: { burst: 10, perSecond: 1 },
   signal: { burst: 100, perSecond: 20 },
   relay: { burst: 200, perSecond: 50, maxFrameBytes: 16 * 1024, bytesPerSecond: 256 * 1024 },
