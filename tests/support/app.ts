@@ -22,6 +22,8 @@ export interface OpenOptions {
   requests?: string[]
   /** Keeps the page's peer connections, data channels and WebSockets, and a copy of what it sends to the server. */
   watchTransports?: boolean
+  /** Whether this person accepted the rules on an earlier visit (default true; false shows the gate). */
+  rulesAccepted?: boolean
 }
 
 declare global {
@@ -41,7 +43,7 @@ declare global {
 }
 
 export async function openApp(browser: Browser, url: string, options: OpenOptions = {}): Promise<AppUser> {
-  const context = await newUserContext(browser, url)
+  const context = await newUserContext(browser, url, options.rulesAccepted)
   const requests = options.requests
   if (requests) context.on('request', (request) => requests.push(request.url()))
   if (options.captureFrames) await context.addInitScript(captureDataChannelFrames)

@@ -45,8 +45,13 @@ export async function launchFirefox(): Promise<Browser> {
 }
 
 /** An independent context (own storage) with the permissions Chromium needs to gather loopback candidates. */
-export async function newUserContext(browser: Browser, url: string): Promise<BrowserContext> {
+/** The rules were accepted on an earlier visit (the app remembers it in localStorage). */
+const acceptedRules = `try { localStorage.setItem('hush.rulesAccepted', '1') } catch {}`
+
+/** A person's own browser profile; `rulesAccepted` false: a first visit, with the rules gate. */
+export async function newUserContext(browser: Browser, url: string, rulesAccepted = true): Promise<BrowserContext> {
   const context = await browser.newContext()
+  if (rulesAccepted) await context.addInitScript(acceptedRules)
   // Firefox has no such permission to grant (nor the need).
   if (browser.browserType().name() === 'chromium')
     await context.grantPermissions(['camera', 'microphone'], { origin: new URL(url).origin })

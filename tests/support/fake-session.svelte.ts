@@ -1,14 +1,16 @@
 // A stand-in for Session that tests set by hand: the components read its fields and call its methods, and
 // nothing else (no signaling, no peer), so a view can be put in any state in happy-dom.
-import type { Limits } from '#protocol'
+import type { Limits, Presence } from '#protocol'
 import { defaultLimits } from '#protocol'
 import type { StoredMessage } from '../../app/src/lib/history/record.ts'
+import { Search } from '../../app/src/lib/matchmaking/search.svelte.ts'
+import { NoticeBoard } from '../../app/src/lib/notices.svelte.ts'
 import type { ChatState, ChatEnd, Session } from '../../app/src/lib/session.svelte.ts'
 
 export class FakeSession {
   state = $state<ChatState>('idle')
   connected = $state(true)
-  presence = $state({ online: 2, searching: 0, chatting: 0 })
+  presence = $state<Presence>({ online: 2, searching: 0, chatting: 0, interests: [] })
   myName = $state('Calm Otter')
   limits = $state.raw<Limits>(defaultLimits)
   relayOffered = $state(true)
@@ -21,8 +23,16 @@ export class FakeSession {
   path = $state<'direct' | 'turn' | 'server' | 'none'>('none')
   serverRelay = $state(false)
   endReason = $state<ChatEnd | null>(null)
-  notices = []
-  announcement = $state('')
+  common = $state.raw<readonly string[]>([])
+  readonly board = new NoticeBoard()
+  readonly search = new Search({
+    limits: () => this.limits,
+    signingKeys: async () => null,
+    signingKeysMade: () => null,
+    opened: () => {},
+  })
+  bannedUntil = $state<number | null>(null)
+  chatId = $state<string | null>(null)
   readonly calls: string[] = []
 
   get nameInChat(): string {
@@ -68,8 +78,6 @@ export class FakeSession {
   }
 
   typed(): void {}
-
-  dismiss(): void {}
 
   /** A chat on screen with this partner, as after the handshake. */
   chatting(partnerName = 'Bold Lynx'): void {

@@ -16,6 +16,8 @@ function chat(options: { channelUp?: boolean } = {}) {
     { chatId: 'c1', myName: 'Calm Otter', partnerName: 'Bold Lynx', startedAt: 0, endedAt: null },
     {
       send: (frame) => (options.channelUp === false ? false : (sent.push(frame), true)),
+      canSend: () => options.channelUp !== false,
+      forged: () => {},
       save: (record, changedFrom) => saved.push({ record, changedFrom }),
       flush: async () => void flushes++,
       flooded: () => void floods++,

@@ -27,7 +27,7 @@ describe('chat preparation', () => {
     const prep = new ChatPreparation()
     const asked = [prep.prepare(), prep.prepare(), prep.prepare()]
     // A match that lands before the idle task: nothing is ready, the chat makes its own.
-    expect(prep.take()).toEqual({ keyPair: undefined, certificate: undefined })
+    expect(prep.take()).toEqual({ keyPair: undefined, certificate: undefined, signing: null })
     await Promise.all(asked)
     expect(prep.take().keyPair).toBeDefined()
     expect(prep.take().keyPair).toBeUndefined()

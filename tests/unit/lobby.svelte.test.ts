@@ -1,12 +1,42 @@
 // The lobby as screen readers and the keyboard meet it: Start and Cancel hand focus to each other, and the IP
 // switch can be set until a match reads it.
 import { flushSync } from 'svelte'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import Lobby from '../../app/src/components/Lobby.svelte'
 import { FakeSession } from '../support/fake-session.svelte.ts'
 import { byTestId, cleanup, liveRegions, render } from '../support/render.ts'
 
-afterEach(cleanup)
+// The rules were accepted on an earlier visit; the gate's own test below starts without.
+beforeEach(() => localStorage.setItem('hush.rulesAccepted', '1'))
+afterEach(() => {
+  cleanup()
+  localStorage.clear()
+})
+
+describe('the rules gate', () => {
+  it('holds Start until the rules are accepted, once for this browser', () => {
+    localStorage.clear()
+    const view = render(Lobby, { session: new FakeSession().asSession() })
+    const start = () => byTestId(view, 'start') as HTMLButtonElement
+    expect(view.textContent).toMatch(/18 or older/)
+    expect(start().disabled).toBe(true)
+    byTestId(view, 'rules-accept')!.click()
+    flushSync()
+    expect(start().disabled).toBe(false)
+    expect(byTestId(view, 'rules-accept')).toBeNull()
+    cleanup()
+    const again = render(Lobby, { session: new FakeSession().asSession() })
+    expect(byTestId(again, 'rules-accept')).toBeNull()
+    expect((byTestId(again, 'start') as HTMLButtonElement).disabled).toBe(false)
+  })
+
+  it('keeps Start off while this network is banned', () => {
+    const session = new FakeSession()
+    session.bannedUntil = Date.now() + 60_000
+    const view = render(Lobby, { session: session.asSession() })
+    expect((byTestId(view, 'start') as HTMLButtonElement).disabled).toBe(true)
+  })
+})
 
 describe('Lobby focus', () => {
   it('takes no focus on page load', () => {

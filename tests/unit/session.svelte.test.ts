@@ -45,7 +45,7 @@ const emptyHistory: HistoryStore = {
   removeAll: async () => {},
 }
 
-function connected() {
+async function connected() {
   const socket = new FakeSocket()
   const session = new Session(socket as unknown as SignalingSocket, new Library(async () => emptyHistory))
   socket.server('connect')
@@ -55,14 +55,15 @@ function connected() {
     iceServers: [],
     relayOnly: false,
   })
-  return { socket, session, notices: () => session.notices.map((n) => n.text) }
+  await session.search.ready() // a search leaves at once from now on
+  return { socket, session, notices: () => session.board.items.map((n) => n.text) }
 }
 
 const finds = (socket: FakeSocket) => socket.events().filter((e) => e === 'match:find').length
 
 describe('Session', () => {
-  it('takes its name, limits and presence from the server', () => {
-    const { socket, session } = connected()
+  it('takes its name, limits and presence from the server', async () => {
+    const { socket, session } = await connected()
     expect(session.connected).toBe(true)
     expect(session.myName).toBe('Calm Otter')
     expect(session.limits.maxMessageChars).toBe(300)
@@ -70,8 +71,8 @@ describe('Session', () => {
     expect(session.presence).toEqual({ online: 7, searching: 2, chatting: 4 })
   })
 
-  it('searches on Start and goes back to the lobby, saying why, when the server refuses', () => {
-    const { socket, session, notices } = connected()
+  it('searches on Start and goes back to the lobby, saying why, when the server refuses', async () => {
+    const { socket, session, notices } = await connected()
     session.start()
     expect(session.state).toBe('searching')
     expect(socket.events()).toContain('match:find')
@@ -83,9 +84,9 @@ describe('Session', () => {
   describe('a search refused for now', () => {
     afterEach(() => vi.useRealTimers())
 
-    it('is tried again a second later when too fast, and given up after a few tries', () => {
+    it('is tried again a second later when too fast, and given up after a few tries', async () => {
       vi.useFakeTimers()
-      const { socket, session, notices } = connected()
+      const { socket, session, notices } = await connected()
       session.start()
       for (let attempt = 1; attempt <= 6; attempt++) {
         socket.answer('match:find', { code: 'rate-limited', message: 'slow down' })
@@ -101,9 +102,9 @@ describe('Session', () => {
       expect(notices()).toContainEqual(expect.stringMatching(/Could not search: too many requests/))
     })
 
-    it('leaves first when the server still pairs us, and searches only once the leave is through', () => {
+    it('leaves first when the server still pairs us, and searches only once the leave is through', async () => {
       vi.useFakeTimers()
-      const { socket, session } = connected()
+      const { socket, session } = await connected()
       session.start()
       socket.answer('match:find', { code: 'already-chatting', message: 'leave the current chat before searching' })
       expect(socket.emitted.at(-1)).toMatchObject({
@@ -120,9 +121,9 @@ describe('Session', () => {
       expect(session.state).toBe('searching')
     })
 
-    it('is not tried again after a cancel', () => {
+    it('is not tried again after a cancel', async () => {
       vi.useFakeTimers()
-      const { socket, session } = connected()
+      const { socket, session } = await connected()
       session.start()
       socket.answer('match:find', { code: 'rate-limited', message: 'slow down' })
       session.cancel()
@@ -132,23 +133,24 @@ describe('Session', () => {
     })
   })
 
-  it('searches again when the server goes away while connecting (the pair is gone with it)', () => {
-    const { socket, session } = connected()
+  it('searches again when the server goes away while connecting (the pair is gone with it)', async () => {
+    const { socket, session } = await connected()
     session.start()
-    socket.server('match:found', { chatId: 'chat-1', initiator: true, partner: { name: 'Bold Lynx' } })
+    socket.server('match:found', { chatId: 'chat-1', initiator: true, partner: { name: 'Bold Lynx' }, common: [] })
     expect(session.state).toBe('connecting')
     socket.server('disconnect', 'transport close')
     expect(session.state).toBe('searching')
-    expect(session.notices.map((n) => n.text)).toContainEqual(expect.stringMatching(/That stranger is gone/))
+    expect(session.board.items.map((n) => n.text)).toContainEqual(expect.stringMatching(/That stranger is gone/))
     const before = finds(socket)
     socket.server('connect')
-    expect(finds(socket)).toBe(before + 1)
+    // The chat took the signing keys: the next search waits for fresh ones, then leaves.
+    await vi.waitFor(() => expect(finds(socket)).toBe(before + 1))
   })
 
   it('keeps the name the partner knew us by on the chat view, even after a reconnect renames us', async () => {
-    const { socket, session } = connected()
+    const { socket, session } = await connected()
     session.start()
-    socket.server('match:found', { chatId: 'chat-1', initiator: true, partner: { name: 'Bold Lynx' } })
+    socket.server('match:found', { chatId: 'chat-1', initiator: true, partner: { name: 'Bold Lynx' }, common: [] })
     // No WebRTC here: the peer cannot be made, so the attempt fails; the ended view stays on this chat.
     await vi.waitFor(() => expect(session.state).toBe('ended'))
     socket.server('disconnect', 'transport close')
@@ -158,16 +160,16 @@ describe('Session', () => {
     expect(session.nameInChat).toBe('Calm Otter')
   })
 
-  it('cancels a search', () => {
-    const { socket, session } = connected()
+  it('cancels a search', async () => {
+    const { socket, session } = await connected()
     session.start()
     session.cancel()
     expect(session.state).toBe('idle')
     expect(socket.events().at(-1)).toBe('match:cancel')
   })
 
-  it('keeps searching through a signaling outage and asks again once reconnected', () => {
-    const { socket, session, notices } = connected()
+  it('keeps searching through a signaling outage and asks again once reconnected', async () => {
+    const { socket, session, notices } = await connected()
     session.start()
     socket.server('disconnect', 'transport close')
     expect(session.state).toBe('searching')
@@ -178,8 +180,8 @@ describe('Session', () => {
     expect(notices().some((text) => /offline/.test(text))).toBe(false)
   })
 
-  it('explains an admission refusal, and ignores other connection errors', () => {
-    const { socket, notices } = connected()
+  it('explains an admission refusal, and ignores other connection errors', async () => {
+    const { socket, notices } = await connected()
     socket.server('connect_error', new Error('xhr poll error'))
     expect(notices()).toEqual([])
     socket.server(
@@ -189,17 +191,17 @@ describe('Session', () => {
     expect(notices()).toEqual([expect.stringMatching(/too many connections in the last minute/)])
   })
 
-  it('releases a stranger matched after the search was cancelled', () => {
-    const { socket, session } = connected()
+  it('releases a stranger matched after the search was cancelled', async () => {
+    const { socket, session } = await connected()
     session.start()
     session.cancel()
-    socket.server('match:found', { chatId: 'chat-1', initiator: true, partner: { name: 'Bold Lynx' } })
+    socket.server('match:found', { chatId: 'chat-1', initiator: true, partner: { name: 'Bold Lynx' }, common: [] })
     expect(session.state).toBe('idle')
     expect(socket.emitted.at(-1)).toMatchObject({ event: 'match:leave', args: [{ reason: 'left' }] })
   })
 
-  it('shows server errors, except the shutdown notice (the reconnect covers it)', () => {
-    const { socket, notices } = connected()
+  it('shows server errors, except the shutdown notice (the reconnect covers it)', async () => {
+    const { socket, notices } = await connected()
     socket.server('session:error', { code: 'unavailable', message: 'server is shutting down' })
     expect(notices()).toEqual([])
     socket.server('session:error', { code: 'bad-payload', message: 'nope' })
@@ -207,11 +209,44 @@ describe('Session', () => {
     expect(notices()).toEqual([expect.stringMatching(/^Server: this app sent a request the server did not understand/)])
   })
 
-  it('sends nothing while idle or searching: no chat, no message', () => {
-    const { socket, session } = connected()
+  it('sends nothing while idle or searching: no chat, no message', async () => {
+    const { socket, session } = await connected()
     expect(session.send('hello')).toBe(false)
     session.start()
     expect(session.send('hello')).toBe(false)
     expect(socket.events()).toEqual(['match:find'])
+  })
+  describe('a search with interests', () => {
+    afterEach(() => {
+      vi.useRealTimers()
+      localStorage.clear() // the preferences are remembered
+    })
+
+    it('sends the person’s interests, strictness and language with every find', async () => {
+      const { socket, session } = await connected()
+      session.search.preferences.add('Chess')
+      session.search.preferences.setLang('it')
+      session.start()
+      const find = socket.emitted.filter((e) => e.event === 'match:find').at(-1)
+      expect(find?.args[0]).toEqual({
+        interests: ['chess'],
+        lang: 'it',
+        signKey: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/),
+      })
+    })
+
+    it('says once, when the server’s wait is over, that the search is open to anyone', async () => {
+      vi.useFakeTimers()
+      const { socket, session } = await connected()
+      socket.server('session:welcome', { name: 'Calm Otter', limits: { ...defaultLimits, interestWaitMs: 2_000 } })
+      session.search.preferences.add('chess')
+      session.start()
+      vi.advanceTimersByTime(1_999)
+      expect(session.search.scope.opened).toBe(false)
+      vi.advanceTimersByTime(1)
+      flushSync()
+      expect(session.search.scope.opened).toBe(true)
+      expect(session.board.announcement).toMatch(/open to anyone/)
+    })
   })
 })

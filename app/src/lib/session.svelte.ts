@@ -8,6 +8,7 @@ import type { Library } from './history/library.svelte.ts'
 import { watchHistory } from './history/history-notices.ts'
 import { ChatPreparation } from './link/chat-prep.ts'
 import type { LinkPath } from './link/chat-link.ts'
+import { Search } from './matchmaking/search.svelte.ts'
 import { ServerPair } from './matchmaking/server-pair.ts'
 import { ServerState } from './matchmaking/server-state.svelte.ts'
 import type { SignalingSocket } from './matchmaking/signaling.ts'
@@ -31,6 +32,7 @@ export class Session extends ServerState {
    */
   chatView = $state(false)
   endReason = $state<ChatEnd | null>(null)
+  readonly search: Search
   /** The chat on screen: the current one, or the last one until the next begins. */
   #shown = $state.raw<ActiveChat | null>(null)
 
@@ -40,26 +42,37 @@ export class Session extends ServerState {
   /** The chat going on; null once it ended (it may still be shown). */
   #chat: ActiveChat | null = null
   #early: Uint8Array[] = []
-  #board = new NoticeBoard()
+  /** What the person is told: notices, and the state changes a polite live region speaks once. */
+  readonly board = new NoticeBoard()
   #pair: ServerPair
 
   constructor(socket: SignalingSocket, library: Library) {
     super(socket, {
       connected: () => this.#onConnect(),
       disconnected: () => this.#onDisconnect(),
-      refused: (code) => this.#board.notify('offline', words.refusalText(code)),
-      failed: (code) => this.#board.notify('error', words.serverErrorText(code)),
+      refused: (code) => this.board.notify('offline', words.refusalText(code, this.bannedUntil)),
+      failed: (code) => this.board.notify('error', words.serverErrorText(code, this.bannedUntil)),
     })
     this.#socket = socket
     this.#library = library
+    this.search = new Search({
+      limits: () => this.limits,
+      signingKeys: () => this.#prep.signingKeys(),
+      signingKeysMade: () => this.#prep.signingKeysMade(),
+      opened: () => this.state === 'searching' && !this.#chat && this.board.say(words.searchOpenedText),
+    })
     this.#pair = new ServerPair(socket, {
       connected: () => this.connected,
       searching: () => this.state === 'searching' && !this.#chat,
       // Whatever the server relayed before this find was from a chat that is over.
-      finding: () => (this.#early = []),
+      finding: () => {
+        this.#early = []
+        return this.search.request()
+      },
+      solve: (challenge) => this.search.proof.solve(challenge),
       searchFailed: (code) => {
         this.state = 'idle'
-        this.#board.notify('error', words.searchFailedText(code))
+        this.board.notify('error', words.searchFailedText(code))
       },
     })
     socket.on('match:found', (found) => this.#onMatch(found))
@@ -67,7 +80,7 @@ export class Session extends ServerState {
     socket.on('signal:relay', (signal) => this.#chat?.signal(signal))
     socket.on('relay:frame', (frame) => this.#onRelayed(new Uint8Array(frame)))
     void this.#prep.prepare()
-    watchHistory(library, this.#board, () => this.#chat?.chatId ?? null)
+    watchHistory(library, this.board, () => this.#chat?.chatId ?? null)
   }
 
   get messages(): StoredMessage[] {
@@ -83,6 +96,15 @@ export class Session extends ServerState {
     return this.#shown?.messages.partnerTyping ?? false
   }
 
+  get chatId(): string | null {
+    return this.#shown?.chatId ?? null
+  }
+
+  /** The interests shared with the partner on screen ([] at random). */
+  get common(): readonly string[] {
+    return this.#shown?.common ?? []
+  }
+
   get safetyCode(): string | null {
     return this.#shown?.safetyCode ?? null
   }
@@ -92,22 +114,13 @@ export class Session extends ServerState {
     return this.#shown?.path ?? 'none'
   }
 
-  get notices() {
-    return this.#board.items
-  }
-
-  /** Read by a polite live region: state changes, spoken once. */
-  get announcement(): string {
-    return this.#board.announcement
-  }
-
   start(): void {
     if (this.state !== 'idle' && this.state !== 'ended') return
     // Before the search, in order: the server must not still hold us in the last chat.
     this.#pair.payOwed()
     this.#resetChatView()
     this.state = 'searching'
-    this.#board.say(words.flowNewsText.searching)
+    this.board.say(words.flowNewsText.searching)
     this.#pair.search()
     void this.#prep.prepare()
   }
@@ -115,7 +128,8 @@ export class Session extends ServerState {
   cancel(): void {
     if (this.state !== 'searching') return
     this.state = 'idle'
-    this.#board.say(words.flowNewsText.cancelled)
+    this.search.stop()
+    this.board.say(words.flowNewsText.cancelled)
     this.#pair.cancel()
   }
 
@@ -144,10 +158,6 @@ export class Session extends ServerState {
     this.#chat?.typed(text)
   }
 
-  dismiss(id: number): void {
-    this.#board.dismiss(id)
-  }
-
   /** On page hide: tell the partner and write what is pending, while we still can. */
   pageHidden(): void {
     this.#chat?.sayGoodbye()
@@ -155,7 +165,7 @@ export class Session extends ServerState {
   }
 
   #onConnect(): void {
-    this.#board.clear('offline')
+    this.board.clear('offline')
     if (this.state === 'searching' && !this.#chat) this.#pair.search()
   }
 
@@ -164,10 +174,10 @@ export class Session extends ServerState {
     if (this.state === 'connecting') {
       // The server ended the pair (the partner hears so); our candidates can no longer reach them.
       this.#searchAgain(words.flowNewsText['lost-server-connecting'])
-      return this.#board.notify('offline', words.offlineText.connecting)
+      return this.board.notify('offline', words.offlineText.connecting)
     }
     const moment = this.state !== 'chatting' ? 'elsewhere' : this.path === 'server' ? 'chatting-via-server' : 'chatting'
-    this.#board.notify('offline', words.offlineText[moment])
+    this.board.notify('offline', words.offlineText[moment])
   }
 
   #onMatch(found: MatchFound): void {
@@ -197,18 +207,18 @@ export class Session extends ServerState {
         lost: () => this.#partnerGone('lost'),
         failed: () => this.#fail(),
         handshakeFailed: (reason) => {
-          this.#board.notify('crypto', words.handshakeFailureText(reason))
+          this.board.notify('crypto', words.handshakeFailureText(reason))
           this.#leave('left')
           this.#finish('error')
         },
-        warn: (kind, text) => this.#board.notify(kind, text),
+        warn: (kind, text) => this.board.notify(kind, text),
       },
     )
     this.#chat = chat
     this.#shown = chat
     this.partnerName = found.partner.name
     this.state = 'connecting'
-    this.#board.say(words.matchedText(found.partner.name))
+    this.board.say(words.matchedText(found.partner.name))
     for (const frame of this.#early.splice(0)) chat.relayed(frame)
   }
 
@@ -223,7 +233,7 @@ export class Session extends ServerState {
   #onSecured(): void {
     this.chatView = true
     this.state = 'chatting'
-    this.#board.say(words.securedText(this.partnerName))
+    this.board.say(words.securedText(this.partnerName))
     // Not while connecting: the main thread is the bottleneck of the handshake then.
     void this.#prep.prepare()
   }
@@ -239,7 +249,7 @@ export class Session extends ServerState {
   /** `serverEnded`: the server ended the pair already; otherwise we tell it, or it keeps us paired. */
   #partnerGone(reason: LeaveReason | 'lost' | 'disconnected', serverEnded = false): void {
     const chatId = this.#chat?.chatId
-    this.#board.notify(
+    this.board.notify(
       'partner',
       words.partnerGoneText(this.partnerName || words.someStranger, reason, this.state === 'connecting'),
     )
@@ -252,7 +262,7 @@ export class Session extends ServerState {
   }
 
   #fail(): void {
-    this.#board.notify('error', words.connectFailureText(this.relayOnly, this.relayOffered))
+    this.board.notify('error', words.connectFailureText(this.relayOnly, this.relayOffered))
     this.#leave('left')
     this.#finish('failed')
   }
@@ -261,16 +271,15 @@ export class Session extends ServerState {
   #leave(reason: LeaveReason): void {
     const chat = this.#chat
     if (!chat) return
-    chat.leave(reason)
+    chat.leave(reason, () => this.#pair.leave(reason))
     this.#teardown()
-    this.#pair.leave(reason)
   }
 
   #finish(reason: ChatEnd): void {
     this.#teardown()
     this.endReason = reason
     this.state = 'ended'
-    if (reason === 'you-left') this.#board.say(words.flowNewsText['you-left'])
+    if (reason === 'you-left') this.board.say(words.flowNewsText['you-left'])
   }
 
   #teardown(): void {
@@ -286,7 +295,7 @@ export class Session extends ServerState {
     this.#teardown()
     this.#resetChatView()
     this.state = 'searching'
-    this.#board.say(announcement)
+    this.board.say(announcement)
     void this.#prep.prepare()
   }
 
@@ -295,6 +304,6 @@ export class Session extends ServerState {
     this.#shown = null
     this.endReason = null
     this.partnerName = ''
-    this.#board.clear('partner', 'crypto', 'flood', 'unsaved', 'error')
+    this.board.clear('partner', 'crypto', 'flood', 'unsaved', 'error')
   }
 }

@@ -1,6 +1,6 @@
-// Two user settings, kept in localStorage (which may be unavailable: then defaults, not errors).
+// The person's settings, kept in localStorage (which may be unavailable: then defaults, not errors).
 
-const keys = { keepHistory: 'hush.keepHistory', hideIp: 'hush.hideIp' } as const
+const keys = { keepHistory: 'hush.keepHistory', hideIp: 'hush.hideIp', rulesAccepted: 'hush.rulesAccepted' } as const
 export type Setting = keyof typeof keys
 
 export function readSetting(name: Setting, fallback: boolean): boolean {

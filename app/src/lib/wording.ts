@@ -1,5 +1,5 @@
 // Every sentence the app says to the person, keyed by typed unions: one place for the wording, honest and specific.
-import type { ErrorCode } from '#protocol'
+import type { ErrorCode, ReportReason } from '#protocol'
 import type { ChatEnd } from './chat/active-chat.svelte.ts'
 import type { LinkPath } from './link/chat-link.ts'
 import { silenceLimitMs } from './link/heartbeat.ts'
@@ -15,6 +15,30 @@ export const flowNewsText: Record<FlowNews, string> = {
   'you-left': 'You left the chat.',
   'lost-server-connecting': 'Lost the matchmaking server while connecting. Searching again once it is back…',
 }
+
+/** "chess, music and films": how a list of interests reads in a sentence. */
+export const interestList = (tags: readonly string[]): string =>
+  new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }).format(tags)
+
+/** What the lobby says while searching (`scope`: what the search asks for now). */
+export function searchingText(scope: { interests: readonly string[]; strict: boolean; opened: boolean }): string {
+  if (scope.interests.length === 0) return 'Looking for a stranger…'
+  const into = interestList(scope.interests)
+  if (scope.strict) return `Looking only for someone into ${into}…`
+  if (scope.opened) return `Nobody into ${into} right now: looking for anyone…`
+  return `Looking for someone into ${into}…`
+}
+
+/** Why a typed interest stayed in the box instead of becoming a chip. */
+export function interestRefusalText(outcome: 'invalid' | 'full', max: number): string {
+  if (outcome === 'full') return `That is ${max} interests, the most a search takes: remove one to add another.`
+  return 'An interest is 1 to 32 letters, digits, spaces, - or _.'
+}
+
+export const searchOpenedText = 'Nobody shares your interests right now: the search is open to anyone.'
+
+/** The chat header's line about what the two share (`common-interests`). */
+export const commonText = (tags: readonly string[]): string => `You both like ${interestList(tags)}`
 
 export const matchedText = (name: string): string => `Matched with ${name}. Securing connection…`
 
@@ -78,15 +102,35 @@ const errorMeaning: Record<ErrorCode, string> = {
   'relay-off': 'this server does not relay chats',
   'bad-evidence': 'the messages in the report could not be confirmed as the stranger’s, so nothing was sent',
   banned: 'this network address is banned from Hush for a while after reports from several people',
-  'pow-required': 'the server asks this device to do a short check before searching',
+  'pow-required': 'the check that you are not a bot could not be completed; try again',
   'too-late': 'that chat ended too long ago to report or block it',
+}
+
+/** The reasons a report can give, as the dialog offers them. */
+export const reportReasonText: Record<ReportReason, string> = {
+  harassment: 'Harassment, hate or threats',
+  sexual: 'Unwanted sexual content',
+  minor: 'Seems to be under 18',
+  spam: 'Spam, a scam or a bot',
+  other: 'Something else',
+}
+
+/** Why a report or block did not go through, for the person who sent it. */
+export function safetyRefusalText(code: ErrorCode | 'offline' | 'no-answer'): string {
+  if (code === 'offline') return 'Not sent: the server is offline. Try again once it is back.'
+  if (code === 'no-answer') return 'Not sent: the server did not answer. Try again.'
+  if (code === 'not-paired') return 'Not sent: the server does not know that chat with you (it may have restarted).'
+  if (code === 'rate-limited') return 'Not sent: you have sent many reports lately. Try again later.'
+  if (code === 'bad-payload') return 'Not sent: the server could not read it. Reloading the page may help.'
+  return `Not sent: ${errorMeaning[code]}.`
 }
 
 /** A search the server refused for good (the app retries what is only refused for now). */
 export const searchFailedText = (code: ErrorCode): string => `Could not search: ${errorMeaning[code]}.`
 
 /** An error the server sent outside any request of ours. */
-export const serverErrorText = (code: ErrorCode): string => `Server: ${errorMeaning[code]}.`
+export const serverErrorText = (code: ErrorCode, bannedUntil: number | null = null): string =>
+  code === 'banned' ? bannedText(bannedUntil) : `Server: ${errorMeaning[code]}.`
 
 /** The line on the ended screen. */
 export const chatEndText: Record<ChatEnd, string> = {
@@ -136,7 +180,16 @@ export function handshakeFailureText(reason: 'commitment-mismatch' | 'protocol-v
 }
 
 /** Why the matchmaking server turned this browser away; the app retries on its own with backoff. */
-export function refusalText(code: RefusalCode): string {
+/** A ban, with its end when the server said it. */
+export function bannedText(until: number | null): string {
+  const end = until
+    ? ` until ${new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(until)}`
+    : ''
+  return `Your network is banned from this Hush server${end}, after several people reported messages from it.`
+}
+
+export function refusalText(code: RefusalCode, bannedUntil: number | null = null): string {
+  if (code === 'banned') return bannedText(bannedUntil)
   return {
     'too-many-connections': 'Too many Hush tabs or devices on your network are connected. Retrying when one closes…',
     'rate-limited': 'Your network opened too many connections in the last minute. Retrying shortly…',

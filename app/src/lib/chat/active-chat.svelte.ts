@@ -8,8 +8,9 @@ import { openChatLink, type ChatLink, type LinkPath } from '../link/chat-link.ts
 import type { Frame } from '../link/frames.ts'
 import { pingEveryMs, startHeartbeat, type Heartbeat } from '../link/heartbeat.ts'
 import type { HandshakeFailure } from '../link/secure-channel.ts'
+import { SignatureCheck, signMessage, type SigningKeys } from '../link/signing.ts'
 import { droppedFramesText, floodedText } from '../wording.ts'
-import { ChatMessages } from './messages.svelte.ts'
+import { ChatMessages, type ChatMessagesDeps } from './messages.svelte.ts'
 
 /** How a chat ended, as the person is told: the partner's doing, the network's, or their own. */
 export type ChatEnd = LeaveReason | 'lost' | 'disconnected' | 'failed' | 'error' | 'you-left'
@@ -59,6 +60,8 @@ export interface ActiveChatEvents {
 export class ActiveChat {
   readonly chatId: string
   readonly partnerName: string
+  /** The interests we share with the partner ([] when paired at random). */
+  readonly common: readonly string[]
   readonly messages: ChatMessages
   safetyCode = $state<string | null>(null)
   path = $state<LinkPath>('none')
@@ -74,6 +77,7 @@ export class ActiveChat {
     const { found } = options
     this.chatId = found.chatId
     this.partnerName = found.partner.name
+    this.common = found.common
     this.#events = events
     this.messages = new ChatMessages(
       {
@@ -85,6 +89,10 @@ export class ActiveChat {
       },
       {
         send: (frame) => this.#link.send(frame),
+        canSend: () => this.#link.ready,
+        ...signatures(found, options.credentials.signing),
+        // Like a tampered frame: dropped, with the same one warning per chat.
+        forged: () => this.#open && ++this.#dropped === 1 && events.warn('crypto', droppedFramesText),
         save: options.save,
         flush: options.flush,
         // Its own kind: a flood must not replace (hide) a verification warning.
@@ -137,9 +145,16 @@ export class ActiveChat {
     if (this.#open) this.messages.typed(text)
   }
 
-  /** Tells the partner peer to peer (a sealed bye), then closes. */
-  leave(reason: LeaveReason): void {
-    if (this.#open) this.#link.send({ t: 'bye', reason })
+  /**
+   * Tells the partner peer to peer (a sealed bye, after any message still being signed), then closes;
+   * `then` (telling the server) runs after the bye, so a relayed last message still has a pair to cross.
+   */
+  leave(reason: LeaveReason, then: () => void): void {
+    if (!this.#open) return then()
+    this.messages.afterSends(() => {
+      this.#link.send({ t: 'bye', reason })
+      then()
+    })
     this.close()
   }
 
@@ -202,5 +217,15 @@ export class ActiveChat {
       case 'bye':
         return this.#events.partnerLeft(frame.reason)
     }
+  }
+}
+
+/** Our signing of messages and the check of the partner's, each where there is a key for it. */
+function signatures(found: MatchFound, ours: SigningKeys | null): Pick<ChatMessagesDeps, 'sign' | 'verify'> {
+  const theirs = found.partner.signKey
+  const check = theirs === undefined ? null : new SignatureCheck(found.chatId, theirs)
+  return {
+    ...(ours && { sign: (message) => signMessage(ours.privateKey, found.chatId, message) }),
+    ...(check && { verify: (message) => check.verify(message) }),
   }
 }

@@ -1,7 +1,7 @@
 // One chat's messages as a ledger: our sent ones awaiting a delivery ack, the partner's deduplicated
 // by id, and the history record kept in step (the record holds copies, never the rendered objects).
 // No two messages of a chat share an id: the partner sees ours in the frames and may send one back.
-import type { ChatRecord, StoredMessage } from '../history/record.ts'
+import type { ChatRecord, MessageProof, StoredMessage } from '../history/record.ts'
 
 export class Conversation {
   readonly record: ChatRecord
@@ -24,10 +24,10 @@ export class Conversation {
   }
 
   /** Records a partner's message; null when its id is already in the chat (a replay, or one of our ids). */
-  received(id: string, text: string, at: number): StoredMessage | null {
+  received(id: string, text: string, at: number, proof?: MessageProof): StoredMessage | null {
     if (this.#ids.has(id)) return null
     this.#ids.add(id)
-    const message: StoredMessage = { id, from: 'them', text, at, status: 'received' }
+    const message: StoredMessage = { id, from: 'them', text, at, status: 'received', ...(proof && { proof }) }
     this.record.messages.push({ ...message })
     return message
   }

@@ -6,7 +6,7 @@ import { randomId } from '../link/bytes.ts'
 import { Conversation } from './conversation.ts'
 import { tidyMessage } from './message-text.ts'
 import type { Frame } from '../link/frames.ts'
-import type { ChatRecord, StoredMessage } from '../history/record.ts'
+import type { ChatRecord, MessageProof, StoredMessage } from '../history/record.ts'
 import { createTypingSender, typingExpiryMs, type TypingSender } from './typing.ts'
 
 export type ConversationFrame = Extract<Frame, { t: 'msg' | 'ack' | 'typing' }>
@@ -20,9 +20,19 @@ export const partnerFrameLimit: RateLimit = { burst: 200, perSecond: 100 }
 /** At most this many unacknowledged messages go again at once: well within the server relay's burst. */
 const resendMax = 50
 
+type MessageFrame = Extract<Frame, { t: 'msg' }>
+
 /** What the conversation needs of the link and of the history: sending a sealed frame, saving. */
 export interface ChatMessagesDeps {
   send(frame: Frame): boolean
+  /** Whether the link takes frames now: a message is refused (the composer keeps it) otherwise. */
+  canSend(): boolean
+  /** Our signature of a message; absent when we have no signing key. */
+  sign?: (message: Omit<MessageFrame, 't'>) => Promise<string>
+  /** Checks a partner's message against their key; absent when the server announced none for them. */
+  verify?: (message: MessageFrame) => Promise<boolean>
+  /** A partner's message failed its signature and was dropped. */
+  forged(): void
   save(record: ChatRecord, changedFrom?: number): void
   flush(): Promise<void>
   /** The partner sent messages too fast and some were dropped: called once per chat. */
@@ -44,12 +54,21 @@ export class ChatMessages {
   #flooded = false
   /** Our messages not acknowledged yet, in the order sent, with when each last left. Never rendered. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping only: a reactive map would cost every send
-  readonly #outbox = new Map<string, { frame: Extract<Frame, { t: 'msg' }>; sentMs: number }>()
+  readonly #outbox = new Map<string, { frame: MessageFrame; sentMs: number }>()
+  /** Frames go out in order: a signed message's signature is async, and what follows must wait for it. */
+  #outbound: Promise<void> = Promise.resolve()
+  #signing = 0
+  /** Partner messages are shown in order, each after its own signature check (checks run in parallel). */
+  #inbound: Promise<void> = Promise.resolve()
+  #checking = 0
 
   constructor(header: Omit<ChatRecord, 'messages'>, deps: ChatMessagesDeps) {
     this.#deps = deps
     this.#conversation = new Conversation({ ...header, messages: [] })
-    this.#typing = createTypingSender((on) => this.#open && deps.send({ t: 'typing', on }))
+    this.#typing = createTypingSender((on) => {
+      if (this.#open) this.afterSends(() => void deps.send({ t: 'typing', on }))
+      return this.#open
+    })
   }
 
   /** The channel is secured: the chat counts from now (an empty chat is never saved). */
@@ -65,16 +84,36 @@ export class ChatMessages {
   /** Sends a message; false (the composer keeps the text) when the channel cannot take it now. */
   send(raw: string): boolean {
     const text = tidyMessage(raw)
-    if (!this.#open || text.length === 0) return false
+    if (!this.#open || text.length === 0 || !this.#deps.canSend()) return false
     const id = randomId()
     const at = Date.now()
-    const frame = { t: 'msg', id, text, sentAt: at } as const
-    if (!this.#deps.send(frame)) return false
-    this.#outbox.set(id, { frame, sentMs: performance.now() })
+    const { sign } = this.#deps
+    if (sign) {
+      this.#signing += 1
+      const signed = sign({ id, text, sentAt: at })
+      this.#outbound = this.#outbound.then(async () => {
+        // A signature that cannot be made (the key went away) leaves the message unsent: shown as sending.
+        const sig = await signed.catch(() => null)
+        this.#signing -= 1
+        if (sig !== null) this.#transmit({ t: 'msg', id, text, sentAt: at, sig })
+      })
+    } else this.#transmit({ t: 'msg', id, text, sentAt: at })
     this.#typing.stop()
     this.list = [...this.list, this.#conversation.sent(id, text, at)]
     this.#deps.save(this.#conversation.record)
     return true
+  }
+
+  /** Sends (and keeps until acked) a message. */
+  #transmit(frame: MessageFrame): void {
+    this.#outbox.set(frame.id, { frame, sentMs: performance.now() })
+    this.#deps.send(frame) // if the link refuses it now, the next resend carries it
+  }
+
+  /** Runs after every frame queued so far has gone out: at once when no signature is pending. */
+  afterSends(task: () => void): void {
+    if (this.#signing === 0) task()
+    else this.#outbound = this.#outbound.then(task)
   }
 
   /** Sends again, in order, what the partner has not acknowledged within `minAgeMs` (0: all of it). */
@@ -104,18 +143,16 @@ export class ChatMessages {
     switch (frame.t) {
       case 'msg': {
         if (!takeToken(this.#incoming, partnerFrameLimit, performance.now())) return this.#tooFast()
-        const text = tidyMessage(frame.text)
-        if (text.length === 0) return // whitespace only: nothing to show
-        const message = this.#conversation.received(frame.id, text, Date.now())
-        // Sent again (a path changed before our ack reached them): shown once, acked again.
-        if (!message && this.#conversation.isResent(frame.id, text)) this.#deps.send({ t: 'ack', id: frame.id })
-        if (!message) return
-        this.#setPartnerTyping(false)
-        this.list = [...this.list, message]
-        // Acked after the list updates (next task): the render is the hot path, and "delivered" means shown.
-        // Even if the chat ends meanwhile: the message was shown, and a closing link still carries it.
-        setTimeout(() => this.#deps.send({ t: 'ack', id: frame.id }), 0)
-        this.#deps.save(this.#conversation.record)
+        const { verify } = this.#deps
+        if (!verify) return this.#show(frame)
+        this.#checking += 1
+        const checked = verify(frame).catch(() => false)
+        this.#inbound = this.#inbound.then(async () => {
+          const genuine = await checked
+          this.#checking -= 1
+          if (genuine) this.#show(frame)
+          else this.#deps.forged()
+        })
         return
       }
       case 'ack': {
@@ -128,10 +165,29 @@ export class ChatMessages {
         this.#deps.save(this.#conversation.record, index)
         return
       }
-      case 'typing':
+      case 'typing': {
         if (!takeToken(this.#typingSignals, partnerFrameLimit, performance.now())) return
-        return this.#setPartnerTyping(frame.on)
+        // After the messages before it are shown (showing one ends the partner's typing).
+        if (this.#checking === 0) return this.#setPartnerTyping(frame.on)
+        this.#inbound = this.#inbound.then(() => this.#setPartnerTyping(frame.on))
+      }
     }
+  }
+
+  /** A partner's message, checked: shown once, acked, saved. */
+  #show(frame: MessageFrame): void {
+    const text = tidyMessage(frame.text)
+    if (text.length === 0) return // whitespace only: nothing to show
+    const message = this.#conversation.received(frame.id, text, Date.now(), proofOf(frame, text))
+    // Sent again (a path changed before our ack reached them): shown once, acked again.
+    if (!message && this.#conversation.isResent(frame.id, text)) this.#deps.send({ t: 'ack', id: frame.id })
+    if (!message) return
+    this.#setPartnerTyping(false)
+    this.list = [...this.list, message]
+    // Acked after the list updates (next task): the render is the hot path, and "delivered" means shown.
+    // Even if the chat ends meanwhile: the message was shown, and a closing link still carries it.
+    setTimeout(() => this.#deps.send({ t: 'ack', id: frame.id }), 0)
+    this.#deps.save(this.#conversation.record)
   }
 
   #tooFast(): void {
@@ -160,4 +216,10 @@ export class ChatMessages {
     this.partnerTyping = on
     if (on) this.#typingExpiry = setTimeout(() => (this.partnerTyping = false), typingExpiryMs)
   }
+}
+
+/** What a report needs to prove a signed message: its signature, and the text as signed if it was tidied. */
+function proofOf(frame: MessageFrame, shown: string): MessageProof | undefined {
+  if (frame.sig === undefined) return undefined
+  return { sentAt: frame.sentAt, sig: frame.sig, ...(shown !== frame.text && { text: frame.text }) }
 }

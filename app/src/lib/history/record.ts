@@ -9,6 +9,15 @@ export interface StoredMessage {
   text: string
   at: number
   status: MessageStatus
+  /** A partner's message as signed: when they say they sent it, and their signature (evidence for a report). */
+  proof?: MessageProof
+}
+
+export interface MessageProof {
+  sentAt: number
+  sig: string
+  /** The text as signed, when it differs from the text shown (which is tidied). */
+  text?: string
 }
 
 export interface ChatRecord {
@@ -73,12 +82,19 @@ export function parseMessages(values: unknown): StoredMessage[] {
   const messages: StoredMessage[] = []
   for (const m of values as unknown[]) {
     if (typeof m !== 'object' || m === null) continue
-    const { id, from, text, at, status } = m as Record<string, unknown>
+    const { id, from, text, at, status, proof } = m as Record<string, unknown>
     if (typeof id !== 'string' || (from !== 'me' && from !== 'them') || typeof text !== 'string') continue
     if (typeof at !== 'number' || (status !== 'sending' && status !== 'delivered' && status !== 'received')) continue
-    messages.push({ id, from, text, at, status })
+    messages.push({ id, from, text, at, status, ...proofOf(proof) })
   }
   return messages
+}
+
+function proofOf(value: unknown): { proof?: MessageProof } {
+  if (typeof value !== 'object' || value === null) return {}
+  const { sentAt, sig, text } = value as Record<string, unknown>
+  if (typeof sentAt !== 'number' || typeof sig !== 'string') return {}
+  return { proof: typeof text === 'string' ? { sentAt, sig, text } : { sentAt, sig } }
 }
 
 /** The first of each sender's messages with one id: the list is keyed by sender and id, and a repeat throws. */

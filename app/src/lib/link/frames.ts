@@ -8,7 +8,8 @@ export const wireVersion = 1
 export type HandshakeFrame = { t: 'commit'; commitment: Uint8Array } | { t: 'hello'; publicKey: Uint8Array }
 
 export type Frame =
-  | { t: 'msg'; id: string; text: string; sentAt: number }
+  /** `sig`: Ed25519 over the message (link/signing.ts), absent only from a partner who has no signing key. */
+  | { t: 'msg'; id: string; text: string; sentAt: number; sig?: string }
   | { t: 'ack'; id: string }
   | { t: 'typing'; on: boolean }
   | { t: 'ping' }
@@ -50,9 +51,9 @@ export function parseFrame(bytes: Uint8Array, maxChars: number): Frame | null {
         typeof value.text === 'string' &&
         value.text.trim().length > 0 &&
         [...value.text].length <= maxChars &&
-        typeof value.sentAt === 'number' &&
-        Number.isFinite(value.sentAt)
-        ? { t: 'msg', id: value.id, text: value.text, sentAt: value.sentAt }
+        Number.isSafeInteger(value.sentAt) &&
+        (value.sig === undefined || isSignature(value.sig))
+        ? { t: 'msg', id: value.id, text: value.text, sentAt: value.sentAt as number, ...sigOf(value.sig) }
         : null
     case 'ack':
       return isId(value.id) ? { t: 'ack', id: value.id } : null
@@ -69,6 +70,12 @@ export function parseFrame(bytes: Uint8Array, maxChars: number): Frame | null {
 }
 
 const isId = (value: unknown): value is string => typeof value === 'string' && idPattern.test(value)
+
+/** Standard base64 of 64 bytes. */
+const isSignature = (value: unknown): value is string =>
+  typeof value === 'string' && /^[A-Za-z0-9+/]{86}==$/.test(value)
+
+const sigOf = (sig: unknown): { sig?: string } => (typeof sig === 'string' ? { sig } : {})
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)

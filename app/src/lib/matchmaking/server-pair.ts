@@ -1,6 +1,6 @@
 // Keeps the server's view of our pairing in step with the app's: searches and leaves, each retried
 // when the server refuses it for now, and the leave we owe after a partner's bye.
-import type { ErrorCode, LeaveReason } from '#protocol'
+import type { ErrorCode, FindRequest, LeaveReason } from '#protocol'
 import type { SignalingSocket } from './signaling.ts'
 
 /**
@@ -20,8 +20,10 @@ export interface ServerPairDeps {
   connected(): boolean
   /** Whether the app still wants a stranger (searching, no chat yet): answers that come later are moot otherwise. */
   searching(): boolean
-  /** A find is about to leave. */
-  finding(): void
+  /** A find is about to leave: what it asks for (a promise while our signing key is in the making). */
+  finding(): FindRequest | Promise<FindRequest>
+  /** The server asks for proof of work first: the solution, worked out off the main thread. */
+  solve(challenge: unknown): Promise<string>
   /** The search was refused for good: the app goes back to the lobby and says why. */
   searchFailed(code: ErrorCode): void
 }
@@ -32,6 +34,8 @@ export class ServerPair {
   #retry: ReturnType<typeof setTimeout> | undefined
   /** A chat the partner ended peer to peer that the server may still hold us in; cleared by its match:ended. */
   #owed: { chatId: string; timer: ReturnType<typeof setTimeout> } | null = null
+  /** Counts searches and cancels: a find whose request was still being made when a newer one came is dropped. */
+  #generation = 0
 
   constructor(socket: SignalingSocket, deps: ServerPairDeps) {
     this.#socket = socket
@@ -39,12 +43,23 @@ export class ServerPair {
   }
 
   /** Asks for a stranger; sent once connected (the caller searches again on connect). */
-  search(attempt = 0): void {
+  search(attempt = 0, pow?: string): void {
     this.stopRetrying()
     if (!this.#deps.connected()) return
-    this.#deps.finding()
-    this.#socket.emit('match:find', {}, (error) => {
+    const generation = ++this.#generation
+    const send = (request: FindRequest) => this.#find(pow === undefined ? request : { ...request, pow }, attempt)
+    const request = this.#deps.finding()
+    if (!(request instanceof Promise)) return send(request)
+    void request.then((made) => {
+      // A cancel, a newer search or a lost connection came while it was being made.
+      if (generation === this.#generation && this.#deps.connected() && this.#deps.searching()) send(made)
+    })
+  }
+
+  #find(request: FindRequest, attempt: number): void {
+    this.#socket.emit('match:find', request, (error) => {
       if (!error || !this.#deps.searching()) return
+      if (error.code === 'pow-required' && request.pow === undefined) return this.#proveWork(error.data, attempt)
       if (error.code === 'rate-limited' && attempt < retries) return this.#later(() => this.search(attempt + 1))
       // Still paired on the server (a leave of ours was refused): leave first, then search.
       if (error.code === 'already-chatting' && attempt < retries) return this.#leaveThenSearch(attempt + 1)
@@ -52,7 +67,20 @@ export class ServerPair {
     })
   }
 
+  /** Solves the server's challenge, then searches again with the solution, without the person doing anything. */
+  #proveWork(data: unknown, attempt: number): void {
+    const generation = this.#generation
+    const challenge =
+      typeof data === 'object' && data !== null ? (data as { challenge?: unknown }).challenge : undefined
+    if (challenge === undefined) return this.#deps.searchFailed('pow-required')
+    this.#deps.solve(challenge).then(
+      (solution) => generation === this.#generation && this.#deps.searching() && this.search(attempt, solution),
+      () => generation === this.#generation && this.#deps.searchFailed('pow-required'),
+    )
+  }
+
   cancel(): void {
+    this.#generation += 1
     this.stopRetrying()
     if (this.#deps.connected()) this.#socket.emit('match:cancel')
   }

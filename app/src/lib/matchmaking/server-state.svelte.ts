@@ -3,13 +3,13 @@
 // builds its flow on top of this.
 import { defaultLimits, type ErrorCode, type IceServer, type Limits, type Presence } from '#protocol'
 import { readChoice, writeSetting } from '../settings.ts'
-import { refusalOf, type RefusalCode } from './refusal.ts'
+import { banEnd, refusalOf, type RefusalCode } from './refusal.ts'
 import type { SignalingSocket } from './signaling.ts'
 
 export interface ServerEvents {
   connected(): void
   disconnected(): void
-  /** The server turned this page away for now (it retries by itself). */
+  /** The server turned this page away for now (it retries by itself); `banned` has `bannedUntil` set. */
   refused(code: RefusalCode): void
   /** An error outside any request (a shutdown notice is left to the reconnect). */
   failed(code: ErrorCode): void
@@ -21,6 +21,8 @@ export class ServerState {
   connected = $state(false)
   presence = $state<Presence>({ online: 0, searching: 0, chatting: 0, interests: [] })
   myName = $state('')
+  /** When this network's ban ends (epoch ms; 0 when the server did not say), while banned; null otherwise. */
+  bannedUntil = $state<number | null>(null)
   limits = $state.raw<Limits>(defaultLimits)
   /** Whether the server offers a TURN relay, so that the person's IP can be hidden with a data channel. */
   relayOffered = $state(false)
@@ -65,9 +67,11 @@ export class ServerState {
     })
     socket.on('connect_error', (error) => {
       const refusal = refusalOf(error)
+      if (refusal === 'banned') this.bannedUntil = banEnd((error as { data?: unknown }).data) ?? 0
       if (refusal) events.refused(refusal)
     })
     socket.on('session:welcome', (welcome) => {
+      this.bannedUntil = null
       this.myName = welcome.name
       this.limits = welcome.limits
       this.relayOffered = welcome.relayOnly
@@ -76,7 +80,10 @@ export class ServerState {
     })
     socket.on('session:ice', (servers) => (this.iceServers = servers))
     // A shutdown is covered by the reconnect; relay refusals concern frames of a chat that is over.
-    socket.on('session:error', (error) => !quietErrors.has(error.code) && events.failed(error.code))
+    socket.on('session:error', (error) => {
+      if (error.code === 'banned') this.bannedUntil = banEnd(error.data) ?? 0
+      if (!quietErrors.has(error.code)) events.failed(error.code)
+    })
     socket.on('presence:update', (presence) => (this.presence = presence))
   }
 }

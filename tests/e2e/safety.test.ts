@@ -1,0 +1,120 @@
+// Safety in real browsers: the rules gate, a report the operator can verify (signed in Chromium with
+// WebCrypto, checked by the server with node:crypto), a block that keeps two people apart, and the proof
+// of work a bot-wary server asks for, solved in a Web Worker without the person doing anything.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { closeBrowsers, launchBrowser } from '../support/browser.ts'
+import { closeAll, startTestServer, type TestServer } from '../support/signaling.ts'
+import { closeUsers, expectState, lastText, openApp, pairUp, send, start, type AppUser } from '../support/app.ts'
+
+const adminToken = 'e2e-admin-token-0123456789abcdefghijklmnop'
+let server: TestServer
+let browser: Browser
+const users: AppUser[] = []
+
+beforeAll(async () => {
+  server = await startTestServer({ STATIC_DIR: 'app/dist', ADMIN_TOKEN: adminToken, POW: 'off' })
+  browser = await launchBrowser()
+})
+afterEach(async () => {
+  await closeUsers(...users.splice(0))
+})
+afterAll(async () => {
+  await closeBrowsers()
+  await closeAll()
+})
+
+async function user(on: TestServer = server, rulesAccepted = true): Promise<AppUser> {
+  const opened = await openApp(browser, on.url, { rulesAccepted })
+  users.push(opened)
+  return opened
+}
+
+async function reports(): Promise<{ reason: string; note?: string; evidence: { text: string }[] }[]> {
+  const answer = await fetch(`${server.url}/admin/reports`, { headers: { authorization: `Bearer ${adminToken}` } })
+  return ((await answer.json()) as { reports: { reason: string; note?: string; evidence: { text: string }[] }[] })
+    .reports
+}
+
+describe('the rules gate', () => {
+  it('holds Start until the rules are accepted, and only on the first visit', async () => {
+    const newcomer = await user(server, false)
+    await expect.poll(() => newcomer.page.getByTestId('start').isDisabled()).toBe(true)
+    await newcomer.page.getByTestId('rules-accept').click()
+    await expect.poll(() => newcomer.page.getByTestId('start').isDisabled()).toBe(false)
+    await newcomer.page.reload()
+    await newcomer.page
+      .getByTestId('my-name')
+      .filter({ hasText: /\w+ \w+/ })
+      .waitFor()
+    expect(await newcomer.page.getByTestId('rules-accept').count()).toBe(0)
+    expect(await newcomer.page.getByTestId('start').isDisabled()).toBe(false)
+  })
+})
+
+describe('reports', () => {
+  it('sends the ticked messages, signed, and the operator receives exactly those', async () => {
+    const a = await user()
+    const b = await user()
+    await pairUp(a, b, 'any')
+    for (const text of ['first', 'buy my crypto', 'last one']) {
+      await send(b, text)
+      await expect.poll(() => lastText(a, 'them')).toBe(text)
+    }
+    await send(a, 'my own words')
+    await a.page.getByTestId('report').first().click()
+    const evidence = a.page.getByTestId('report-evidence')
+    await expect.poll(() => evidence.count()).toBe(3)
+    await evidence.first().uncheck()
+    await a.page.getByTestId('report-reason').selectOption('spam')
+    await a.page.getByTestId('report-note').fill('sells crypto')
+    await expect.poll(() => a.page.getByTestId('report-preview').textContent()).toMatch(/the 2 message\(s\)/)
+    await a.page.getByTestId('report-send').click()
+    await expect.poll(() => a.page.getByTestId('report-result').textContent()).toMatch(/Report sent/)
+    const [report] = await reports()
+    expect(report?.reason).toBe('spam')
+    expect(report?.note).toBe('sells crypto')
+    expect(report?.evidence.map((item) => item.text)).toEqual(['buy my crypto', 'last one'])
+    // A second report of the same chat is refused, and the dialog says why.
+    await a.page.keyboard.press('Escape')
+    await a.page.getByTestId('report').first().click()
+    await a.page.getByTestId('report-send').click()
+    await expect.poll(() => a.page.getByTestId('report-result').textContent()).toMatch(/Not sent/)
+    expect(await reports()).toHaveLength(1)
+  })
+})
+
+describe('block', () => {
+  it('skips at once, and the two never meet again while a third person can', async () => {
+    const a = await user()
+    const b = await user()
+    await pairUp(a, b, 'any')
+    await a.page.getByTestId('block').first().click()
+    await expectState(a, 'searching')
+    await expectState(b, 'ended')
+    await start(b)
+    await expectState(b, 'searching')
+    // Both search, alone together: blocked, they are not paired; a third person is, with one of them.
+    const c = await user()
+    await start(c)
+    await expectState(c, 'chatting')
+    const states = [
+      await a.page.getByTestId('app').getAttribute('data-state'),
+      await b.page.getByTestId('app').getAttribute('data-state'),
+    ]
+    expect(states.sort()).toEqual(['chatting', 'searching'])
+  })
+})
+
+describe('proof of work', () => {
+  it('is solved in the background when the server asks, and the search goes on', async () => {
+    const strict = await startTestServer({ STATIC_DIR: 'app/dist', POW: 'always' })
+    const a = await user(strict)
+    const b = await user(strict)
+    await start(a)
+    await expectState(a, 'searching')
+    await start(b)
+    await Promise.all([expectState(a, 'chatting', 30_000), expectState(b, 'chatting', 30_000)])
+    expect([...a.problems, ...b.problems]).toEqual([])
+  })
+})
