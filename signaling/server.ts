@@ -1,13 +1,11 @@
 // createSignalingServer(config, deps): the HTTP server, socket.io and matchmaking wired together.
 import { randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http'
+import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Server, Socket } from 'socket.io'
 import type { Config } from './config.ts'
 import type { ClientToServerEvents, ServerToClientEvents } from '#protocol'
 import { createCluster, type Cluster } from './cluster/cluster.ts'
-import { addressKey } from './address-key.ts'
-import { clientIp } from './connection-guard.ts'
 import { createAdmission, type Admitted } from './admission.ts'
 import { createConnectLimiter } from './connect-limiter.ts'
 import { createHttpHandler } from './http.ts'
@@ -24,14 +22,13 @@ import { iceServersFor, offersRelay } from './turn.ts'
 import { startIceRefresh } from './ice-refresh.ts'
 import { startFallbackTimer } from './match/fallback-timer.ts'
 import { createValidators } from './validation.ts'
-import { coalesceWrites } from './write-coalescing.ts'
-import { releaseHandshake, releaseUpgradeLeftovers, releaseUpgradeResponse } from './connection-memory.ts'
+import { releaseHandshake } from './connection-memory.ts'
+import { trackUpgradeRequests } from './upgrade-requests.ts'
 import { createSessions, type InterServerEvents, type SessionData } from './session.ts'
 import { createPartnerRoute } from './relay/partner-route.ts'
 import { createStunServer } from './stun/stun-server.ts'
 import { welcomeFor } from './welcome.ts'
 import { createSocketServer } from './socket-server.ts'
-import { ownStunUrl } from './stun/advertised-host.ts'
 import { createBlockList } from './store/blocks.ts'
 import { createSafety } from './safety/safety.ts'
 import { wireBanEnforcement } from './safety/ban-enforcement.ts'
@@ -98,29 +95,11 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   const redis = cluster?.redis ?? null
   const safety = createSafety({ config, redis, blocks, validators, metrics, logger, now, enforceBan })
 
-  // Keep only the client's address (as the per-address limits count it) from the upgrade request, then let the
-  // request go (socket.io memory notes): engine.io would hold it, and its WebSocketResponse, for the connection's life.
-  const addresses = new WeakMap<object, string>()
-  // Likewise the STUN URL by the Host header this client used, until its socket takes it.
-  const stunUrls = new WeakMap<object, string>()
   const stun =
     config.stunPort === 0
       ? null
       : createStunServer(config.stunHost, config.stunPort, (outcome) => metrics.stunRequests.inc({ outcome }), logger)
-  io.engine.use(releaseUpgradeResponse)
-  let coalescingWarned = false
-  io.engine.on('connection', (raw: { request: IncomingMessage | null }) => {
-    if (!coalesceWrites(raw) && !coalescingWarned) {
-      coalescingWarned = true
-      logger.warn('engine.io transport shape changed: write coalescing is off')
-    }
-    const request = raw.request
-    if (request) {
-      addresses.set(raw, addressKey(clientIp(request.headers, request.socket.remoteAddress, config.trustProxyHops)))
-      if (stun) stunUrls.set(raw, ownStunUrl(config, request.headers.host))
-    }
-    releaseUpgradeLeftovers(raw)
-  })
+  const upgrades = trackUpgradeRequests(io, config, stun !== null, logger)
 
   const fallbacks = startFallbackTimer(
     async (nowMs) => {
@@ -213,7 +192,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
   // Admitted sessions until their connection event: the welcome's token is kept nowhere else.
   const welcomes = new WeakMap<HushSocket, Admitted>()
   io.use((socket, next) => {
-    const ip = addresses.get(socket.conn) ?? addressKey(socket.handshake.address)
+    const ip = upgrades.address(socket.conn, socket.handshake.address)
     admit(socket, ip, next, (admitted) => {
       sessions.init(socket, admitted, ip)
       welcomes.set(socket, admitted)
@@ -229,8 +208,7 @@ export function createSignalingServer(config: Config, deps: Dependencies = {}): 
     if (admitted?.resumed) handover.tookBack(socket, joined)
     sockets.set(id, socket)
     sessions.attach(socket)
-    socket.data.stunUrl = stunUrls.get(socket.conn) ?? ''
-    stunUrls.delete(socket.conn)
+    socket.data.stunUrl = upgrades.takeStunUrl(socket.conn)
     socket.emit('session:welcome', welcomeFor(config, socket.data, admitted, now()))
     if (chatId === null) void socket.join(lobbyRoom)
     // Counts that already include the newcomer.

@@ -27,8 +27,7 @@ export class FakeSession {
   readonly board = new NoticeBoard()
   readonly search = new Search({
     limits: () => this.limits,
-    signingKeys: async () => null,
-    signingKeysMade: () => null,
+    signing: { signingKeys: async () => null, signingKeysMade: () => null },
     opened: () => {},
   })
   bannedUntil = $state<number | null>(null)

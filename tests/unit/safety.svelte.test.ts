@@ -4,6 +4,7 @@ import { flushSync } from 'svelte'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ReportRequest } from '#protocol'
 import { signedMessageBytes } from '#protocol/message-signature.ts'
+import Chat from '../../app/src/components/Chat.svelte'
 import ReportDialog from '../../app/src/components/safety/ReportDialog.svelte'
 import SafetyActions from '../../app/src/components/safety/SafetyActions.svelte'
 import { ChatMessages } from '../../app/src/lib/chat/messages.svelte.ts'
@@ -12,6 +13,7 @@ import type { Frame } from '../../app/src/lib/link/frames.ts'
 import { makeSigningKeys, SignatureCheck, signMessage } from '../../app/src/lib/link/signing.ts'
 import { banEnd } from '../../app/src/lib/matchmaking/refusal.ts'
 import { evidenceOf, withinWindow, type Safety } from '../../app/src/lib/safety/safety.ts'
+import { FakeSession } from '../support/fake-session.svelte.ts'
 import { byTestId, cleanup, render } from '../support/render.ts'
 
 afterEach(cleanup)
@@ -193,6 +195,25 @@ describe('Block', () => {
     await vi.waitFor(() => expect(blocked).toEqual(['chat-3']))
     flushSync()
     expect((byTestId(view, 'block') as HTMLButtonElement).disabled).toBe(true)
+  })
+})
+
+describe('the report dialog in a chat', () => {
+  it('takes the Esc that closes it: the chat is not skipped', () => {
+    const session = new FakeSession()
+    session.chatting()
+    render(Chat, { session: session.asSession(), safety: {} as Safety })
+    const dialog = document.createElement('dialog')
+    dialog.setAttribute('open', '')
+    document.body.append(dialog)
+    const esc = () => window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', cancelable: true }))
+    esc()
+    esc()
+    expect(session.calls).not.toContain('skip')
+    dialog.remove()
+    esc()
+    esc()
+    expect(session.calls).toContain('skip')
   })
 })
 

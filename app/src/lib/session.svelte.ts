@@ -57,8 +57,7 @@ export class Session extends ServerState {
     this.#library = library
     this.search = new Search({
       limits: () => this.limits,
-      signingKeys: () => this.#prep.signingKeys(),
-      signingKeysMade: () => this.#prep.signingKeysMade(),
+      signing: this.#prep,
       opened: () => this.state === 'searching' && !this.#chat && this.board.say(words.searchOpenedText),
     })
     this.#pair = new ServerPair(socket, {

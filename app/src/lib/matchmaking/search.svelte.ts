@@ -6,12 +6,16 @@ import { ProofOfWork } from '../safety/proof-of-work.svelte.ts'
 import { MatchPreferences } from './preferences.svelte.ts'
 import { SearchScope } from './search-scope.svelte.ts'
 
-export interface SearchDeps {
-  limits(): Limits
-  /** The keys the next chat signs with: the search announces their public half. */
+/** Where the next chat's signing keys come from (link/chat-prep.ts): a search announces their public half. */
+export interface SigningSource {
   signingKeys(): Promise<SigningKeys | null>
   /** The same keys if made already (undefined while in the making): a search then leaves at once. */
   signingKeysMade(): SigningKeys | null | undefined
+}
+
+export interface SearchDeps {
+  limits(): Limits
+  signing: SigningSource
   /** The server's wait for a shared interest is over: the search is open to anyone now. */
   opened(): void
 }
@@ -30,13 +34,13 @@ export class Search {
 
   /** Settles once a search can leave without waiting for its signing key. */
   ready(): Promise<void> {
-    return this.#deps.signingKeys().then(() => undefined)
+    return this.#deps.signing.signingKeys().then(() => undefined)
   }
 
   /** The request of a find about to leave (at once when our key is made); the server's wait counts from it. */
   request(): FindRequest | Promise<FindRequest> {
-    const made = this.#deps.signingKeysMade()
-    if (made === undefined) return this.#deps.signingKeys().then((keys) => this.#request(keys))
+    const made = this.#deps.signing.signingKeysMade()
+    if (made === undefined) return this.#deps.signing.signingKeys().then((keys) => this.#request(keys))
     return this.#request(made)
   }
 
