@@ -82,6 +82,59 @@ describe('reports', () => {
     await expect.poll(() => a.page.getByTestId('report-result').textContent()).toMatch(/Not sent/)
     expect(await reports()).toHaveLength(1)
   })
+
+  it('can be sent from a saved chat in History, after the chat', async () => {
+    const a = await user()
+    const b = await user()
+    await pairUp(a, b, 'any')
+    await send(b, 'remember this')
+    await expect.poll(() => lastText(a, 'them')).toBe('remember this')
+    await b.page.getByTestId('end').click()
+    await expectState(a, 'ended')
+    await a.page.getByTestId('history-open').click()
+    await a.page.getByTestId('history-item').first().click()
+    await a.page.locator('section.history').getByTestId('report').click()
+    await expect.poll(() => a.page.getByTestId('report-evidence').count()).toBe(1)
+    await a.page.getByTestId('report-send').click()
+    await expect.poll(() => a.page.getByTestId('report-result').textContent()).toMatch(/Report sent/)
+    expect((await reports()).some((report) => report.evidence[0]?.text === 'remember this')).toBe(true)
+  })
+})
+
+describe('bans', () => {
+  it('tells the person banned by the operator so, and until when, and keeps Start off', async () => {
+    const trusting = await startTestServer({ STATIC_DIR: 'app/dist', ADMIN_TOKEN: adminToken, TRUST_PROXY: '1' })
+    const a = await openApp(browser, trusting.url, { forwardedFor: '203.0.113.10' })
+    const b = await openApp(browser, trusting.url, { forwardedFor: '203.0.113.20' })
+    users.push(a, b)
+    await pairUp(a, b, 'any')
+    await send(b, 'something vile')
+    await expect.poll(() => lastText(a, 'them')).toBe('something vile')
+    await a.page.getByTestId('report').first().click()
+    await a.page.getByTestId('report-send').click()
+    await expect.poll(() => a.page.getByTestId('report-result').textContent()).toMatch(/Report sent/)
+    const admin = { authorization: `Bearer ${adminToken}` }
+    const listed = (await (await fetch(`${trusting.url}/admin/reports`, { headers: admin })).json()) as {
+      reports: { reported: string }[]
+    }
+    const key = listed.reports[0]?.reported ?? ''
+    const banned = await fetch(`${trusting.url}/admin/bans`, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ key, ttlS: 3600 }),
+    })
+    expect(banned.status).toBe(200)
+    await expect
+      .poll(() => b.page.getByTestId('notice').allTextContents())
+      .toContainEqual(expect.stringMatching(/banned from this Hush server until .*\d/))
+    // The chat itself goes on peer to peer; once it ends, no new one can start.
+    await b.page.getByTestId('end').click()
+    await expect.poll(() => b.page.getByTestId('start').isDisabled()).toBe(true)
+    // The reporter, on another address, goes on.
+    await a.page.keyboard.press('Escape')
+    await a.page.getByTestId('start').first().click()
+    await expectState(a, 'searching')
+  })
 })
 
 describe('block', () => {

@@ -24,6 +24,8 @@ export interface OpenOptions {
   watchTransports?: boolean
   /** Whether this person accepted the rules on an earlier visit (default true; false shows the gate). */
   rulesAccepted?: boolean
+  /** Sent as X-Forwarded-For with every request: this person's address for a server with TRUST_PROXY. */
+  forwardedFor?: string
 }
 
 declare global {
@@ -43,7 +45,7 @@ declare global {
 }
 
 export async function openApp(browser: Browser, url: string, options: OpenOptions = {}): Promise<AppUser> {
-  const context = await newUserContext(browser, url, options.rulesAccepted)
+  const context = await newUserContext(browser, url, options.rulesAccepted, options.forwardedFor)
   const requests = options.requests
   if (requests) context.on('request', (request) => requests.push(request.url()))
   if (options.captureFrames) await context.addInitScript(captureDataChannelFrames)

@@ -49,8 +49,16 @@ export async function launchFirefox(): Promise<Browser> {
 const acceptedRules = `try { localStorage.setItem('hush.rulesAccepted', '1') } catch {}`
 
 /** A person's own browser profile; `rulesAccepted` false: a first visit, with the rules gate. */
-export async function newUserContext(browser: Browser, url: string, rulesAccepted = true): Promise<BrowserContext> {
-  const context = await browser.newContext()
+export async function newUserContext(
+  browser: Browser,
+  url: string,
+  rulesAccepted = true,
+  /** The address a trusting server (TRUST_PROXY) takes this person's requests to come from. */
+  forwardedFor?: string,
+): Promise<BrowserContext> {
+  const context = await browser.newContext(
+    forwardedFor ? { extraHTTPHeaders: { 'X-Forwarded-For': forwardedFor } } : {},
+  )
   if (rulesAccepted) await context.addInitScript(acceptedRules)
   // Firefox has no such permission to grant (nor the need).
   if (browser.browserType().name() === 'chromium')
