@@ -79,8 +79,11 @@ describe('a chat with signed messages', () => {
     messages.send('one')
     messages.send('two')
     messages.afterSends(() => sent.push({ t: 'bye', reason: 'left' }))
-    expect(messages.list.map((m) => m.text)).toEqual(['one', 'two']) // shown at once, as sending
     await vi.waitFor(() => expect(sent).toHaveLength(3))
+    expect(messages.list.map((m) => [m.text, m.status])).toEqual([
+      ['one', 'sending'],
+      ['two', 'sending'],
+    ])
     expect(sent.map((frame) => frame.t)).toEqual(['msg', 'msg', 'bye'])
     const first = sent[0] as Extract<Frame, { t: 'msg' }>
     expect(await new SignatureCheck('c1', ours.publicKey).verify(first)).toBe(true)

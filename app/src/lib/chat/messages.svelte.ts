@@ -87,6 +87,11 @@ export class ChatMessages {
     if (!this.#open || text.length === 0 || !this.#deps.canSend()) return false
     const id = randomId()
     const at = Date.now()
+    // Shown right after it leaves, not before: the render would otherwise hold the frame back.
+    const show = () => {
+      this.list = [...this.list, this.#conversation.sent(id, text, at)]
+      this.#deps.save(this.#conversation.record)
+    }
     const { sign } = this.#deps
     if (sign) {
       this.#signing += 1
@@ -96,11 +101,13 @@ export class ChatMessages {
         const sig = await signed.catch(() => null)
         this.#signing -= 1
         if (sig !== null) this.#transmit({ t: 'msg', id, text, sentAt: at, sig })
+        show()
       })
-    } else this.#transmit({ t: 'msg', id, text, sentAt: at })
+    } else {
+      this.#transmit({ t: 'msg', id, text, sentAt: at })
+      show()
+    }
     this.#typing.stop()
-    this.list = [...this.list, this.#conversation.sent(id, text, at)]
-    this.#deps.save(this.#conversation.record)
     return true
   }
 
