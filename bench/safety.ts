@@ -79,7 +79,7 @@ try {
   console.log(
     JSON.stringify(
       {
-        bench: 'signing',
+        bench: 'safety',
         browser: `chromium ${browser.version()}`,
         rounds,
         note: 'ms per operation, awaited one at a time as the app does; each sample is the mean of a batch of 50',

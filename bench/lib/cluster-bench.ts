@@ -18,6 +18,9 @@ export const hushEnv = {
   MATCH_RATE_PER_S: '1000000',
   SIGNAL_RATE_BURST: '1000000',
   SIGNAL_RATE_PER_S: '1000000',
+  // Thousands of finds a second from one address would have `auto` ask every one for proof of work, which
+  // these load clients do not solve (bench:safety times a solve in the browser).
+  POW: 'off',
 }
 
 export interface ClusterBenchOptions {
