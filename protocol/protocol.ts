@@ -83,6 +83,8 @@ export interface Limits {
   relay: RelayLimits
   /** safety:report and safety:block together. */
   safety: RateLimit
+  /** How long after a chat's end it can still be reported or blocked (REPORT_WINDOW_S), in seconds. */
+  reportWindowS: number
 }
 
 export interface Welcome {
@@ -241,6 +243,7 @@ export const defaultLimits: Limits = {
   signal: { burst: 100, perSecond: 20 },
   relay: { burst: 200, perSecond: 50, maxFrameBytes: 16 * 1024, bytesPerSecond: 256 * 1024 },
   safety: { burst: 5, perSecond: 0.2 },
+  reportWindowS: 86_400,
 }
 
 /** Report limits: evidence items, note length. */

@@ -92,7 +92,12 @@ export function createAdmission(deps: AdmissionDeps) {
       if (!(await connectLimiter.allow(ip))) return { kind: 'rate-limited' }
       if (presented !== null && presented !== 'malformed') {
         resuming = true
-        const back = await store.resume(presented, { ip, resumeKey, relayRoom }, config.maxConnPerIp, deps.now())
+        const back = await store.resume(
+          presented,
+          { ip, resumeKey, relayRoom, blockKey },
+          config.maxConnPerIp,
+          deps.now(),
+        )
         resuming = back.kind === 'resumed'
         if (back.kind === 'resumed') return { kind: 'resumed', ...back.session, resumed: back.session }
         // Refused, not used up: the client may try again from an address with room.

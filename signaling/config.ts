@@ -181,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...defaultLimits,
       maxMessageChars: e.MAX_MESSAGE_CHARS,
       interestWaitMs: e.INTEREST_WAIT_MS,
+      reportWindowS: e.REPORT_WINDOW_S,
       match: { burst: e.MATCH_RATE_BURST, perSecond: e.MATCH_RATE_PER_S },
       signal: { burst: e.SIGNAL_RATE_BURST, perSecond: e.SIGNAL_RATE_PER_S },
       relay: {

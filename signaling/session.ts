@@ -37,8 +37,9 @@ export function createSessions(ctx: SessionContext) {
   function reject(socket: SessionSocket, ack: AckFn, code: ErrorCode, message: string): void {
     metrics.countRejection(code)
     ack({ code, message })
-    // A client refused for its own doing is asked for proof of work for a while (POW=auto).
-    if (code !== 'internal') safety.pow.flag(socket.data.ip, now())
+    // A client that floods or sends what no honest app sends is asked for proof of work for a while
+    // (POW=auto); the races honest clients meet (a late candidate after a skip: not-paired) are not held.
+    if (code === 'rate-limited' || code === 'bad-payload') safety.pow.flag(socket.data.ip, now())
     holdAgainst(socket, code)
   }
 

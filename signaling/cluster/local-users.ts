@@ -13,4 +13,5 @@ export const localUsersOf = (sockets: Iterable<SessionSocket>): LocalUser[] =>
     lastPartner: data.lastPartner ?? '',
     resumeKey: data.resumeKey,
     relayRoom: data.relayRoom,
+    blockKey: data.addressHash,
   }))

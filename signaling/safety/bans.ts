@@ -39,6 +39,9 @@ export function createRedisBans(redis: Redis, prefix = 'hush:'): BanStore {
         .set(key(hash), String(untilMs), 'PX', Math.max(1, untilMs - nowMs))
         .zadd(index, untilMs, hash)
         .zremrangebyscore(index, '-inf', nowMs)
+        // The index lives as long as its latest ban: NX gives it an expiry, GT only ever extends it.
+        .pexpireat(index, untilMs, 'NX')
+        .pexpireat(index, untilMs, 'GT')
         .exec()
     },
     async unban(hash) {

@@ -114,7 +114,10 @@ export function createSafetyHandlers(deps: HandlerDeps): { report: Handler; bloc
       const chat = await chatOf(socket, request.chatId, nowMs)
       if ('error' in chat) return chat
       const own = chat.record.sides[chat.side].hash
-      await deps.writeBlock(own, chat.partner.hash, nowMs + config.blockTtlS * 1000, nowMs)
+      // Two people behind one address (a campus NAT) cannot be kept apart by address without keeping that
+      // whole address apart from itself: no block is kept then (the skip and the no-rematch rule still hold).
+      if (own !== chat.partner.hash)
+        await deps.writeBlock(own, chat.partner.hash, nowMs + config.blockTtlS * 1000, nowMs)
       return { data: undefined }
     },
   }

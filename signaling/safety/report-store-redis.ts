@@ -25,6 +25,8 @@ if redis.call('INCR', rate) == 1 then redis.call('PEXPIRE', rate, ARGV[13]) end
 local index = P .. 'reports'
 redis.call('SET', P .. 'report:' .. ARGV[5], ARGV[6], 'PX', ARGV[9])
 redis.call('ZADD', index, now, ARGV[5])
+-- The index lives as long as its newest report.
+redis.call('PEXPIRE', index, ARGV[9])
 redis.call('ZREMRANGEBYSCORE', index, '-inf', '(' .. (now - tonumber(ARGV[9])))
 local over = redis.call('ZCARD', index) - tonumber(ARGV[11])
 if over > 0 then

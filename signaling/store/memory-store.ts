@@ -203,6 +203,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MatchStore 
         hold(next.ip)
         state.ip = next.ip
       }
+      if (next.blockKey) state.blockKey = next.blockKey
       resumeKeys.delete(resumeKey)
       resumeKeys.set(next.resumeKey, user)
       state.resumeKey = next.resumeKey

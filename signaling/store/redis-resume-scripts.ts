@@ -24,7 +24,8 @@ return 1
 `)
 
 /**
- * ARGV: P, resume key, new resume key, node, ip, maxPerIp, relay room. Moves the session under the key
+ * ARGV: P, resume key, new resume key, node, ip, maxPerIp, relay room, block key ('' keeps the old one).
+ * Moves the session under the key
  * to this node, whether in its grace or still held by a connection (on any node, even one that died and
  * is not reaped yet): the key is used up, the new one replaces it, the address slot moves along (a new
  * address must have room). Returns {'resumed', id, name, chatId, partner, partner's relay room, last
@@ -54,6 +55,7 @@ if u[7] then unqueue(id) end
 redis.call('HDEL', P .. 'resume', key)
 redis.call('HSET', P .. 'resume', new_key, id)
 redis.call('HSET', k, 'node', node, 'ip', ip, 't', new_key, 'r', ARGV[7])
+if ARGV[8] and ARGV[8] ~= '' then redis.call('HSET', k, 'b', ARGV[8]) end
 local partner_room = ''
 if u[4] then partner_room = redis.call('HGET', ukey(u[5]), 'r') or '' end
 return { 'resumed', id, u[1], u[4] or '', u[5] or '', partner_room, u[6] or '' }

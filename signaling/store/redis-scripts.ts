@@ -197,7 +197,7 @@ return reap_batch(node, tonumber(ARGV[3]))
 
 /**
  * ARGV: P, node, then per user: id, name, ip, state ('idle'|'chatting'), chatId, partner, last partner ('' none),
- * resume key, relay room.
+ * resume key, relay room, block key ('' none: blocks and bans keep working for a restored user).
  * Re-registers a node's live users after Redis lost its data; users already known are left alone. The
  * last partner keeps the no-immediate-rematch rule across the restart (two who just skipped each other),
  * the resume key keeps their session resumable. Searchers are restored idle and search again (the find
@@ -206,12 +206,13 @@ return reap_batch(node, tonumber(ARGV[3]))
 export const restoreScript = script(`
 local node = ARGV[2]
 local restored = 0
-for i = 3, #ARGV, 9 do
+for i = 3, #ARGV, 10 do
   local id, ip, state, last, key = ARGV[i], ARGV[i + 2], ARGV[i + 3], ARGV[i + 6], ARGV[i + 7]
   local k = ukey(id)
   if redis.call('EXISTS', k) == 0 then
     redis.call('HSET', k, 'n', ARGV[i + 1], 'node', node, 'ip', ip, 'r', ARGV[i + 8])
     if last ~= '' then redis.call('HSET', k, 'l', last) end
+    if ARGV[i + 9] ~= '' then redis.call('HSET', k, 'b', ARGV[i + 9]) end
     if key ~= '' then
       redis.call('HSET', k, 't', key)
       redis.call('HSET', P .. 'resume', key, id)

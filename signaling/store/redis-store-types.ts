@@ -15,7 +15,14 @@ export interface LocalUser {
   resumeKey: string
   /** The room this node relays to the user in (read by a partner who resumes elsewhere). */
   relayRoom: string
+  /** The key the user's blocks and bans are kept under (Arrival.blockKey; '' for none). */
+  blockKey: string
 }
+
+/** A restored user's fields, in the order the restore script reads them. */
+export const restoredFields = [
+  'id', 'name', 'ip', 'state', 'chatId', 'partner', 'lastPartner', 'resumeKey', 'relayRoom', 'blockKey',
+] as const satisfies readonly (keyof LocalUser)[] // prettier-ignore
 
 export type HeartbeatResult = 'ok' | 'expired' | 'missing'
 

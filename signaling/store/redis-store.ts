@@ -9,12 +9,13 @@ import { maxRematchSkips } from './memory-queue.ts'
 import * as matchScripts from './redis-match-scripts.ts'
 import * as resumeScripts from './redis-resume-scripts.ts'
 import * as scripts from './redis-scripts.ts'
-import type {
-  ExpiredNode,
-  HeartbeatResult,
-  RedisMatchStore,
-  RedisStoreOptions,
-  ReapStatus,
+import {
+  restoredFields,
+  type ExpiredNode,
+  type HeartbeatResult,
+  type RedisMatchStore,
+  type RedisStoreOptions,
+  type ReapStatus,
 } from './redis-store-types.ts'
 import {
   anyone,
@@ -210,6 +211,7 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
         next.ip,
         maxPerIp,
         next.relayRoom,
+        next.blockKey ?? '',
       )) as ResumeReply
       if (reply[0] === 'unavailable') throw unregistered()
       if (reply[0] !== 'resumed') return { kind: reply[0] }
@@ -267,9 +269,7 @@ export function createRedisStore(redis: Redis, options: RedisStoreOptions): Redi
     async restore(users) {
       let restored = 0
       for (let start = 0; start < users.length; start += restoreBatch) {
-        const args = users
-          .slice(start, start + restoreBatch)
-          .flatMap((u) => [u.id, u.name, u.ip, u.state, u.chatId, u.partner, u.lastPartner, u.resumeKey, u.relayRoom])
+        const args = users.slice(start, start + restoreBatch).flatMap((u) => restoredFields.map((field) => u[field]))
         restored += (await call('hushRestore', nodeId, ...args)) as number
       }
       return restored

@@ -39,6 +39,8 @@ export interface Return {
   ip: string
   resumeKey: string
   relayRoom: string
+  /** The new address's block key: blocks and bans follow the person to where they are now ('' for none). */
+  blockKey?: string
 }
 
 /** A session taken back by a new connection (docs/protocol.md, "Resuming a session"). */

@@ -138,24 +138,42 @@ describe('bans', () => {
 })
 
 describe('block', () => {
-  it('skips at once, and the two never meet again while a third person can', async () => {
+  it('skips at once, and the two never meet again, even after each chatted with someone else', async () => {
+    // Blocks are kept between addresses: each person here has their own.
+    const trusting = await startTestServer({ STATIC_DIR: 'app/dist', TRUST_PROXY: '1' })
+    let last = 40
+    const user = async () => {
+      const opened = await openApp(browser, trusting.url, { forwardedFor: `203.0.113.${++last}` })
+      users.push(opened)
+      return opened
+    }
     const a = await user()
     const b = await user()
     await pairUp(a, b, 'any')
     await a.page.getByTestId('block').first().click()
     await expectState(a, 'searching')
     await expectState(b, 'ended')
-    await start(b)
-    await expectState(b, 'searching')
-    // Both search, alone together: blocked, they are not paired; a third person is, with one of them.
+    // Each chats with someone else, so the rule against an immediate rematch no longer keeps them apart.
     const c = await user()
     await start(c)
-    await expectState(c, 'chatting')
-    const states = [
-      await a.page.getByTestId('app').getAttribute('data-state'),
-      await b.page.getByTestId('app').getAttribute('data-state'),
-    ]
-    expect(states.sort()).toEqual(['chatting', 'searching'])
+    await Promise.all([expectState(a, 'chatting'), expectState(c, 'chatting')])
+    const d = await user()
+    await start(b)
+    await expectState(b, 'searching')
+    await start(d)
+    await Promise.all([expectState(b, 'chatting'), expectState(d, 'chatting')])
+    await c.page.getByTestId('end').click()
+    await d.page.getByTestId('end').click()
+    await Promise.all([expectState(a, 'ended'), expectState(b, 'ended')])
+    // Alone together in the queue, blocked: not paired; a newcomer takes the one who waited longest.
+    await start(a)
+    await expectState(a, 'searching')
+    await start(b)
+    await expectState(b, 'searching')
+    const e = await user()
+    await start(e)
+    await Promise.all([expectState(a, 'chatting'), expectState(e, 'chatting')])
+    await expectState(b, 'searching')
   })
 })
 

@@ -159,6 +159,7 @@ describe('rebuilding after Redis lost its data', () => {
         lastPartner: '',
         resumeKey: '',
         relayRoom: '',
+        blockKey: '',
       })
     }
 

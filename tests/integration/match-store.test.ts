@@ -201,16 +201,16 @@ describe('redis store across nodes', () => {
     expect(await reaper.counts()).toEqual({ online: 1, searching: 0, chatting: 0, interests: [] })
   })
 
-  it('restores a node’s users after Redis lost its data, with their last partners', async () => {
+  it('restores a node’s users after Redis lost its data, with their last partners and block keys', async () => {
     await redis.client.flushall()
     const store = await redisNode('node-a')
     await redis.client.flushall()
     expect(await store.heartbeat(leaseMs, false)).toBe('missing')
     expect(await store.heartbeat(leaseMs, true)).toBe('ok')
-    const unresumable = { resumeKey: '', relayRoom: '' }
+    const unresumable = { resumeKey: '', relayRoom: '', blockKey: '' }
     const idle = { ip: '10.0.0.1', state: 'idle', chatId: '', partner: '', ...unresumable } as const
     const restored = await store.restore([
-      { id: 'i', name: 'I', ...idle, lastPartner: '' },
+      { id: 'i', name: 'I', ...idle, lastPartner: '', blockKey: 'key-i' },
       { id: 's', name: 'S', ...idle, lastPartner: 'x' },
       { id: 'x', name: 'X', ...idle, lastPartner: 's' },
       {
@@ -235,6 +235,9 @@ describe('redis store across nodes', () => {
       },
     ])
     expect(restored).toBe(5)
+    // Blocks and bans go on applying to a restored user (the find script reads `b`).
+    expect(await redis.client.hget('hush:u:i', 'b')).toBe('key-i')
+    expect(await redis.client.hexists('hush:u:s', 'b')).toBe(0)
     expect(await store.counts()).toEqual({ online: 5, searching: 0, chatting: 2, interests: [] })
     expect(await store.restore([{ id: 'i', name: 'I', ...idle, ip: '', lastPartner: '' }])).toBe(0)
     expect(await store.leave('c1', 'left')).toEqual({ chatId: 'k', partner: 'c2', reason: 'left' })

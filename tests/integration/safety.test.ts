@@ -146,6 +146,24 @@ describe('blocks', () => {
     await request(c, 'match:find', {})
     expect((await atC).partner.name).toBe(a.welcome.name)
   })
+
+  it('keeps no block between two people behind one address: it would keep that address from itself', async () => {
+    const server = await start()
+    const shared = '203.0.113.31'
+    const [a, b, c] = await Promise.all([
+      connectFrom(server, shared),
+      connectFrom(server, shared),
+      connectFrom(server, shared),
+    ])
+    const chatId = await chat(a, b)
+    expect((await request(a, 'safety:block', { chatId })).error).toBeNull()
+    await request(a, 'match:leave', { reason: 'left' })
+    // a's next partner shares the address: paired at once.
+    const found = nextEvent(c, 'match:found')
+    await request(a, 'match:find', {})
+    await request(c, 'match:find', {})
+    expect((await found).partner.name).toBe(a.welcome.name)
+  })
 })
 
 describe('proof of work', () => {

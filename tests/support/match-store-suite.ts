@@ -183,6 +183,18 @@ export function describeMatchStore(
         expect(partner.kind === 'resumed' && partner.session.chat?.partnerRoom).toBe('room-key-a2')
       })
 
+      it('takes the new address’s block key with a resumed session: blocks follow the person', async () => {
+        const store = await createStore()
+        await store.add({ id: 'a', name: 'A', ip: '10.0.0.1', resumeKey: 'key-a', blockKey: 'old' }, 0)
+        await store.add({ id: 'b', name: 'B', ip: '10.0.0.2', blockKey: 'kb' }, 0)
+        expect((await store.resume('key-a', { ...back('key-a2', '10.0.0.9'), blockKey: 'new' }, 0, 0)).kind).toBe(
+          'resumed',
+        )
+        await store.find('a', 0)
+        const outcome = await store.find('b', 1)
+        expect(outcome.kind === 'matched' && outcome.pairing.initiator.blockKey).toBe('new')
+      })
+
       it('takes a session from a connection still holding it, and ignores that connection’s removal', async () => {
         const store = await createStore()
         await arrive(store, 'a')

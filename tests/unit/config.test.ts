@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       powCost: 2000,
       adminToken: undefined,
     })
+    expect(loadConfig({ REPORT_WINDOW_S: '3600' }).limits.reportWindowS).toBe(3600) // the app reads it
     expect(() => loadConfig({ POW: 'sometimes' })).toThrow(/POW/)
     expect(() => loadConfig({ ADMIN_TOKEN: 'x'.repeat(31) })).toThrow(/ADMIN_TOKEN: must be at least 32 characters/)
     expect(() => loadConfig({ REPORT_BAN_THRESHOLD: '0' })).toThrow(/REPORT_BAN_THRESHOLD/)

@@ -1,7 +1,10 @@
 // The History view as Svelte renders it (happy-dom), over a store in memory that can be made to fail.
 import { flushSync, mount, unmount } from 'svelte'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { defaultLimits } from '#protocol'
 import History from '../../app/src/components/History.svelte'
+import type { SignalingSocket } from '../../app/src/lib/matchmaking/signaling.ts'
+import { Safety } from '../../app/src/lib/safety/safety.ts'
 import type { ChatRecord } from '../../app/src/lib/history/record.ts'
 import { Library } from '../../app/src/lib/history/library.svelte.ts'
 import { memoryHistory, type MemoryHistory } from '../support/memory-history.ts'
@@ -30,7 +33,9 @@ async function view(prepare: (history: MemoryHistory) => void = () => {}) {
   await library.flush()
   prepare(history)
   const target = document.body.appendChild(document.createElement('div'))
-  const component = mount(History, { target, props: { library, onclose: () => {} } })
+  // Offline: Report and Block show on chats within the window, and would say so if pressed.
+  const safety = new Safety({ connected: false } as SignalingSocket, () => defaultLimits)
+  const component = mount(History, { target, props: { library, safety, onclose: () => {} } })
   flushSync()
   cleanup = () => (unmount(component), target.remove())
   const byTestId = (id: string) => [...target.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)]

@@ -110,6 +110,30 @@ describe('a chat with signed messages', () => {
   })
 })
 
+describe('a partner whose signatures this browser cannot check', () => {
+  it('shows their messages without a proof (so they are not offered for a report), and drops nothing', async () => {
+    for (const verify of [async () => null, undefined]) {
+      let forged = 0
+      const messages = new ChatMessages(
+        { chatId: 'c1', myName: 'Calm Otter', partnerName: 'Bold Lynx', startedAt: 0, endedAt: null },
+        {
+          send: () => true,
+          canSend: () => true,
+          ...(verify && { verify }),
+          forged: () => void forged++,
+          save: () => {},
+          flush: async () => {},
+          flooded: () => {},
+        },
+      )
+      messages.receive({ t: 'msg', id: 'partner-0001', text: 'hello', sentAt: 1, sig: 'A'.repeat(86) + '==' })
+      await vi.waitFor(() => expect(messages.list).toHaveLength(1))
+      expect(messages.list[0]?.proof).toBeUndefined()
+      expect(forged).toBe(0)
+    }
+  })
+})
+
 const theirs = (n: number, signed = true): StoredMessage => ({
   id: `partner-${String(n).padStart(4, '0')}`,
   from: 'them',
@@ -226,8 +250,9 @@ describe('safety helpers', () => {
     expect(banEnd({ code: 'banned', data: { until: 99 } })).toBe(99)
     expect(banEnd({ code: 'banned' })).toBeNull()
     expect(banEnd('banned')).toBeNull()
-    expect(withinWindow(null)).toBe(true)
-    expect(withinWindow(Date.now() - 23 * 3600_000)).toBe(true)
-    expect(withinWindow(Date.now() - 25 * 3600_000)).toBe(false)
+    expect(withinWindow(null, 86_400)).toBe(true)
+    expect(withinWindow(Date.now() - 23 * 3600_000, 86_400)).toBe(true)
+    expect(withinWindow(Date.now() - 25 * 3600_000, 86_400)).toBe(false)
+    expect(withinWindow(Date.now() - 2 * 3600_000, 3600)).toBe(false)
   })
 })

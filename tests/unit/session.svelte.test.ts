@@ -235,6 +235,19 @@ describe('Session', () => {
       })
     })
 
+    it('announces a new signing key after a cancel: one search never links to the next', async () => {
+      const { socket, session } = await connected()
+      const keyOfLastFind = () =>
+        (socket.emitted.filter((e) => e.event === 'match:find').at(-1)?.args[0] as { signKey?: string }).signKey
+      session.start()
+      const first = keyOfLastFind()
+      session.cancel()
+      await session.search.ready()
+      session.start()
+      expect(keyOfLastFind()).toMatch(/^[A-Za-z0-9+/]{43}=$/)
+      expect(keyOfLastFind()).not.toBe(first)
+    })
+
     it('says once, when the server’s wait is over, that the search is open to anyone', async () => {
       vi.useFakeTimers()
       const { socket, session } = await connected()

@@ -130,6 +130,7 @@ export class Session extends ServerState {
     this.search.stop()
     this.board.say(words.flowNewsText.cancelled)
     this.#pair.cancel()
+    this.#prep.renewSigningKeys() // a key shown with one search never links it to the next
   }
 
   /** Skip: tell the partner at once (peer to peer), leave, and look for the next stranger. */
@@ -181,7 +182,10 @@ export class Session extends ServerState {
 
   #onMatch(found: MatchFound): void {
     // Matched after we cancelled: release the stranger at once.
-    if (this.state !== 'searching' || this.#chat) return this.#pair.release()
+    if (this.state !== 'searching' || this.#chat) {
+      this.#prep.renewSigningKeys()
+      return this.#pair.release()
+    }
     // The chat first: its first relayed frame is out before any state change schedules a render.
     const chat: ActiveChat = new ActiveChat(
       {

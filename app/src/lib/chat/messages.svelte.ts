@@ -29,8 +29,11 @@ export interface ChatMessagesDeps {
   canSend(): boolean
   /** Our signature of a message; absent when we have no signing key. */
   sign?: (message: Omit<MessageFrame, 't'>) => Promise<string>
-  /** Checks a partner's message against their key; absent when the server announced none for them. */
-  verify?: (message: MessageFrame) => Promise<boolean>
+  /**
+   * Checks a partner's message against their key (null: this browser cannot check); absent when the server
+   * announced none for them. Only a checked message keeps its proof, for a report.
+   */
+  verify?: (message: MessageFrame) => Promise<boolean | null>
   /** A partner's message failed its signature and was dropped. */
   forged(): void
   save(record: ChatRecord, changedFrom?: number): void
@@ -151,14 +154,14 @@ export class ChatMessages {
       case 'msg': {
         if (!takeToken(this.#incoming, partnerFrameLimit, performance.now())) return this.#tooFast()
         const { verify } = this.#deps
-        if (!verify) return this.#show(frame)
+        if (!verify) return this.#show(frame, false)
         this.#checking += 1
         const checked = verify(frame).catch(() => false)
         this.#inbound = this.#inbound.then(async () => {
           const genuine = await checked
           this.#checking -= 1
-          if (genuine) this.#show(frame)
-          else this.#deps.forged()
+          if (genuine === false) this.#deps.forged()
+          else this.#show(frame, genuine === true)
         })
         return
       }
@@ -181,11 +184,11 @@ export class ChatMessages {
     }
   }
 
-  /** A partner's message, checked: shown once, acked, saved. */
-  #show(frame: MessageFrame): void {
+  /** A partner's message, checked: shown once, acked, saved (`proven`: with its signature, for a report). */
+  #show(frame: MessageFrame, proven: boolean): void {
     const text = tidyMessage(frame.text)
     if (text.length === 0) return // whitespace only: nothing to show
-    const message = this.#conversation.received(frame.id, text, Date.now(), proofOf(frame, text))
+    const message = this.#conversation.received(frame.id, text, Date.now(), proven ? proofOf(frame, text) : undefined)
     // Sent again (a path changed before our ack reached them): shown once, acked again.
     if (!message && this.#conversation.isResent(frame.id, text)) this.#deps.send({ t: 'ack', id: frame.id })
     if (!message) return

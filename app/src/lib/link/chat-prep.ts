@@ -72,6 +72,12 @@ export class ChatPreparation {
     return this.#signing?.made
   }
 
+  /** The server saw these keys with a search that made no chat (cancelled, or released): the next gets new ones. */
+  renewSigningKeys(): void {
+    this.#signing = null
+    void this.signingKeys()
+  }
+
   /** Hands over what is ready (each item once); the chat makes the rest itself. */
   take(): ChatCredentials {
     // The match answers a find, which left with these keys' public half: they are made.

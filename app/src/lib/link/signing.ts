@@ -35,24 +35,34 @@ export async function signMessage(
 
 /** Checks the partner's messages against the key the server announced for them in this chat. */
 export class SignatureCheck {
-  readonly #key: Promise<CryptoKey | null>
+  /** The key; 'unsupported' where this browser cannot check Ed25519 (none, or no WebCrypto at all). */
+  readonly #key: Promise<CryptoKey | 'unsupported'>
   readonly #chatId: string
 
   constructor(chatId: string, publicKey: string) {
     this.#chatId = chatId
     const raw = fromBase64(publicKey)
-    this.#key =
-      raw?.length === signKeyBytes
-        ? crypto.subtle.importKey('raw', new Uint8Array(raw), algorithm, false, ['verify']).catch(() => null)
-        : Promise.resolve(null)
+    const subtle = globalThis.crypto?.subtle as SubtleCrypto | undefined
+    if (raw?.length !== signKeyBytes) this.#key = Promise.resolve(unusableKey)
+    else if (!subtle) this.#key = Promise.resolve('unsupported')
+    // The server checked the key's form: a browser that cannot import it has no Ed25519.
+    else
+      this.#key = subtle.importKey('raw', new Uint8Array(raw), algorithm, false, ['verify']).catch(() => 'unsupported')
   }
 
-  /** False for a missing, malformed or wrong signature: the message is dropped like a tampered frame. */
-  async verify(message: { id: string; sentAt: number; text: string; sig?: string }): Promise<boolean> {
-    const signature = message.sig === undefined ? null : fromBase64(message.sig)
+  /**
+   * True for a genuine message, false for a missing, malformed or wrong signature (dropped like a tampered
+   * frame), null where this browser cannot check Ed25519 (the message is shown, but cannot be reported).
+   */
+  async verify(message: { id: string; sentAt: number; text: string; sig?: string }): Promise<boolean | null> {
     const key = await this.#key
-    if (!key || signature?.length !== signatureBytes) return false
+    if (key === 'unsupported') return null
+    const signature = message.sig === undefined ? null : fromBase64(message.sig)
+    if (key === unusableKey || signature?.length !== signatureBytes) return false
     const data = signedMessageBytes(this.#chatId, message.id, message.sentAt, message.text)
-    return crypto.subtle.verify(algorithm, key, new Uint8Array(signature), data).catch(() => false)
+    return globalThis.crypto.subtle.verify(algorithm, key, new Uint8Array(signature), data).catch(() => false)
   }
 }
+
+/** Stands for a partner key no browser could import: every message it "signs" fails. */
+const unusableKey = {} as CryptoKey

@@ -1,12 +1,10 @@
 // Reports and blocks, as the person sends them to the server: during a chat, on its ended screen, or
 // from History within the window after it. The answer is worded for people, whatever it is.
-import type { ErrorCode, Evidence, ProtocolError, ReportRequest } from '#protocol'
+import type { Evidence, Limits, ProtocolError, ReportRequest } from '#protocol'
 import type { StoredMessage } from '../history/record.ts'
 import type { SignalingSocket } from '../matchmaking/signaling.ts'
 import { safetyRefusalText } from '../wording.ts'
 
-/** How long after a chat ended it can still be reported or blocked (the server's default window). */
-export const reportWindowMs = 24 * 60 * 60 * 1000
 /** At most this many messages go with a report; the last few are picked for the person to review. */
 export const maxEvidence = 20
 export const preselectedEvidence = 10
@@ -15,9 +13,9 @@ const answerTimeoutMs = 10_000
 
 export type SafetyOutcome = { ok: true } | { ok: false; text: string }
 
-/** Whether a chat (by its end; null while it goes on) can still be reported or blocked. */
-export const withinWindow = (endedAt: number | null, now = Date.now()): boolean =>
-  endedAt === null || now - endedAt < reportWindowMs
+/** Whether a chat (by its end; null while it goes on) can still be reported or blocked (`limits.reportWindowS`). */
+export const withinWindow = (endedAt: number | null, windowS: number, now = Date.now()): boolean =>
+  endedAt === null || now - endedAt < windowS * 1000
 
 /** The partner's messages that can prove themselves: they carry the stranger's signature. */
 export const reportable = (messages: readonly StoredMessage[]): StoredMessage[] =>
@@ -31,9 +29,16 @@ export function evidenceOf(message: StoredMessage): Evidence | null {
 
 export class Safety {
   readonly #socket: SignalingSocket
+  readonly #limits: () => Limits
 
-  constructor(socket: SignalingSocket) {
+  constructor(socket: SignalingSocket, limits: () => Limits) {
     this.#socket = socket
+    this.#limits = limits
+  }
+
+  /** Whether a chat can still be reported or blocked, by the window of the server in force. */
+  open(endedAt: number | null): boolean {
+    return withinWindow(endedAt, this.#limits().reportWindowS)
   }
 
   report(request: ReportRequest): Promise<SafetyOutcome> {
@@ -55,5 +60,3 @@ export class Safety {
     )
   }
 }
-
-export type SafetyRefusal = ErrorCode | 'offline' | 'no-answer'
