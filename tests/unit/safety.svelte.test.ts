@@ -110,6 +110,38 @@ describe('a chat with signed messages', () => {
   })
 })
 
+describe('a burst of signed messages', () => {
+  it('leaves before it shows, in one render, and an ack that overtakes the rest of the burst still counts', async () => {
+    const sent: Frame[] = []
+    const pending: ((sig: string) => void)[] = []
+    const messages = new ChatMessages(
+      { chatId: 'c1', myName: 'Calm Otter', partnerName: 'Bold Lynx', startedAt: 0, endedAt: null },
+      {
+        send: (frame) => (sent.push(frame), true),
+        canSend: () => true,
+        sign: () => new Promise<string>((resolve) => pending.push(resolve)),
+        forged: () => {},
+        save: () => {},
+        flush: async () => {},
+        flooded: () => {},
+      },
+    )
+    messages.send('one')
+    messages.send('two')
+    pending[0]!('A'.repeat(86) + '==')
+    await vi.waitFor(() => expect(sent).toHaveLength(1))
+    expect(messages.list).toEqual([]) // the burst is still being signed: nothing rendered yet
+    messages.receive({ t: 'ack', id: (sent[0] as { id: string }).id })
+    pending[1]!('B'.repeat(86) + '==')
+    await vi.waitFor(() => expect(messages.list).toHaveLength(2))
+    expect(sent).toHaveLength(2)
+    expect(messages.list.map((m) => [m.text, m.status])).toEqual([
+      ['one', 'delivered'],
+      ['two', 'sending'],
+    ])
+  })
+})
+
 describe('a partner whose signatures this browser cannot check', () => {
   it('shows their messages without a proof (so they are not offered for a report), and drops nothing', async () => {
     for (const verify of [async () => null, undefined]) {

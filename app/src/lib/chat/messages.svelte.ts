@@ -64,6 +64,11 @@ export class ChatMessages {
   /** Partner messages are shown in order, each after its own signature check (checks run in parallel). */
   #inbound: Promise<void> = Promise.resolve()
   #checking = 0
+  /** Our messages sent since the list last showed them. */
+  readonly #unshown: { id: string; text: string; at: number }[] = []
+  /** Acks of messages sent but not shown yet (a burst still being signed). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping only, never rendered
+  readonly #earlyAcks = new Set<string>()
 
   constructor(header: Omit<ChatRecord, 'messages'>, deps: ChatMessagesDeps) {
     this.#deps = deps
@@ -90,11 +95,6 @@ export class ChatMessages {
     if (!this.#open || text.length === 0 || !this.#deps.canSend()) return false
     const id = randomId()
     const at = Date.now()
-    // Shown right after it leaves, not before: the render would otherwise hold the frame back.
-    const show = () => {
-      this.list = [...this.list, this.#conversation.sent(id, text, at)]
-      this.#deps.save(this.#conversation.record)
-    }
     const { sign } = this.#deps
     if (sign) {
       this.#signing += 1
@@ -104,14 +104,30 @@ export class ChatMessages {
         const sig = await signed.catch(() => null)
         this.#signing -= 1
         if (sig !== null) this.#transmit({ t: 'msg', id, text, sentAt: at, sig })
-        show()
+        this.#unshown.push({ id, text, at })
+        // Shown once every signed message has left: a render between them would hold the next ones back.
+        if (this.#signing === 0) this.#showSent()
       })
     } else {
       this.#transmit({ t: 'msg', id, text, sentAt: at })
-      show()
+      this.#unshown.push({ id, text, at })
+      this.#showSent()
     }
     this.#typing.stop()
     return true
+  }
+
+  /** Our messages that have left (or could not be signed), onto the list and into history: after, not before. */
+  #showSent(): void {
+    const sent = this.#unshown.splice(0).map(({ id, text, at }) => {
+      const message = this.#conversation.sent(id, text, at)
+      // Its ack came before the others of the burst had left: delivered already.
+      if (!this.#earlyAcks.delete(id)) return message
+      this.#conversation.delivered(id)
+      return { ...message, status: 'delivered' as const }
+    })
+    this.list = [...this.list, ...sent]
+    this.#deps.save(this.#conversation.record)
   }
 
   /** Sends (and keeps until acked) a message. */
@@ -168,6 +184,7 @@ export class ChatMessages {
       case 'ack': {
         this.#outbox.delete(frame.id)
         const index = this.#conversation.delivered(frame.id)
+        if (index < 0 && this.#unshown.some((message) => message.id === frame.id)) this.#earlyAcks.add(frame.id)
         if (index < 0) return
         // The list and the record grow together, one entry per shown message: same index.
         const shown = this.list[index]
