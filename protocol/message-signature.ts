@@ -6,6 +6,10 @@ export const messageSignatureVersion = 'hush-msg-v1'
 export const signatureBytes = 64
 /** An Ed25519 public key's raw length; its standard base64 is 44 characters. */
 export const signKeyBytes = 32
+/** A signKey as both sides accept it: standard base64 of exactly 32 bytes, canonical (unused bits zero). */
+export const signKeyPattern = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/
+/** A `sig` as both sides accept it: standard base64 of exactly 64 bytes, canonical. */
+export const signaturePattern = /^[A-Za-z0-9+/]{85}[AQgw]==$/
 
 /** UTF-8 of `"hush-msg-v1\n" + chatId + "\n" + id + "\n" + sentAt + "\n" + text`, `sentAt` as a decimal integer (ms). */
 export function signedMessageBytes(chatId: string, id: string, sentAt: number, text: string): Uint8Array<ArrayBuffer> {

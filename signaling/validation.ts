@@ -9,7 +9,7 @@ import {
   type Signal,
 } from '#protocol'
 import { isLanguageCode, maxInterestChars, normalizeInterests } from '#protocol/interests.ts'
-import { signaturePattern, signKeyPattern } from './safety/evidence.ts'
+import { signaturePattern, signKeyPattern } from '#protocol/message-signature.ts'
 import type { Search } from './store/store.ts'
 
 const shortText = (max: number) => z.string().max(max)

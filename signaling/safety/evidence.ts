@@ -2,15 +2,10 @@
 // the app signed (protocol/message-signature.ts). One bad item spoils the whole report.
 import { createPublicKey, verify, type KeyObject } from 'node:crypto'
 import type { Evidence } from '#protocol'
-import { signedMessageBytes } from '#protocol/message-signature.ts'
+import { signaturePattern, signedMessageBytes, signKeyPattern } from '#protocol/message-signature.ts'
 
 // An Ed25519 SubjectPublicKeyInfo is this 12-byte DER header followed by the 32 raw key bytes (RFC 8410).
 const spkiPrefix = Buffer.from('302a300506032b6570032100', 'hex')
-
-/** Standard base64 of exactly 32 bytes, canonical (the last character's unused bits zero). */
-export const signKeyPattern = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/
-/** Standard base64 of exactly 64 bytes, canonical. */
-export const signaturePattern = /^[A-Za-z0-9+/]{85}[AQgw]==$/
 
 /** The public key of a base64 signKey; null when it is not one. */
 export function publicKeyOf(signKey: string): KeyObject | null {

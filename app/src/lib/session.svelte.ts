@@ -7,6 +7,7 @@ import type { StoredMessage } from './history/record.ts'
 import type { Library } from './history/library.svelte.ts'
 import { watchHistory } from './history/history-notices.ts'
 import { ChatPreparation } from './link/chat-prep.ts'
+import { EarlyFrames } from './link/early-frames.ts'
 import type { LinkPath } from './link/chat-link.ts'
 import { Search } from './matchmaking/search.svelte.ts'
 import { ServerPair } from './matchmaking/server-pair.ts'
@@ -20,8 +21,6 @@ export type { ChatEnd } from './chat/active-chat.svelte.ts'
 export type { Notice, NoticeKind } from './notices.svelte.ts'
 
 const noMessages: StoredMessage[] = []
-/** Relayed frames kept for a chat about to be announced (#early): its handshake's first frames. */
-const earlyFramesMax = 8
 
 export class Session extends ServerState {
   state = $state<ChatState>('idle')
@@ -41,7 +40,7 @@ export class Session extends ServerState {
   #prep = new ChatPreparation()
   /** The chat going on; null once it ended (it may still be shown). */
   #chat: ActiveChat | null = null
-  #early: Uint8Array[] = []
+  #early = new EarlyFrames()
   /** What the person is told: notices, and the state changes a polite live region speaks once. */
   readonly board = new NoticeBoard()
   #pair: ServerPair
@@ -65,7 +64,7 @@ export class Session extends ServerState {
       searching: () => this.state === 'searching' && !this.#chat,
       // Whatever the server relayed before this find was from a chat that is over.
       finding: () => {
-        this.#early = []
+        this.#early.take()
         return this.search.request()
       },
       solve: (challenge) => this.search.proof.solve(challenge),
@@ -191,15 +190,9 @@ export class Session extends ServerState {
       {
         found,
         myName: this.myName,
-        iceServers: () => this.iceServers,
-        relayOnly: this.relayOnly,
-        noPeer: this.noPeer,
-        relay: this.serverRelay ? (data) => this.#socket.emit('relay:frame', data) : null,
+        ...this.chatPaths(this.#socket),
         // Used once: every chat gets its own key pair and certificate.
         credentials: this.#prep.take(),
-        maxMessageChars: this.limits.maxMessageChars,
-        // No ack: a lost candidate shows up as a failed connection, which the app explains anyway.
-        sendSignal: (signal) => this.#socket.emit('signal:relay', signal),
         save: (record, changedFrom) => this.#library.save(record, changedFrom),
         flush: () => this.#library.flush(),
       },
@@ -208,12 +201,8 @@ export class Session extends ServerState {
         secured: () => this.#onSecured(),
         partnerLeft: (reason) => this.#partnerGone(reason),
         lost: () => this.#partnerGone('lost'),
-        failed: () => this.#fail(),
-        handshakeFailed: (reason) => {
-          this.board.notify('crypto', words.handshakeFailureText(reason))
-          this.#leave('left')
-          this.#finish('error')
-        },
+        failed: () => this.#abandon('error', words.connectFailureText(this.relayOnly, this.relayOffered), 'failed'),
+        handshakeFailed: (reason) => this.#abandon('crypto', words.handshakeFailureText(reason), 'error'),
         warn: (kind, text) => this.board.notify(kind, text),
       },
     )
@@ -222,7 +211,7 @@ export class Session extends ServerState {
     this.partnerName = found.partner.name
     this.state = 'connecting'
     this.board.say(words.matchedText(found.partner.name))
-    for (const frame of this.#early.splice(0)) chat.relayed(frame)
+    for (const frame of this.#early.take()) chat.relayed(frame)
   }
 
   /** A sealed frame through the server: for the chat, its lingering end, or the one about to be announced. */
@@ -230,7 +219,7 @@ export class Session extends ServerState {
     if (this.#chat) return this.#chat.relayed(frame)
     if (this.state === 'ended') return this.#shown?.relayed(frame)
     // The partner's first frame may overtake our match:found between nodes; only after our find left.
-    if (this.state === 'searching' && this.#early.length < earlyFramesMax) this.#early.push(frame)
+    if (this.state === 'searching') this.#early.keep(frame)
   }
 
   #onSecured(): void {
@@ -252,10 +241,8 @@ export class Session extends ServerState {
   /** `serverEnded`: the server ended the pair already; otherwise we tell it, or it keeps us paired. */
   #partnerGone(reason: LeaveReason | 'lost' | 'disconnected', serverEnded = false): void {
     const chatId = this.#chat?.chatId
-    this.board.notify(
-      'partner',
-      words.partnerGoneText(this.partnerName || words.someStranger, reason, this.state === 'connecting'),
-    )
+    const name = this.partnerName || words.someStranger
+    this.board.notify('partner', words.partnerGoneText(name, reason, this.state === 'connecting'))
     this.#finish(reason)
     if (serverEnded || chatId === undefined) return
     // A partner lost peer to peer is still our pair on the server: without a leave, the next search
@@ -264,10 +251,11 @@ export class Session extends ServerState {
     else this.#pair.owe(chatId)
   }
 
-  #fail(): void {
-    this.board.notify('error', words.connectFailureText(this.relayOnly, this.relayOffered))
+  /** The chat cannot go on (no connection, a failed handshake): say why, leave, end it. */
+  #abandon(kind: 'error' | 'crypto', text: string, end: ChatEnd): void {
+    this.board.notify(kind, text)
     this.#leave('left')
-    this.#finish('failed')
+    this.#finish(end)
   }
 
   /** Tells the partner (sealed bye) and the server; then tears the chat down. */

@@ -1,6 +1,7 @@
 // Wire frames of the data channel: the handshake in the clear, everything after it sealed.
 // Parsers turn unknown input into a typed frame or null; nothing unvalidated reaches the UI.
 import type { LeaveReason } from '#protocol'
+import { signaturePattern } from '#protocol/message-signature.ts'
 import { fromBase64, fromUtf8, toBase64, utf8 } from './bytes.ts'
 
 export const wireVersion = 1
@@ -71,9 +72,7 @@ export function parseFrame(bytes: Uint8Array, maxChars: number): Frame | null {
 
 const isId = (value: unknown): value is string => typeof value === 'string' && idPattern.test(value)
 
-/** Standard base64 of 64 bytes. */
-const isSignature = (value: unknown): value is string =>
-  typeof value === 'string' && /^[A-Za-z0-9+/]{86}==$/.test(value)
+const isSignature = (value: unknown): value is string => typeof value === 'string' && signaturePattern.test(value)
 
 const sigOf = (sig: unknown): { sig?: string } => (typeof sig === 'string' ? { sig } : {})
 

@@ -1,7 +1,7 @@
 // What the matchmaking server has told this page: whether it is reachable, our guest name, the limits
 // and ICE servers in force, the presence counts, and why it refused us or a request. The session
 // builds its flow on top of this.
-import { defaultLimits, type ErrorCode, type IceServer, type Limits, type Presence } from '#protocol'
+import { defaultLimits, type ErrorCode, type IceServer, type Limits, type Presence, type Signal } from '#protocol'
 import { readChoice, writeSetting } from '../settings.ts'
 import { banEnd, refusalOf, type RefusalCode } from './refusal.ts'
 import type { SignalingSocket } from './signaling.ts'
@@ -54,6 +54,19 @@ export class ServerState {
   setHideIp(hide: boolean): void {
     this.#hideIpChoice = hide
     writeSetting('hideIp', hide)
+  }
+
+  /** What the next chat takes from this server for its paths: ICE servers in force, IP privacy, relay, signals. */
+  protected chatPaths(socket: SignalingSocket) {
+    return {
+      iceServers: () => this.iceServers,
+      relayOnly: this.relayOnly,
+      noPeer: this.noPeer,
+      relay: this.serverRelay ? (data: Uint8Array) => void socket.emit('relay:frame', data) : null,
+      maxMessageChars: this.limits.maxMessageChars,
+      // No ack: a lost candidate shows up as a failed connection, which the app explains anyway.
+      sendSignal: (signal: Signal) => void socket.emit('signal:relay', signal),
+    }
   }
 
   constructor(socket: SignalingSocket, events: ServerEvents) {
