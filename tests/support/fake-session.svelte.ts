@@ -33,6 +33,8 @@ export class FakeSession {
   bannedUntil = $state<number | null>(null)
   chatId = $state<string | null>(null)
   readonly calls: string[] = []
+  /** No live chat behind the fake: message actions and images have nothing to act on. */
+  readonly shown = null
 
   get nameInChat(): string {
     return this.myName

@@ -18,7 +18,6 @@ import * as words from './wording.ts'
 
 export type ChatState = 'idle' | 'searching' | 'connecting' | 'chatting' | 'ended'
 export type { ChatEnd } from './chat/active-chat.svelte.ts'
-export type { Notice, NoticeKind } from './notices.svelte.ts'
 
 const noMessages: StoredMessage[] = []
 
@@ -85,6 +84,11 @@ export class Session extends ServerState {
     return this.#shown?.messages.list ?? noMessages
   }
 
+  /** The chat on screen, for its message actions and images (which act only while it goes on). */
+  get shown(): ActiveChat | null {
+    return this.#shown
+  }
+
   /** The name the partner knows us by: the chat's, even if a reconnect to the server brought a new one. */
   get nameInChat(): string {
     return this.#shown?.messages.myName ?? this.myName
@@ -146,15 +150,11 @@ export class Session extends ServerState {
     this.#finish('you-left')
   }
 
-  /** Sends a message; false (nothing lost, the composer keeps the text) when it cannot go now. */
-  send(text: string): boolean {
+  /** Sends a message (a reply to `replyTo`); false (nothing lost, the composer keeps the text) when it cannot go now. */
+  send(text: string, replyTo?: string): boolean {
     const body = tidyMessage(text)
     if (!this.#chat || body.length === 0 || [...body].length > this.limits.maxMessageChars) return false
-    return this.#chat.send(body)
-  }
-
-  typed(text: string): void {
-    this.#chat?.typed(text)
+    return this.#chat.send(body, replyTo)
   }
 
   /** On page hide: tell the partner and write what is pending, while we still can. */
