@@ -40,6 +40,8 @@ export interface ChatMessagesDeps {
   flush(): Promise<void>
   /** The partner sent messages too fast and some were dropped: called once per chat. */
   flooded(): void
+  /** A partner's message was just shown (a notification while the tab is in the background). */
+  heard?: (message: StoredMessage) => void
 }
 
 export class ChatMessages {
@@ -211,6 +213,7 @@ export class ChatMessages {
     if (!message) return
     this.#setPartnerTyping(false)
     this.list = [...this.list, message]
+    this.#deps.heard?.(message)
     // Acked after the list updates (next task): the render is the hot path, and "delivered" means shown.
     // Even if the chat ends meanwhile: the message was shown, and a closing link still carries it.
     setTimeout(() => this.#deps.send({ t: 'ack', id: frame.id }), 0)
