@@ -1,9 +1,9 @@
 // The session's flow, as the components render it: lobby → search → connect → chat → ended. One chat's
 // own wiring (link, conversation, heartbeat, timers) lives in chat/active-chat.svelte.ts.
 import type { LeaveReason, MatchEnded, MatchFound } from '#protocol'
+import { Attention } from './attention/attention.svelte.ts'
 import { ActiveChat, type ChatEnd } from './chat/active-chat.svelte.ts'
 import { tidyMessage } from './chat/message-text.ts'
-import type { StoredMessage } from './history/record.ts'
 import type { Library } from './history/library.svelte.ts'
 import { watchHistory } from './history/history-notices.ts'
 import { ChatPreparation } from './link/chat-prep.ts'
@@ -17,9 +17,8 @@ import { NoticeBoard } from './notices.svelte.ts'
 import * as words from './wording.ts'
 
 export type ChatState = 'idle' | 'searching' | 'connecting' | 'chatting' | 'ended'
-export type { ChatEnd } from './chat/active-chat.svelte.ts'
 
-const noMessages: StoredMessage[] = []
+const noMessages: ActiveChat['messages']['list'] = []
 
 export class Session extends ServerState {
   state = $state<ChatState>('idle')
@@ -42,11 +41,15 @@ export class Session extends ServerState {
   #early = new EarlyFrames()
   /** What the person is told: notices, and the state changes a polite live region speaks once. */
   readonly board = new NoticeBoard()
+  readonly attention = new Attention()
   #pair: ServerPair
 
   constructor(socket: SignalingSocket, library: Library) {
     super(socket, {
-      connected: () => this.#onConnect(),
+      connected: () => {
+        this.board.clear('offline')
+        if (this.state === 'searching' && !this.#chat) this.#pair.search()
+      },
       disconnected: () => this.#onDisconnect(),
       refused: (code) => this.board.notify('offline', words.refusalText(code, this.bannedUntil)),
       failed: (code) => this.board.notify('error', words.serverErrorText(code, this.bannedUntil)),
@@ -80,7 +83,7 @@ export class Session extends ServerState {
     watchHistory(library, this.board, () => this.#chat?.chatId ?? null)
   }
 
-  get messages(): StoredMessage[] {
+  get messages(): ActiveChat['messages']['list'] {
     return this.#shown?.messages.list ?? noMessages
   }
 
@@ -163,11 +166,6 @@ export class Session extends ServerState {
     void this.#library.flush()
   }
 
-  #onConnect(): void {
-    this.board.clear('offline')
-    if (this.state === 'searching' && !this.#chat) this.#pair.search()
-  }
-
   #onDisconnect(): void {
     this.#pair.forgive(null) // the server ends our pair with our socket
     if (this.state === 'connecting') {
@@ -195,6 +193,7 @@ export class Session extends ServerState {
         credentials: this.#prep.take(),
         save: (record, changedFrom) => this.#library.save(record, changedFrom),
         flush: () => this.#library.flush(),
+        heard: (message) => this.attention.heard(found.partner.name, message),
       },
       {
         viewReady: () => (this.chatView = true),
@@ -211,6 +210,7 @@ export class Session extends ServerState {
     this.partnerName = found.partner.name
     this.state = 'connecting'
     this.board.say(words.matchedText(found.partner.name))
+    this.attention.matched(found.partner.name)
     for (const frame of this.#early.take()) chat.relayed(frame)
   }
 

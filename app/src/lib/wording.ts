@@ -284,3 +284,26 @@ export function imageProblemText(problem: 'not-image' | 'too-large-file' | 'too-
       'Images need a direct connection, and this chat goes through the server, which does not carry images. Text still works.',
   }[problem]
 }
+
+// --- Installing, updating, notifications and sound (app/src/lib/pwa.ts, app/src/lib/attention/) ---
+
+/** Shown once, on the first load of a new version (the service worker took it in the background). */
+export const updatedText = 'Hush was updated to a new version.'
+
+export const notifyLabel = 'Notify me when this tab is in the background'
+export const notifyPreviewLabel = 'Show message text in notifications'
+export const soundLabel = 'Play a sound when this tab is in the background'
+
+/** Under the notifications toggle: why it cannot be on, or what it does. */
+export function notifyHint(permission: NotificationPermission | 'unsupported'): string {
+  if (permission === 'unsupported') return 'This browser cannot show notifications.'
+  if (permission === 'denied')
+    return 'Notifications are blocked for this site. Allow them in your browser’s site settings, then try again.'
+  return 'A match and new messages, only while you are looking elsewhere.'
+}
+
+export const matchedNotificationTitle = (name: string): string => `Matched with ${name}`
+
+/** A partner's messages since the tab went to the background, in one notification. */
+export const messagesNotificationTitle = (name: string, count: number): string =>
+  count === 1 ? `${name} sent a message` : `${name} sent ${count} messages`

@@ -43,6 +43,7 @@ export interface ActiveChatOptions {
   sendSignal(signal: Signal): void
   save(record: ChatRecord, changedFrom?: number): void
   flush(): Promise<void>
+  heard?: ChatMessagesDeps['heard']
 }
 
 /** What the chat tells the session: the milestones of its flow, never a frame. */
@@ -99,6 +100,7 @@ export class ActiveChat {
         forged: () => this.#open && ++this.#dropped === 1 && events.warn('crypto', droppedFramesText),
         save: options.save,
         flush: options.flush,
+        heard: options.heard,
         // Its own kind: a flood must not replace (hide) a verification warning.
         flooded: () => this.#open && events.warn('flood', floodedText(this.partnerName)),
         unsent: (id) => this.images.forget(id),

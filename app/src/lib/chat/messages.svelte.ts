@@ -48,6 +48,8 @@ export interface ChatMessagesDeps {
   flooded(): void
   /** A message (or image) was unsent, by either side: its transfer, if any, stops. */
   unsent?(id: string): void
+  /** A partner's message was just shown (a notification while the tab is in the background). */
+  heard?: (message: StoredMessage) => void
 }
 
 export class ChatMessages {
@@ -262,6 +264,7 @@ export class ChatMessages {
     if (!message) return
     this.#setPartnerTyping(false)
     this.list = [...this.list, message]
+    this.#deps.heard?.(message)
     // Acked after the list updates (next task): the render is the hot path, and "delivered" means shown.
     // Even if the chat ends meanwhile: the message was shown, and a closing link still carries it.
     setTimeout(() => this.#deps.send({ t: 'ack', id }), 0)
