@@ -6,6 +6,7 @@ import type { ChatRecord } from '../history/record.ts'
 import type { ChatCredentials } from '../link/chat-prep.ts'
 import { openChatLink, type ChatLink, type LinkPath } from '../link/chat-link.ts'
 import type { Frame } from '../link/frames.ts'
+import type { Wording } from '../notices.svelte.ts'
 import { pingEveryMs, startHeartbeat, type Heartbeat } from '../link/heartbeat.ts'
 import type { HandshakeFailure } from '../link/secure-channel.ts'
 import { SignatureCheck, signMessage, type SigningKeys } from '../link/signing.ts'
@@ -54,7 +55,7 @@ export interface ActiveChatEvents {
   failed(): void
   handshakeFailed(reason: HandshakeFailure): void
   /** A warning about this chat for the person: frames that failed verification, a flooding partner. */
-  warn(kind: 'crypto' | 'flood', text: string): void
+  warn(kind: 'crypto' | 'flood', text: Wording): void
 }
 
 export class ActiveChat {
@@ -96,7 +97,7 @@ export class ActiveChat {
         save: options.save,
         flush: options.flush,
         // Its own kind: a flood must not replace (hide) a verification warning.
-        flooded: () => this.#open && events.warn('flood', floodedText(this.partnerName)),
+        flooded: () => this.#open && events.warn('flood', () => floodedText(this.partnerName)),
       },
     )
     this.#link = openChatLink({
