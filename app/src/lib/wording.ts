@@ -3,6 +3,7 @@
 // function reads the current language when called, so text built in a template follows a switch.
 import type { ErrorCode, ReportReason } from '#protocol'
 import type { ChatEnd } from './chat/active-chat.svelte.ts'
+import type { ImageProblem } from './chat/image-encode.ts'
 import { language, m } from './i18n/language.svelte.ts'
 import type { LinkPath } from './link/chat-link.ts'
 import { silenceLimitMs } from './link/heartbeat.ts'
@@ -213,16 +214,16 @@ export function historyActionFailedText(action: HistoryAction, error: unknown): 
 
 // Rich chat: replies, reactions, edits, deletions and images.
 
-export const deletedText = 'Message deleted'
-export const editedText = 'edited'
-export const imagePreviewText = 'Image'
+export const deletedText = (): string => m.message_deleted()
+export const editedText = (): string => m.message_edited()
+export const imagePreviewText = (): string => m.image_preview()
 
-/** "1.2 MB": an image's size as people read it. */
+/** "1.2 MB": an image's size as people read it, in the interface language. */
 export function byteSize(bytes: number): string {
   const units = ['byte', 'kilobyte', 'megabyte'] as const
   const power = Math.min(2, Math.floor(Math.log(Math.max(bytes, 1)) / Math.log(1024)))
   const value = bytes / 1024 ** power
-  return new Intl.NumberFormat(undefined, {
+  return new Intl.NumberFormat(language.intlTag, {
     style: 'unit',
     unit: units[power],
     unitDisplay: 'short',
@@ -230,67 +231,70 @@ export function byteSize(bytes: number): string {
   }).format(value)
 }
 
-export const messageActionsLabel = 'Message actions'
-export const reactLabel = (emoji: string): string => `React with ${emoji}`
-export const replyLabel = 'Reply'
-export const editLabel = 'Edit'
-export const unsendLabel = 'Unsend'
-export const replyingToText = (name: string): string => `Replying to ${name}`
-export const editingText = 'Editing your message (Esc cancels)'
-export const cancelReplyLabel = 'Cancel reply'
-export const cancelEditLabel = 'Cancel edit'
-export const saveEditLabel = 'Save'
-export const dropImageText = 'Drop an image to send it'
-export const showOriginalLabel = 'Show the message this replies to'
-export const reactionsLabel = (parts: readonly { emoji: string; who: string }[]): string =>
-  `Reactions: ${interestList(parts.map(({ emoji, who }) => `${emoji} from ${who}`))}`
-export const youText = 'you'
-export const youTitle = 'You'
+export const messageActionsLabel = (): string => m.message_actions()
+export const reactLabel = (emoji: string): string => m.react_with({ emoji })
+export const replyLabel = (): string => m.reply()
+export const editLabel = (): string => m.edit()
+export const unsendLabel = (): string => m.unsend()
+/** Above the box while replying; `partnerName` null: the reply answers one's own message. */
+export const replyingToText = (partnerName: string | null): string =>
+  partnerName === null ? m.replying_to_you() : m.replying_to({ name: partnerName })
+export const editingText = (): string => m.editing_message()
+export const cancelReplyLabel = (): string => m.cancel_reply()
+export const cancelEditLabel = (): string => m.cancel_edit()
+export const saveEditLabel = (): string => m.save_edit()
+export const dropImageText = (): string => m.drop_image()
+export const showOriginalLabel = (): string => m.show_original()
+/** A message's reactions read as one line; `mine`: the person's own, "from you". */
+type ReactionPart = { emoji: string; mine: boolean; who: string }
+const reactionText = ({ emoji, mine, who }: ReactionPart): string =>
+  mine ? m.reaction_from_you({ emoji }) : m.reaction_from({ emoji, name: who })
+export const reactionsLabel = (parts: readonly ReactionPart[]): string =>
+  m.reactions_label({ reactions: interestList(parts.map(reactionText)) })
+export const youTitle = (): string => m.you()
 
-export const attachImageLabel = 'Send an image'
+export const attachImageLabel = (): string => m.attach_image()
 export const imageOfferText = (name: string, size: string, width: number, height: number): string =>
-  `${name} wants to send you an image (${width} × ${height}, ${size}).`
-export const acceptImageLabel = 'Accept'
-export const declineImageLabel = 'Decline'
-export const imageWaitingText = (name: string): string => `Waiting for ${name} to accept…`
-export const imageSendingText = 'Sending image…'
-export const imageReceivingText = 'Receiving image…'
-export const imageDeclinedText = 'Not sent: the image was declined or the chat ended.'
-export const imageMissedText = 'Image not received.'
-export const showImageLabel = 'Show image (hidden until you choose to see it)'
-export const imageAltText = (name: string): string => `Image from ${name}`
-export const ownImageAltText = 'Image you sent'
+  m.image_offer({ name, size, width, height })
+export const acceptImageLabel = (): string => m.image_accept()
+export const declineImageLabel = (): string => m.image_decline()
+export const imageWaitingText = (name: string): string => m.image_waiting({ name })
+export const imageSendingText = (): string => m.image_sending()
+export const imageReceivingText = (): string => m.image_receiving()
+export const imageDeclinedText = (): string => m.image_declined()
+export const imageMissedText = (): string => m.image_missed()
+export const showImageLabel = (): string => m.image_show()
+export const imageAltText = (name: string): string => m.image_alt({ name })
+export const ownImageAltText = (): string => m.image_alt_own()
 
 /** Why an image could not be sent (chat/image-encode.ts), or why not now. */
-export function imageProblemText(problem: 'not-image' | 'too-large-file' | 'too-large-image' | 'no-path'): string {
+export type ImageSendProblem = ImageProblem | 'no-path'
+export function imageProblemText(problem: ImageSendProblem): string {
   return {
-    'not-image': 'That file is not an image this browser can read.',
-    'too-large-file': 'That file is over 50 MB: choose a smaller image.',
-    'too-large-image': 'That image stays over 5 MB even made smaller: choose another.',
-    'no-path':
-      'Images need a direct connection, and this chat goes through the server, which does not carry images. Text still works.',
-  }[problem]
+    'not-image': m.image_not_image,
+    'too-large-file': m.image_too_large_file,
+    'too-large-image': m.image_too_large_image,
+    'no-path': m.image_no_path,
+  }[problem]()
 }
 
 // --- Installing, updating, notifications and sound (app/src/lib/pwa.ts, app/src/lib/attention/) ---
 
 /** Shown once, on the first load of a new version (the service worker took it in the background). */
-export const updatedText = 'Hush was updated to a new version.'
+export const updatedText = (): string => m.updated()
 
-export const notifyLabel = 'Notify me when this tab is in the background'
-export const notifyPreviewLabel = 'Show message text in notifications'
-export const soundLabel = 'Play a sound when this tab is in the background'
+export const notifyLabel = (): string => m.notify_label()
+export const notifyPreviewLabel = (): string => m.notify_preview_label()
+export const soundLabel = (): string => m.sound_label()
 
 /** Under the notifications toggle: why it cannot be on, or what it does. */
 export function notifyHint(permission: NotificationPermission | 'unsupported'): string {
-  if (permission === 'unsupported') return 'This browser cannot show notifications.'
-  if (permission === 'denied')
-    return 'Notifications are blocked for this site. Allow them in your browser’s site settings, then try again.'
-  return 'A match and new messages, only while you are looking elsewhere.'
+  if (permission === 'unsupported') return m.notify_unsupported()
+  return permission === 'denied' ? m.notify_denied() : m.notify_hint()
 }
 
-export const matchedNotificationTitle = (name: string): string => `Matched with ${name}`
+export const matchedNotificationTitle = (name: string): string => m.notification_matched({ name })
 
 /** A partner's messages since the tab went to the background, in one notification. */
 export const messagesNotificationTitle = (name: string, count: number): string =>
-  count === 1 ? `${name} sent a message` : `${name} sent ${count} messages`
+  m.notification_messages({ name, count })
