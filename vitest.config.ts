@@ -11,6 +11,8 @@ export default defineConfig({
           exclude: ['tests/unit/**/*.svelte.test.ts'],
           environment: 'node',
           globalSetup: ['tests/support/i18n-compile.ts'],
+          // The app fetches its crypto library after the first screen; here it is loaded up front.
+          setupFiles: ['tests/support/crypto.ts'],
         },
       },
       {
@@ -24,7 +26,7 @@ export default defineConfig({
           environment: 'happy-dom',
           globalSetup: ['tests/support/i18n-compile.ts'],
           // The app's wording in English, as a browser that asks for English gets it.
-          setupFiles: ['tests/support/i18n.ts'],
+          setupFiles: ['tests/support/i18n.ts', 'tests/support/crypto.ts'],
         },
       },
       {

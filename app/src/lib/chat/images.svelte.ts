@@ -136,8 +136,9 @@ export class ImageTransfers {
     if (this.#closed) return
     this.#closed = true
     for (const id of this.#incoming.keys()) this.#fail(id)
+    // Whatever had not fully crossed, either way, never will: both sides say so, now and in history.
     for (const message of this.#deps.messages.list)
-      if (message.from === 'them' && message.image?.status === 'offered') this.#fail(message.id)
+      if (message.image?.status === 'offered' || message.image?.status === 'loading') this.#fail(message.id)
     this.#outgoing.clear()
   }
 

@@ -1,7 +1,7 @@
 // What every chat needs fresh and can be made before it starts, while the page is idle: the X25519 key
 // pair, the DTLS certificate and the Ed25519 signing keys. None is ever used twice (a reused certificate
 // would let the signaling server link one person's chats by its fingerprint).
-import { prepareKeyPair, type KeyPair } from './crypto.ts'
+import { loadCrypto, prepareKeyPair, type KeyPair } from './crypto.ts'
 import { makeSigningKeys, type SigningKeys } from './signing.ts'
 import { whenIdle } from '../idle.ts'
 
@@ -34,7 +34,9 @@ export class ChatPreparation {
     if (this.#pending || (this.#keyPair && this.#certificate)) return this.#ready
     this.#pending = true
     this.#ready = new Promise<void>((done) =>
-      whenIdle(() => {
+      whenIdle(async () => {
+        // A failed fetch (offline) leaves the keys to the chat, which cannot start without them anyway.
+        await loadCrypto().catch(() => undefined)
         this.#pending = false
         this.#keyPair ??= prepareKeyPair()
         const webrtc = typeof RTCPeerConnection === 'function' ? RTCPeerConnection : null
@@ -56,7 +58,10 @@ export class ChatPreparation {
   /** The signing keys of the next chat: what a search announces (the same until a chat takes them). */
   signingKeys(): Promise<SigningKeys | null> {
     if (this.#signing) return this.#signing.keys
-    const signing: PendingSigning = { keys: makeSigningKeys() }
+    // Every search waits for this: no chat starts before the E2E library is here too.
+    const signing: PendingSigning = {
+      keys: Promise.all([makeSigningKeys(), loadCrypto().catch(() => undefined)]).then(([keys]) => keys),
+    }
     void signing.keys.then((keys) => (signing.made = keys))
     this.#signing = signing
     return signing.keys

@@ -1,6 +1,6 @@
 // End-to-end crypto (docs/app.md, "End-to-end layer"): commitment, shared key, direction + counter nonces with a
 // replay window, safety code.
-import nacl from 'tweetnacl'
+import type Nacl from 'tweetnacl'
 import { compareBytes, concatBytes, utf8 } from './bytes.ts'
 
 export type Role = 'initiator' | 'responder'
@@ -24,7 +24,34 @@ const safetyTag = utf8('hush-safety-v2\0')
 
 /** Nonce layout: byte 0 = sender direction, bytes 1..8 = big-endian 64-bit counter, rest zero. */
 const directionOf: Record<Role, number> = { initiator: 0x49, responder: 0x52 }
-const nonceLength = nacl.box.nonceLength
+/** tweetnacl's box: 24-byte nonces, 16-byte tags, 32-byte keys; SHA-512 digests are 64 bytes. */
+const nonceLength = 24
+const tagLength = 16
+const publicKeyLength = 32
+const hashLength = 64
+
+let nacl: typeof Nacl | null = null
+let loading: Promise<void> | null = null
+
+/**
+ * tweetnacl (10 KB gzip) is not on the first screen: it is fetched with the first chat's keys, and every
+ * search waits for it (chat-prep.ts), so no chat can start without it.
+ */
+export const loadCrypto = (): Promise<void> =>
+  (loading ??= import('tweetnacl').then(
+    (module) => {
+      nacl = module.default
+    },
+    (error: unknown) => {
+      loading = null // a failed fetch (a network blip) is tried again by the next caller
+      throw error
+    },
+  ))
+
+function lib(): typeof Nacl {
+  if (!nacl) throw new Error('the crypto library is not loaded yet (loadCrypto)')
+  return nacl
+}
 /**
  * How far behind the newest frame a frame may arrive and still be read, once: a chat moving from one
  * path to another (the server's relay, a data channel) may see the old path's last frames after the
@@ -32,9 +59,9 @@ const nonceLength = nacl.box.nonceLength
  */
 const replayWindow = 64n
 const windowMask = (1n << replayWindow) - 1n
-const minFrameLength = nonceLength + nacl.box.overheadLength
+const minFrameLength = nonceLength + tagLength
 
-export const newKeyPair = (): KeyPair => nacl.box.keyPair()
+export const newKeyPair = (): KeyPair => lib().box.keyPair()
 
 /**
  * A key pair made ahead of a chat, while the page is idle. Hashing its commitment once as well means the
@@ -46,20 +73,21 @@ export function prepareKeyPair(): KeyPair {
   return keys
 }
 
-export const commitmentOf = (publicKey: Uint8Array): Uint8Array => nacl.hash(concatBytes(commitTag, publicKey))
+export const commitmentOf = (publicKey: Uint8Array): Uint8Array => lib().hash(concatBytes(commitTag, publicKey))
 
 /** Constant-time check that the revealed key is the one committed to. */
 export function commitmentMatches(commitment: Uint8Array, publicKey: Uint8Array): boolean {
-  return commitment.length === nacl.hash.hashLength && nacl.verify(commitment, commitmentOf(publicKey))
+  return commitment.length === hashLength && lib().verify(commitment, commitmentOf(publicKey))
 }
 
 export function isPublicKey(bytes: Uint8Array): boolean {
-  return bytes.length === nacl.box.publicKeyLength
+  return bytes.length === publicKeyLength
 }
 
 /** Both directions share one key; the nonce's direction byte and counter keep their streams apart. */
 export function createCipher(theirPublicKey: Uint8Array, mine: KeyPair, role: Role): Cipher {
-  const key = nacl.box.before(theirPublicKey, mine.secretKey)
+  const box = lib().box
+  const key = box.before(theirPublicKey, mine.secretKey)
   const mineDirection = directionOf[role]
   const theirDirection = directionOf[role === 'initiator' ? 'responder' : 'initiator']
   let sent = 0n
@@ -73,7 +101,7 @@ export function createCipher(theirPublicKey: Uint8Array, mine: KeyPair, role: Ro
       const nonce = new Uint8Array(nonceLength)
       nonce[0] = mineDirection
       new DataView(nonce.buffer).setBigUint64(1, sent)
-      return concatBytes(nonce, nacl.box.after(plaintext, nonce, key))
+      return concatBytes(nonce, box.after(plaintext, nonce, key))
     },
     open(frame) {
       if (frame.length < minFrameLength) return { ok: false, reason: 'malformed' }
@@ -87,7 +115,7 @@ export function createCipher(theirPublicKey: Uint8Array, mine: KeyPair, role: Ro
       if (counter === 0n || behind >= replayWindow || (behind >= 0n && (seen >> behind) & 1n)) {
         return { ok: false, reason: 'stale' }
       }
-      const plaintext = nacl.box.open.after(frame.subarray(nonceLength), nonce, key)
+      const plaintext = box.open.after(frame.subarray(nonceLength), nonce, key)
       if (!plaintext) return { ok: false, reason: 'tampered' }
       // Only an authentic frame moves the window: forged counters cannot push honest frames out of it.
       if (behind < 0n) {
@@ -109,7 +137,7 @@ export function createCipher(theirPublicKey: Uint8Array, mine: KeyPair, role: Ro
  */
 export function safetyCode(publicKeys: [Uint8Array, Uint8Array]): string {
   const keys = [...publicKeys].sort(compareBytes)
-  const digest = nacl.hash(concatBytes(safetyTag, ...keys))
+  const digest = lib().hash(concatBytes(safetyTag, ...keys))
   let value = 0n
   for (let i = 0; i < 8; i++) value = (value << 8n) | BigInt(digest[i] ?? 0)
   const digits = (value % 10n ** 12n).toString().padStart(12, '0')
