@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig, type Plugin } from 'vite'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { VitePWA } from 'vite-plugin-pwa'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 
@@ -19,9 +20,54 @@ const eagerCompileHint: Plugin = {
   },
 }
 
+/** The two themes' page colour (app/src/app.css `--bg`): the browser's bar blends into the app's. */
+export const themeColors = { light: '#f6f5f2', dark: '#111114' } as const
+
+/**
+ * Installable, and the shell and History open offline: a Workbox service worker precaches the built app.
+ * A new worker takes over at once (autoUpdate: skipWaiting + clientsClaim) but the open page is not reloaded
+ * (src/lib/pwa.ts): the new version is what the next load gets, with a notice.
+ */
+const pwa = VitePWA({
+  registerType: 'autoUpdate',
+  // Registered by src/lib/pwa.ts after load, off the first-load path: no inline script (CSP), no extra tag.
+  injectRegister: null,
+  manifest: {
+    name: 'Hush: talk to a stranger, privately',
+    short_name: 'Hush',
+    description: 'Anonymous one-to-one chat, peer to peer and end-to-end encrypted.',
+    id: '/',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    theme_color: themeColors.light,
+    background_color: themeColors.light,
+    icons: [
+      { src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+      { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+      { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+    ],
+  },
+  // Every file of public/ is matched by globPatterns already: listing icons again would precache them twice.
+  includeManifestIcons: false,
+  workbox: {
+    globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+    navigateFallback: 'index.html',
+    // Never answered with the app shell: the signaling socket, the server's own endpoints.
+    navigateFallbackDenylist: [/^\/socket\.io/, /^\/api(\/|$)/, /^\/metrics$/, /^\/healthz$/, /^\/admin(\/|$)/],
+    cleanupOutdatedCaches: true,
+    skipWaiting: true,
+    clientsClaim: true,
+  },
+})
+
 export default defineConfig({
   root,
-  plugins: [svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) }), eagerCompileHint],
+  plugins: [
+    svelte({ configFile: fileURLToPath(new URL('./svelte.config.js', import.meta.url)) }),
+    eagerCompileHint,
+    pwa,
+  ],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

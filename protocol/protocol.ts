@@ -70,6 +70,11 @@ export interface RelayLimits extends RateLimit {
   maxFrameBytes: number
   /** Bytes per second per socket, from a bucket holding one second's worth. */
   bytesPerSecond: number
+  /**
+   * Whether images may cross the relay (RELAY_IMAGES): frames are sealed, so the server cannot tell an
+   * image from text; the app honours this, and the byte rate bounds what a modified client can send.
+   */
+  images: boolean
 }
 
 export interface Limits {
@@ -241,7 +246,7 @@ export const defaultLimits: Limits = {
   interestWaitMs: defaultInterestWaitMs,
   match: { burst: 10, perSecond: 1 },
   signal: { burst: 100, perSecond: 20 },
-  relay: { burst: 200, perSecond: 50, maxFrameBytes: 16 * 1024, bytesPerSecond: 256 * 1024 },
+  relay: { burst: 200, perSecond: 50, maxFrameBytes: 16 * 1024, bytesPerSecond: 256 * 1024, images: false },
   safety: { burst: 5, perSecond: 0.2 },
   reportWindowS: 86_400,
 }

@@ -68,6 +68,7 @@ const envSchema = z.object({
   RELAY_BYTES_PER_S: positiveInt(defaultLimits.relay.bytesPerSecond),
   RELAY_RATE_BURST: positiveInt(defaultLimits.relay.burst),
   RELAY_RATE_PER_S: z.coerce.number().positive().default(defaultLimits.relay.perSecond),
+  RELAY_IMAGES: z.enum(['on', 'off']).default(defaultLimits.relay.images ? 'on' : 'off'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(4000),
   // An hour at most: a session held longer keeps its address slot and its partner waiting for nothing.
   RESUME_GRACE_S: z.coerce.number().int().min(0).max(3600).default(30),
@@ -189,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         perSecond: e.RELAY_RATE_PER_S,
         maxFrameBytes: e.RELAY_MAX_FRAME_BYTES,
         bytesPerSecond: e.RELAY_BYTES_PER_S,
+        images: e.RELAY_IMAGES === 'on',
       },
     }),
     relay: e.RELAY === 'on',

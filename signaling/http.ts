@@ -6,6 +6,8 @@ import type { Registry } from 'prom-client'
 import type { ClusterState } from './cluster/liveness.ts'
 import type { AdminApi } from './safety/admin-api.ts'
 
+// The service worker, its Workbox runtime and the web app manifest are same-origin files: 'self' (directly,
+// or through default-src for worker-src and manifest-src) lets them in, and nothing else needed loosening.
 export const contentSecurityPolicy = [
   "default-src 'self'",
   "script-src 'self'",
@@ -48,7 +50,8 @@ export function createHttpHandler(
         brotli: true,
         single: true,
         setHeaders(res, pathname) {
-          // Vite puts content-hashed files under /assets: safe to cache for a year.
+          // Vite puts content-hashed files under /assets: safe to cache for a year. Everything else revalidates,
+          // above all sw.js and the manifest: a stale worker would keep serving an old version of the app.
           const hashed = pathname.startsWith('/assets/')
           res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache')
         },

@@ -47,6 +47,7 @@ describe('relay:frame', () => {
       perSecond: 50,
       maxFrameBytes: 16_384,
       bytesPerSecond: 262_144,
+      images: false,
     })
   })
 

@@ -5,7 +5,9 @@ import { defaultLimits } from '#protocol'
 import type { StoredMessage } from '../../app/src/lib/history/record.ts'
 import { Search } from '../../app/src/lib/matchmaking/search.svelte.ts'
 import { NoticeBoard } from '../../app/src/lib/notices.svelte.ts'
-import type { ChatState, ChatEnd, Session } from '../../app/src/lib/session.svelte.ts'
+import { Attention } from '../../app/src/lib/attention/attention.svelte.ts'
+import type { ChatEnd } from '../../app/src/lib/chat/active-chat.svelte.ts'
+import type { ChatState, Session } from '../../app/src/lib/session.svelte.ts'
 
 export class FakeSession {
   state = $state<ChatState>('idle')
@@ -25,6 +27,7 @@ export class FakeSession {
   endReason = $state<ChatEnd | null>(null)
   common = $state.raw<readonly string[]>([])
   readonly board = new NoticeBoard()
+  readonly attention = new Attention()
   readonly search = new Search({
     limits: () => this.limits,
     signing: { signingKeys: async () => null, signingKeysMade: () => null },
@@ -33,6 +36,8 @@ export class FakeSession {
   bannedUntil = $state<number | null>(null)
   chatId = $state<string | null>(null)
   readonly calls: string[] = []
+  /** No live chat behind the fake: message actions and images have nothing to act on. */
+  readonly shown = null
 
   get nameInChat(): string {
     return this.myName

@@ -71,8 +71,16 @@ describe('loadConfig', () => {
       RELAY_RATE_BURST: '10',
       RELAY_RATE_PER_S: '2.5',
     })
-    expect(config.limits.relay).toEqual({ burst: 10, perSecond: 2.5, maxFrameBytes: 8192, bytesPerSecond: 65536 })
+    expect(config.limits.relay).toEqual({
+      burst: 10,
+      perSecond: 2.5,
+      maxFrameBytes: 8192,
+      bytesPerSecond: 65536,
+      images: false,
+    })
     expect(loadConfig({}).limits.relay.bytesPerSecond).toBe(262_144)
+    expect(loadConfig({ RELAY_IMAGES: 'on' }).limits.relay.images).toBe(true)
+    expect(() => loadConfig({ RELAY_IMAGES: 'yes' })).toThrow(/RELAY_IMAGES/)
   })
 
   it('reads the STUN settings: off with 0, STUN_HOST defaulting to HOST, PUBLIC_HOST as a URL host', () => {

@@ -107,9 +107,9 @@ describe('text export', () => {
 })
 
 describe('JSON export', () => {
-  it('is the record itself, line breaks and all', () => {
+  it('is the record itself, line breaks and all', async () => {
     const record = chat([['them', 'ok\n[2026-11-22 19:45:05] Calm Otter: yes\u202e']])
-    expect(JSON.parse(exportJson(record))).toEqual(record)
+    expect(JSON.parse(await exportJson(record))).toEqual(record)
   })
 })
 

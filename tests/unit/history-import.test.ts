@@ -29,8 +29,33 @@ const problemOf = (value: unknown) => {
 }
 
 describe('import check', () => {
-  it('takes an export as exportJson writes it, unchanged', () => {
-    expect(checkImport(exportJson(record()))).toEqual({ ok: true, records: [record()] })
+  it('takes an export as exportJson writes it, unchanged', async () => {
+    expect(checkImport(await exportJson(record()))).toEqual({ ok: true, records: [record()] })
+  })
+
+  it('keeps what messages carry beyond their text (replies, reactions, edits, pictures), as the store parses it', async () => {
+    const picture = new Blob([new Uint8Array([0xff, 0xd8, 1, 2, 0xff, 0xd9])], { type: 'image/jpeg' })
+    const rich: ChatRecord = {
+      ...record(),
+      messages: [
+        { id: 'q-abcdef', from: 'them', text: 'film?', at: 1, status: 'received', reactions: { me: '😂' } },
+        { id: 'r-abcdef', from: 'me', text: 'yes', at: 2, status: 'delivered', replyTo: 'q-abcdef', editedAt: 3 },
+        {
+          id: 'i-abcdef',
+          from: 'them',
+          text: '',
+          at: 4,
+          status: 'received',
+          image: { mime: 'image/jpeg', bytes: picture.size, width: 10, height: 10, status: 'done', blob: picture },
+        },
+      ],
+    }
+    const checked = checkImport(await exportJson(rich))
+    if (!checked.ok) throw new Error(`refused: ${checked.problem.kind}`)
+    const [reacted, reply, image] = checked.records[0]!.messages
+    expect(reacted!.reactions).toEqual({ me: '😂' })
+    expect([reply!.replyTo, reply!.editedAt]).toEqual(['q-abcdef', 3])
+    expect(new Uint8Array(await image!.image!.blob!.arrayBuffer())).toEqual(new Uint8Array(await picture.arrayBuffer()))
   })
 
   it('takes an array of exports', () => {
@@ -89,6 +114,6 @@ describe('import check', () => {
   it('refuses a file over the size limit before reading it', async () => {
     const huge = { size: maxImportBytes + 1, text: () => Promise.reject(new Error('read')) } as unknown as Blob
     expect(await checkFile(huge)).toEqual({ ok: false, problem: { kind: 'too-big', bytes: maxImportBytes + 1 } })
-    expect((await checkFile(new Blob([exportJson(record())]))).ok).toBe(true)
+    expect((await checkFile(new Blob([await exportJson(record())]))).ok).toBe(true)
   })
 })

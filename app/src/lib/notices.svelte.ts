@@ -1,6 +1,6 @@
 // The notices the user sees and the polite announcement screen readers speak: one of each kind at a
 // time (partner news piles up), at most four, every new one also announced, a repeat included.
-export type NoticeKind = 'partner' | 'offline' | 'crypto' | 'flood' | 'history' | 'unsaved' | 'error'
+export type NoticeKind = 'partner' | 'offline' | 'crypto' | 'flood' | 'history' | 'unsaved' | 'error' | 'update'
 
 export interface Notice {
   id: number

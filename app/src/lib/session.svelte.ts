@@ -1,9 +1,9 @@
 // The session's flow, as the components render it: lobby → search → connect → chat → ended. One chat's
 // own wiring (link, conversation, heartbeat, timers) lives in chat/active-chat.svelte.ts.
 import type { LeaveReason, MatchEnded, MatchFound } from '#protocol'
+import { Attention } from './attention/attention.svelte.ts'
 import { ActiveChat, type ChatEnd } from './chat/active-chat.svelte.ts'
 import { tidyMessage } from './chat/message-text.ts'
-import type { StoredMessage } from './history/record.ts'
 import type { Library } from './history/library.svelte.ts'
 import { watchHistory } from './history/history-notices.ts'
 import { ChatPreparation } from './link/chat-prep.ts'
@@ -17,10 +17,8 @@ import { NoticeBoard } from './notices.svelte.ts'
 import * as words from './wording.ts'
 
 export type ChatState = 'idle' | 'searching' | 'connecting' | 'chatting' | 'ended'
-export type { ChatEnd } from './chat/active-chat.svelte.ts'
-export type { Notice, NoticeKind } from './notices.svelte.ts'
 
-const noMessages: StoredMessage[] = []
+const noMessages: ActiveChat['messages']['list'] = []
 
 export class Session extends ServerState {
   state = $state<ChatState>('idle')
@@ -43,11 +41,15 @@ export class Session extends ServerState {
   #early = new EarlyFrames()
   /** What the person is told: notices, and the state changes a polite live region speaks once. */
   readonly board = new NoticeBoard()
+  readonly attention = new Attention()
   #pair: ServerPair
 
   constructor(socket: SignalingSocket, library: Library) {
     super(socket, {
-      connected: () => this.#onConnect(),
+      connected: () => {
+        this.board.clear('offline')
+        if (this.state === 'searching' && !this.#chat) this.#pair.search()
+      },
       disconnected: () => this.#onDisconnect(),
       refused: (code) => this.board.notify('offline', words.refusalText(code, this.bannedUntil)),
       failed: (code) => this.board.notify('error', words.serverErrorText(code, this.bannedUntil)),
@@ -81,8 +83,13 @@ export class Session extends ServerState {
     watchHistory(library, this.board, () => this.#chat?.chatId ?? null)
   }
 
-  get messages(): StoredMessage[] {
+  get messages(): ActiveChat['messages']['list'] {
     return this.#shown?.messages.list ?? noMessages
+  }
+
+  /** The chat on screen, for its message actions and images (which act only while it goes on). */
+  get shown(): ActiveChat | null {
+    return this.#shown
   }
 
   /** The name the partner knows us by: the chat's, even if a reconnect to the server brought a new one. */
@@ -146,26 +153,17 @@ export class Session extends ServerState {
     this.#finish('you-left')
   }
 
-  /** Sends a message; false (nothing lost, the composer keeps the text) when it cannot go now. */
-  send(text: string): boolean {
+  /** Sends a message (a reply to `replyTo`); false (nothing lost, the composer keeps the text) when it cannot go now. */
+  send(text: string, replyTo?: string): boolean {
     const body = tidyMessage(text)
     if (!this.#chat || body.length === 0 || [...body].length > this.limits.maxMessageChars) return false
-    return this.#chat.send(body)
-  }
-
-  typed(text: string): void {
-    this.#chat?.typed(text)
+    return this.#chat.send(body, replyTo)
   }
 
   /** On page hide: tell the partner and write what is pending, while we still can. */
   pageHidden(): void {
     this.#chat?.sayGoodbye()
     void this.#library.flush()
-  }
-
-  #onConnect(): void {
-    this.board.clear('offline')
-    if (this.state === 'searching' && !this.#chat) this.#pair.search()
   }
 
   #onDisconnect(): void {
@@ -195,6 +193,7 @@ export class Session extends ServerState {
         credentials: this.#prep.take(),
         save: (record, changedFrom) => this.#library.save(record, changedFrom),
         flush: () => this.#library.flush(),
+        heard: (message) => this.attention.heard(found.partner.name, message),
       },
       {
         viewReady: () => (this.chatView = true),
@@ -211,6 +210,7 @@ export class Session extends ServerState {
     this.partnerName = found.partner.name
     this.state = 'connecting'
     this.board.say(words.matchedText(found.partner.name))
+    this.attention.matched(found.partner.name)
     for (const frame of this.#early.take()) chat.relayed(frame)
   }
 

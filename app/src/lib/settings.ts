@@ -1,6 +1,13 @@
 // The person's settings, kept in localStorage (which may be unavailable: then defaults, not errors).
 
-const keys = { keepHistory: 'hush.keepHistory', hideIp: 'hush.hideIp', rulesAccepted: 'hush.rulesAccepted' } as const
+const keys = {
+  keepHistory: 'hush.keepHistory',
+  hideIp: 'hush.hideIp',
+  rulesAccepted: 'hush.rulesAccepted',
+  notify: 'hush.notify',
+  notifyPreview: 'hush.notifyPreview',
+  sound: 'hush.sound',
+} as const
 export type Setting = keyof typeof keys
 
 export function readSetting(name: Setting, fallback: boolean): boolean {

@@ -224,6 +224,90 @@ export function historyActionFailedText(action: HistoryAction, error: unknown): 
   }[action]
 }
 
+// Rich chat: replies, reactions, edits, deletions and images.
+
+export const deletedText = 'Message deleted'
+export const editedText = 'edited'
+export const imagePreviewText = 'Image'
+
+/** "1.2 MB": an image's size as people read it. */
+export function byteSize(bytes: number): string {
+  const units = ['byte', 'kilobyte', 'megabyte'] as const
+  const power = Math.min(2, Math.floor(Math.log(Math.max(bytes, 1)) / Math.log(1024)))
+  const value = bytes / 1024 ** power
+  return new Intl.NumberFormat(undefined, {
+    style: 'unit',
+    unit: units[power],
+    unitDisplay: 'short',
+    maximumFractionDigits: power === 0 ? 0 : 1,
+  }).format(value)
+}
+
+export const messageActionsLabel = 'Message actions'
+export const reactLabel = (emoji: string): string => `React with ${emoji}`
+export const replyLabel = 'Reply'
+export const editLabel = 'Edit'
+export const unsendLabel = 'Unsend'
+export const replyingToText = (name: string): string => `Replying to ${name}`
+export const editingText = 'Editing your message (Esc cancels)'
+export const cancelReplyLabel = 'Cancel reply'
+export const cancelEditLabel = 'Cancel edit'
+export const saveEditLabel = 'Save'
+export const dropImageText = 'Drop an image to send it'
+export const showOriginalLabel = 'Show the message this replies to'
+export const reactionsLabel = (parts: readonly { emoji: string; who: string }[]): string =>
+  `Reactions: ${interestList(parts.map(({ emoji, who }) => `${emoji} from ${who}`))}`
+export const youText = 'you'
+export const youTitle = 'You'
+
+export const attachImageLabel = 'Send an image'
+export const imageOfferText = (name: string, size: string, width: number, height: number): string =>
+  `${name} wants to send you an image (${width} × ${height}, ${size}).`
+export const acceptImageLabel = 'Accept'
+export const declineImageLabel = 'Decline'
+export const imageWaitingText = (name: string): string => `Waiting for ${name} to accept…`
+export const imageSendingText = 'Sending image…'
+export const imageReceivingText = 'Receiving image…'
+export const imageDeclinedText = 'Not sent: the image was declined or the chat ended.'
+export const imageMissedText = 'Image not received.'
+export const showImageLabel = 'Show image (hidden until you choose to see it)'
+export const imageAltText = (name: string): string => `Image from ${name}`
+export const ownImageAltText = 'Image you sent'
+
+/** Why an image could not be sent (chat/image-encode.ts), or why not now. */
+export function imageProblemText(problem: 'not-image' | 'too-large-file' | 'too-large-image' | 'no-path'): string {
+  return {
+    'not-image': 'That file is not an image this browser can read.',
+    'too-large-file': 'That file is over 50 MB: choose a smaller image.',
+    'too-large-image': 'That image stays over 5 MB even made smaller: choose another.',
+    'no-path':
+      'Images need a direct connection, and this chat goes through the server, which does not carry images. Text still works.',
+  }[problem]
+}
+
+// --- Installing, updating, notifications and sound (app/src/lib/pwa.ts, app/src/lib/attention/) ---
+
+/** Shown once, on the first load of a new version (the service worker took it in the background). */
+export const updatedText = 'Hush was updated to a new version.'
+
+export const notifyLabel = 'Notify me when this tab is in the background'
+export const notifyPreviewLabel = 'Show message text in notifications'
+export const soundLabel = 'Play a sound when this tab is in the background'
+
+/** Under the notifications toggle: why it cannot be on, or what it does. */
+export function notifyHint(permission: NotificationPermission | 'unsupported'): string {
+  if (permission === 'unsupported') return 'This browser cannot show notifications.'
+  if (permission === 'denied')
+    return 'Notifications are blocked for this site. Allow them in your browser’s site settings, then try again.'
+  return 'A match and new messages, only while you are looking elsewhere.'
+}
+
+export const matchedNotificationTitle = (name: string): string => `Matched with ${name}`
+
+/** A partner's messages since the tab went to the background, in one notification. */
+export const messagesNotificationTitle = (name: string, count: number): string =>
+  count === 1 ? `${name} sent a message` : `${name} sent ${count} messages`
+
 // History search and import.
 import type { ImportProblem } from './history/import-check.ts'
 

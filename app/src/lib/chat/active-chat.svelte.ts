@@ -11,6 +11,7 @@ import type { HandshakeFailure } from '../link/secure-channel.ts'
 import { SignatureCheck, signMessage, type SigningKeys } from '../link/signing.ts'
 import { droppedFramesText, floodedText } from '../wording.ts'
 import { ChatMessages, type ChatMessagesDeps } from './messages.svelte.ts'
+import { ImageTransfers } from './images.svelte.ts'
 
 /** How a chat ended, as the person is told: the partner's doing, the network's, or their own. */
 export type ChatEnd = LeaveReason | 'lost' | 'disconnected' | 'failed' | 'error' | 'you-left'
@@ -37,9 +38,12 @@ export interface ActiveChatOptions {
   /** Made ahead of time for exactly this chat. */
   credentials: ChatCredentials
   maxMessageChars: number
+  /** The relay's byte rate when it carries images (RELAY_IMAGES), else null: images then need a data channel. */
+  relayImageRate: number | null
   sendSignal(signal: Signal): void
   save(record: ChatRecord, changedFrom?: number): void
   flush(): Promise<void>
+  heard?: ChatMessagesDeps['heard']
 }
 
 /** What the chat tells the session: the milestones of its flow, never a frame. */
@@ -63,6 +67,7 @@ export class ActiveChat {
   /** The interests we share with the partner ([] when paired at random). */
   readonly common: readonly string[]
   readonly messages: ChatMessages
+  readonly images: ImageTransfers
   safetyCode = $state<string | null>(null)
   path = $state<LinkPath>('none')
 
@@ -95,10 +100,20 @@ export class ActiveChat {
         forged: () => this.#open && ++this.#dropped === 1 && events.warn('crypto', droppedFramesText),
         save: options.save,
         flush: options.flush,
+        heard: options.heard,
         // Its own kind: a flood must not replace (hide) a verification warning.
         flooded: () => this.#open && events.warn('flood', floodedText(this.partnerName)),
+        unsent: (id) => this.images.forget(id),
       },
     )
+    this.images = new ImageTransfers({
+      messages: this.messages,
+      send: (frame) => this.#link.send(frame),
+      path: () => this.path,
+      buffered: () => this.#link.buffered(),
+      drained: (lowBytes) => this.#link.drained(lowBytes),
+      relayBytesPerSecond: options.relayImageRate,
+    })
     this.#link = openChatLink({
       initiator: found.initiator,
       keyPair: options.credentials.keyPair,
@@ -136,9 +151,9 @@ export class ActiveChat {
     this.#link.relayed(data)
   }
 
-  /** Sends a message; false (the composer keeps the text) when it cannot go now. */
-  send(text: string): boolean {
-    return this.#open && this.safetyCode !== null && this.messages.send(text)
+  /** Sends a message (a reply to `replyTo`); false (the composer keeps the text) when it cannot go now. */
+  send(text: string, replyTo?: string): boolean {
+    return this.#open && this.safetyCode !== null && this.messages.send(text, replyTo)
   }
 
   typed(text: string): void {
@@ -171,6 +186,7 @@ export class ActiveChat {
     for (const timer of this.#timers) clearTimeout(timer)
     this.#link.close()
     this.messages.close()
+    this.images.close()
   }
 
   #secured(code: string): void {
@@ -194,6 +210,8 @@ export class ActiveChat {
     // The old path may have swallowed the last frames: what is not acknowledged goes again, in order,
     // and a ping tells the partner at once that we are here (their silence clock runs meanwhile).
     this.messages.resend(0)
+    this.messages.changes.resend()
+    this.images.pathChanged()
     this.#link.send({ t: 'ping' })
   }
 
@@ -208,7 +226,15 @@ export class ActiveChat {
       case 'msg':
       case 'ack':
       case 'typing':
+      case 'react':
+      case 'edit':
+      case 'unsend':
+      case 'img-offer':
         return this.messages.receive(frame)
+      case 'img-accept':
+      case 'img-chunk':
+      case 'img-cancel':
+        return this.images.receive(frame)
       case 'ping':
         this.#link.send({ t: 'pong' })
         return

@@ -1,6 +1,8 @@
 // A saved chat as a file: JSON (the record itself, faithful) and plain text for people to read, in
 // which nothing the partner sends can pass for a line of its own, with times in the reader's zone.
-import type { ChatRecord } from './record.ts'
+import type { ChatRecord, StoredMessage } from './record.ts'
+import { toBase64 } from '../link/bytes.ts'
+import { byteSize } from '../wording.ts'
 
 /** Minutes east of UTC at a moment: the local zone by default, fixed ones in tests. */
 export type UtcOffset = (at: number) => number
@@ -53,7 +55,44 @@ const oneLine = (name: string): string => name.split(lineBreaks).map(escapeLine)
 /** How far a message's later lines are indented: no line of text the partner sends starts a line. */
 const continuation = '    '
 
-export const exportJson = (record: ChatRecord): string => JSON.stringify(record, null, 2)
+/** The record itself, each picture as base64 `data` (a Blob has no JSON form): read back by the import. */
+export async function exportJson(record: ChatRecord): Promise<string> {
+  const messages = await Promise.all(record.messages.map(withImageData))
+  return JSON.stringify({ ...record, messages }, null, 2)
+}
+
+async function withImageData(message: StoredMessage): Promise<StoredMessage | Record<string, unknown>> {
+  if (!message.image) return message
+  const { blob, ...image } = message.image
+  if (!blob) return { ...message, image }
+  return { ...message, image: { ...image, data: toBase64(new Uint8Array(await blob.arrayBuffer())) } }
+}
+
+/** How many characters of a quoted message a reply's line shows. */
+const quoteChars = 60
+
+/** What stands for a message's text on its line: an image, a deletion, or the text with the reply it answers. */
+function textOf(m: StoredMessage, record: ChatRecord, names: { me: string; them: string }): string {
+  if (m.deleted) return '(message deleted)'
+  if (m.image)
+    return m.image.status === 'done' || m.from === 'me'
+      ? `[image, ${m.image.width} × ${m.image.height}, ${byteSize(m.image.bytes)}]`
+      : '[image, not received]'
+  if (m.replyTo === undefined) return m.text
+  const quoted = record.messages.find((q) => q.id === m.replyTo)
+  const quote = !quoted || quoted.deleted ? '(message deleted)' : quoted.image ? '[image]' : quoted.text
+  const short = oneLine([...quote].length > quoteChars ? [...quote].slice(0, quoteChars).join('') + '…' : quote)
+  return `(reply to ${quoted?.from === 'me' ? names.me : names.them}: “${short}”) ${m.text}`
+}
+
+/** Edited, and the reactions: after the sender's name, where nothing the partner typed can appear. */
+function marksOf(m: StoredMessage, names: { me: string; them: string }): string {
+  const edited = m.editedAt !== undefined && !m.deleted ? ' (edited)' : ''
+  const reactions = (['me', 'them'] as const).flatMap((who) =>
+    m.reactions?.[who] ? [`${m.reactions[who]} ${who === 'me' ? 'you' : names.them}`] : [],
+  )
+  return edited + (reactions.length > 0 ? ` [${reactions.join(', ')}]` : '')
+}
 
 export function exportText(record: ChatRecord, offsetOf: UtcOffset = localOffset): string {
   const start = localTime(record.startedAt, offsetOf)
@@ -71,9 +110,10 @@ export function exportText(record: ChatRecord, offsetOf: UtcOffset = localOffset
       ` Lines indented by ${continuation.length} spaces continue the message above.`,
     '',
   ]
+  const names = { me, them: partner }
   for (const m of record.messages) {
-    const [first = '', ...rest] = m.text.split(lineBreaks).map(escapeLine)
-    lines.push(`[${stamp(m.at)}] ${m.from === 'me' ? me : partner}: ${first}`)
+    const [first = '', ...rest] = textOf(m, record, names).split(lineBreaks).map(escapeLine)
+    lines.push(`[${stamp(m.at)}] ${m.from === 'me' ? me : partner}${marksOf(m, names)}: ${first}`)
     for (const line of rest) lines.push(continuation + line)
   }
   return lines.join('\n') + '\n'

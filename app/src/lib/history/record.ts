@@ -1,9 +1,11 @@
 // Chat records (docs/app.md, "Local history"), their summaries for the History list, and parsing.
 // No IndexedDB here (history-store.ts), no storage layout (history-layout.ts), no files (history-export.ts).
+import { parseRichFields, type RichFields } from './rich-fields.ts'
+import { deletedText, imagePreviewText } from '../wording.ts'
 
 export type MessageStatus = 'sending' | 'delivered' | 'received'
 
-export interface StoredMessage {
+export interface StoredMessage extends RichFields {
   id: string
   from: 'me' | 'them'
   text: string
@@ -45,8 +47,13 @@ const previewChars = 200
 
 export function summaryOf(record: ChatRecord): ChatSummary {
   const { messages, ...header } = record
-  return { ...header, messageCount: messages.length, lastText: (messages.at(-1)?.text ?? '').slice(0, previewChars) }
+  const last = messages.at(-1)
+  return { ...header, messageCount: messages.length, lastText: (last ? previewOf(last) : '').slice(0, previewChars) }
 }
+
+/** A message in one line of the History list: its text, or what stands for it. */
+const previewOf = (message: StoredMessage): string =>
+  message.deleted ? deletedText : message.image ? imagePreviewText : message.text
 
 export const newestFirst = <T extends { startedAt: number }>(items: T[]): T[] =>
   [...items].sort((a, b) => b.startedAt - a.startedAt)
@@ -85,7 +92,7 @@ export function parseMessages(values: unknown): StoredMessage[] {
     const { id, from, text, at, status, proof } = m as Record<string, unknown>
     if (typeof id !== 'string' || (from !== 'me' && from !== 'them') || typeof text !== 'string') continue
     if (typeof at !== 'number' || (status !== 'sending' && status !== 'delivered' && status !== 'received')) continue
-    messages.push({ id, from, text, at, status, ...proofOf(proof) })
+    messages.push({ id, from, text, at, status, ...proofOf(proof), ...parseRichFields(m as Record<string, unknown>) })
   }
   return messages
 }

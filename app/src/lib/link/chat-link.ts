@@ -42,6 +42,10 @@ export interface ChatLink {
   send(frame: Frame): boolean
   readonly ready: boolean
   readonly path: LinkPath
+  /** Bytes the data channel holds unsent (0 over the server's relay, which is paced by rate instead). */
+  buffered(): number
+  /** Resolves once the data channel holds at most `lowBytes` (at once over the relay). */
+  drained(lowBytes: number): Promise<void>
   /**
    * Stops using every path; the data channel lingers a moment, so that a bye sent just before still
    * leaves and the partner's acks of our last messages still arrive (frames keep reaching onFrame).
@@ -172,6 +176,8 @@ export function openChatLink(options: ChatLinkOptions): ChatLink {
     get path() {
       return path
     },
+    buffered: () => (onPeer ? (peer?.buffered() ?? 0) : 0),
+    drained: (lowBytes) => (onPeer && peer ? peer.drained(lowBytes) : Promise.resolve()),
     close() {
       if (closed) return
       closed = true

@@ -3,18 +3,13 @@
 // would let the signaling server link one person's chats by its fingerprint).
 import { prepareKeyPair, type KeyPair } from './crypto.ts'
 import { makeSigningKeys, type SigningKeys } from './signing.ts'
+import { whenIdle } from '../idle.ts'
 
 export interface ChatCredentials {
   keyPair: KeyPair | undefined
   certificate: RTCCertificate | undefined
   /** The signing keys whose public half went with the search; null where the browser cannot sign. */
   signing: SigningKeys | null
-}
-
-/** Safari lacks requestIdleCallback: a timer then. */
-function whenIdle(task: () => void): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(task, { timeout: 2000 })
-  else setTimeout(task, 0)
 }
 
 /** Made at once (a search needs its public key); `made` once settled, which it is before any find leaves. */

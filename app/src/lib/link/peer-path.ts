@@ -29,6 +29,9 @@ export interface PeerPath {
   send(data: Uint8Array): boolean
   readonly open: boolean
   route(): Promise<Route | null>
+  /** Bytes queued on the open channel (0 when none is open). */
+  buffered(): number
+  drained(lowBytes: number): Promise<void>
   /** The channel stopped carrying anything: drop it, and dial again. */
   fail(): void
   /** No more dialling; the open channel, if any, lingers `lingerMs` for last frames. */
@@ -120,6 +123,8 @@ export function openPeerPath(options: PeerPathOptions): PeerPath {
       return attempt?.open ?? false
     },
     route: () => attempt?.link?.route() ?? Promise.resolve(null),
+    buffered: () => (attempt?.open ? (attempt.link?.buffered() ?? 0) : 0),
+    drained: (lowBytes) => (attempt?.open ? attempt.link?.drained(lowBytes) : undefined) ?? Promise.resolve(),
     fail() {
       if (attempt && !ending) down()
     },

@@ -23,6 +23,10 @@ export interface PeerLink {
   send(data: Uint8Array): void
   destroy(): void
   route(): Promise<Route | null>
+  /** Bytes queued on the data channel, not yet sent. */
+  buffered(): number
+  /** Resolves once the queue has fallen to `lowBytes` (at once if it is there, or the channel is gone). */
+  drained(lowBytes: number): Promise<void>
 }
 
 type SimplePeerClass = typeof import('simple-peer/simplepeer.min.js').default
@@ -77,7 +81,9 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
   }
   // Frames are read from the channel itself: simple-peer's stream hands them on through its bundled
   // process.nextTick shim (timers), which cost the handshake ~30 ms and every message a hop.
+  let dataChannel: RTCDataChannel | null = null
   const watch = (channel: RTCDataChannel) => {
+    dataChannel = channel
     channel.binaryType = 'arraybuffer'
     // simple-peer's own handler copied every frame into a Buffer and pushed it through its stream,
     // ahead of ours, on every message: nothing reads that stream, so the handler goes.
@@ -132,6 +138,17 @@ export async function createPeer(options: PeerOptions): Promise<PeerLink> {
       const pc = peer._pc
       if (!pc) return null
       return selectedRoute(await pc.getStats())
+    },
+    buffered: () => (dataChannel?.readyState === 'open' ? dataChannel.bufferedAmount : 0),
+    drained(lowBytes) {
+      const channel = dataChannel
+      if (!channel || channel.readyState !== 'open' || channel.bufferedAmount <= lowBytes) return Promise.resolve()
+      channel.bufferedAmountLowThreshold = lowBytes
+      return new Promise((resolve) => {
+        // A channel that closes meanwhile never fires the event: its close ends the wait too.
+        channel.addEventListener('bufferedamountlow', () => resolve(), { once: true })
+        channel.addEventListener('close', () => resolve(), { once: true })
+      })
     },
   }
 }

@@ -1,7 +1,15 @@
 // What the matchmaking server has told this page: whether it is reachable, our guest name, the limits
 // and ICE servers in force, the presence counts, and why it refused us or a request. The session
 // builds its flow on top of this.
-import { defaultLimits, type ErrorCode, type IceServer, type Limits, type Presence, type Signal } from '#protocol'
+import {
+  defaultLimits,
+  type ErrorCode,
+  type IceServer,
+  type Limits,
+  type Presence,
+  type RelayLimits,
+  type Signal,
+} from '#protocol'
 import { readChoice, writeSetting } from '../settings.ts'
 import { banEnd, refusalOf, type RefusalCode } from './refusal.ts'
 import type { SignalingSocket } from './signaling.ts'
@@ -64,6 +72,7 @@ export class ServerState {
       noPeer: this.noPeer,
       relay: this.serverRelay ? (data: Uint8Array) => void socket.emit('relay:frame', data) : null,
       maxMessageChars: this.limits.maxMessageChars,
+      relayImageRate: relayImageRate(this.serverRelay, this.limits.relay),
       // No ack: a lost candidate shows up as a failed connection, which the app explains anyway.
       sendSignal: (signal: Signal) => void socket.emit('signal:relay', signal),
     }
@@ -100,3 +109,10 @@ export class ServerState {
     socket.on('presence:update', (presence) => (this.presence = presence))
   }
 }
+
+/** A sealed image chunk and its headers fit a 16 KiB relay frame; a server with smaller frames carries no images. */
+const chunkFrameBytes = 16 * 1024
+
+/** The relay's byte rate when it carries images, else null. */
+const relayImageRate = (relay: boolean, limits: RelayLimits): number | null =>
+  relay && limits.images && limits.maxFrameBytes >= chunkFrameBytes ? limits.bytesPerSecond : null
