@@ -4,7 +4,7 @@ import svelte from 'eslint-plugin-svelte'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'app/dist', 'coverage', 'bench/results', 'test-results'] },
+  { ignores: ['node_modules', 'app/dist', 'app/src/lib/i18n/paraglide', 'coverage', 'bench/results', 'test-results'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   ...svelte.configs['flat/recommended'],

@@ -10,6 +10,7 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts'],
           exclude: ['tests/unit/**/*.svelte.test.ts'],
           environment: 'node',
+          globalSetup: ['tests/support/i18n-compile.ts'],
         },
       },
       {
@@ -17,7 +18,14 @@ export default defineConfig({
         // and a DOM (happy-dom) give them Svelte's client runtime, where effects run.
         plugins: [svelte({ configFile: false })],
         resolve: { conditions: ['browser'] },
-        test: { name: 'unit-svelte', include: ['tests/unit/**/*.svelte.test.ts'], environment: 'happy-dom' },
+        test: {
+          name: 'unit-svelte',
+          include: ['tests/unit/**/*.svelte.test.ts'],
+          environment: 'happy-dom',
+          globalSetup: ['tests/support/i18n-compile.ts'],
+          // The app's wording in English, as a browser that asks for English gets it.
+          setupFiles: ['tests/support/i18n.ts'],
+        },
       },
       {
         test: {

@@ -93,15 +93,15 @@ describe('history with replies, reactions, edits, deletions and images', () => {
       '[2026-11-22 19:45:04] Calm Otter: (reply to Bold Lynx: “which film?”) the lighthouse',
       '[2026-11-22 19:45:05] Calm Otter (edited): tomorrow',
       '[2026-11-22 19:45:07] Bold Lynx: (message deleted)',
-      expect.stringMatching(/^\[2026-11-22 19:45:08\] Bold Lynx: \[image, 1600 × 1200, 7 byte/),
+      '[2026-11-22 19:45:08] Bold Lynx: [image, 1600 × 1200, 1 KB]',
       '[2026-11-22 19:45:09] Bold Lynx: [image, not received]',
     ])
   })
 
   it('previews an image or a deletion in the History list, never an empty line', () => {
     const record = richChat()
-    expect(summaryOf(record).lastText).toBe('Image')
+    expect(summaryOf(record).lastText).toBe('🖼️')
     record.messages.splice(4)
-    expect(summaryOf(record).lastText).toBe('Message deleted')
+    expect(summaryOf(record).lastText).toBe('🚫')
   })
 })

@@ -2,10 +2,23 @@
 // time (partner news piles up), at most four, every new one also announced, a repeat included.
 export type NoticeKind = 'partner' | 'offline' | 'crypto' | 'flood' | 'history' | 'unsaved' | 'error' | 'update'
 
-export interface Notice {
-  id: number
-  kind: NoticeKind
-  text: string
+/** A sentence, or how to say it: a function is asked again on each render, so it follows a language switch. */
+export type Wording = string | (() => string)
+
+export class Notice {
+  readonly id: number
+  readonly kind: NoticeKind
+  readonly #wording: Wording
+
+  constructor(id: number, kind: NoticeKind, wording: Wording) {
+    this.id = id
+    this.kind = kind
+    this.#wording = wording
+  }
+
+  get text(): string {
+    return typeof this.#wording === 'function' ? this.#wording() : this.#wording
+  }
 }
 
 const maxNotices = 4
@@ -17,10 +30,11 @@ export class NoticeBoard {
   #nextId = 0
   #said = 0
 
-  notify(kind: NoticeKind, text: string): void {
+  notify(kind: NoticeKind, wording: Wording): void {
     const kept = this.items.filter((n) => n.kind !== kind || kind === 'partner').slice(-(maxNotices - 1))
-    this.items = [...kept, { id: ++this.#nextId, kind, text }]
-    this.say(text)
+    const notice = new Notice(++this.#nextId, kind, wording)
+    this.items = [...kept, notice]
+    this.say(notice.text)
   }
 
   say(text: string): void {

@@ -13,7 +13,7 @@ import { Search } from './matchmaking/search.svelte.ts'
 import { ServerPair } from './matchmaking/server-pair.ts'
 import { ServerState } from './matchmaking/server-state.svelte.ts'
 import type { SignalingSocket } from './matchmaking/signaling.ts'
-import { NoticeBoard } from './notices.svelte.ts'
+import { NoticeBoard, type Wording } from './notices.svelte.ts'
 import * as words from './wording.ts'
 
 export type ChatState = 'idle' | 'searching' | 'connecting' | 'chatting' | 'ended'
@@ -51,15 +51,15 @@ export class Session extends ServerState {
         if (this.state === 'searching' && !this.#chat) this.#pair.search()
       },
       disconnected: () => this.#onDisconnect(),
-      refused: (code) => this.board.notify('offline', words.refusalText(code, this.bannedUntil)),
-      failed: (code) => this.board.notify('error', words.serverErrorText(code, this.bannedUntil)),
+      refused: (code) => this.board.notify('offline', () => words.refusalText(code, this.bannedUntil)),
+      failed: (code) => this.board.notify('error', () => words.serverErrorText(code, this.bannedUntil)),
     })
     this.#socket = socket
     this.#library = library
     this.search = new Search({
       limits: () => this.limits,
       signing: this.#prep,
-      opened: () => this.state === 'searching' && !this.#chat && this.board.say(words.searchOpenedText),
+      opened: () => this.state === 'searching' && !this.#chat && this.board.say(words.searchOpenedText()),
     })
     this.#pair = new ServerPair(socket, {
       connected: () => this.connected,
@@ -72,7 +72,7 @@ export class Session extends ServerState {
       solve: (challenge) => this.search.proof.solve(challenge),
       searchFailed: (code) => {
         this.state = 'idle'
-        this.board.notify('error', words.searchFailedText(code))
+        this.board.notify('error', () => words.searchFailedText(code))
       },
     })
     socket.on('match:found', (found) => this.#onMatch(found))
@@ -125,7 +125,7 @@ export class Session extends ServerState {
     this.#pair.payOwed()
     this.#resetChatView()
     this.state = 'searching'
-    this.board.say(words.flowNewsText.searching)
+    this.board.say(words.flowNewsText('searching'))
     this.#pair.search()
     void this.#prep.prepare()
   }
@@ -134,7 +134,7 @@ export class Session extends ServerState {
     if (this.state !== 'searching') return
     this.state = 'idle'
     this.search.stop()
-    this.board.say(words.flowNewsText.cancelled)
+    this.board.say(words.flowNewsText('cancelled'))
     this.#pair.cancel()
     this.#prep.renewSigningKeys() // a key shown with one search never links it to the next
   }
@@ -143,7 +143,7 @@ export class Session extends ServerState {
   skipToNext(): void {
     if (this.state !== 'connecting' && this.state !== 'chatting') return
     this.#leave('skipped')
-    this.#searchAgain(words.flowNewsText.skipped)
+    this.#searchAgain(words.flowNewsText('skipped'))
   }
 
   end(): void {
@@ -170,11 +170,11 @@ export class Session extends ServerState {
     this.#pair.forgive(null) // the server ends our pair with our socket
     if (this.state === 'connecting') {
       // The server ended the pair (the partner hears so); our candidates can no longer reach them.
-      this.#searchAgain(words.flowNewsText['lost-server-connecting'])
-      return this.board.notify('offline', words.offlineText.connecting)
+      this.#searchAgain(words.flowNewsText('lost-server-connecting'))
+      return this.board.notify('offline', () => words.offlineText('connecting'))
     }
     const moment = this.state !== 'chatting' ? 'elsewhere' : this.path === 'server' ? 'chatting-via-server' : 'chatting'
-    this.board.notify('offline', words.offlineText[moment])
+    this.board.notify('offline', () => words.offlineText(moment))
   }
 
   #onMatch(found: MatchFound): void {
@@ -200,8 +200,8 @@ export class Session extends ServerState {
         secured: () => this.#onSecured(),
         partnerLeft: (reason) => this.#partnerGone(reason),
         lost: () => this.#partnerGone('lost'),
-        failed: () => this.#abandon('error', words.connectFailureText(this.relayOnly, this.relayOffered), 'failed'),
-        handshakeFailed: (reason) => this.#abandon('crypto', words.handshakeFailureText(reason), 'error'),
+        failed: () => this.#abandon('error', words.connectFailure(this.relayOnly, this.relayOffered), 'failed'),
+        handshakeFailed: (reason) => this.#abandon('crypto', () => words.handshakeFailureText(reason), 'error'),
         warn: (kind, text) => this.board.notify(kind, text),
       },
     )
@@ -241,8 +241,8 @@ export class Session extends ServerState {
   /** `serverEnded`: the server ended the pair already; otherwise we tell it, or it keeps us paired. */
   #partnerGone(reason: LeaveReason | 'lost' | 'disconnected', serverEnded = false): void {
     const chatId = this.#chat?.chatId
-    const name = this.partnerName || words.someStranger
-    this.board.notify('partner', words.partnerGoneText(name, reason, this.state === 'connecting'))
+    const gone = [this.partnerName, reason, this.state === 'connecting'] as const
+    this.board.notify('partner', () => words.partnerGoneText(...gone))
     this.#finish(reason)
     if (serverEnded || chatId === undefined) return
     // A partner lost peer to peer is still our pair on the server: without a leave, the next search
@@ -252,7 +252,7 @@ export class Session extends ServerState {
   }
 
   /** The chat cannot go on (no connection, a failed handshake): say why, leave, end it. */
-  #abandon(kind: 'error' | 'crypto', text: string, end: ChatEnd): void {
+  #abandon(kind: 'error' | 'crypto', text: Wording, end: ChatEnd): void {
     this.board.notify(kind, text)
     this.#leave('left')
     this.#finish(end)
@@ -270,7 +270,7 @@ export class Session extends ServerState {
     this.#teardown()
     this.endReason = reason
     this.state = 'ended'
-    if (reason === 'you-left') this.board.say(words.flowNewsText['you-left'])
+    if (reason === 'you-left') this.board.say(words.flowNewsText('you-left'))
   }
 
   #teardown(): void {

@@ -1,6 +1,9 @@
-// Every sentence the app says to the person, keyed by typed unions: one place for the wording, honest and specific.
+// Every sentence the app says to the person, keyed by typed unions. The sentences themselves live in the
+// catalogues (i18n/messages/<locale>.json, read through `m`); here they are picked and filled in. Each
+// function reads the current language when called, so text built in a template follows a switch.
 import type { ErrorCode, ReportReason } from '#protocol'
 import type { ChatEnd } from './chat/active-chat.svelte.ts'
+import { language, m } from './i18n/language.svelte.ts'
 import type { LinkPath } from './link/chat-link.ts'
 import { silenceLimitMs } from './link/heartbeat.ts'
 import type { RefusalCode } from './matchmaking/refusal.ts'
@@ -8,204 +11,189 @@ import type { RefusalCode } from './matchmaking/refusal.ts'
 /** Said by the polite live region as the flow moves on. */
 export type FlowNews = 'searching' | 'cancelled' | 'skipped' | 'you-left' | 'lost-server-connecting'
 
-export const flowNewsText: Record<FlowNews, string> = {
-  searching: 'Searching for a stranger…',
-  cancelled: 'Search cancelled.',
-  skipped: 'Skipped. Searching for the next stranger…',
-  'you-left': 'You left the chat.',
-  'lost-server-connecting': 'Lost the matchmaking server while connecting. Searching again once it is back…',
+export function flowNewsText(news: FlowNews): string {
+  return {
+    searching: m.flow_searching,
+    cancelled: m.flow_cancelled,
+    skipped: m.flow_skipped,
+    'you-left': m.flow_you_left,
+    'lost-server-connecting': m.flow_lost_server_connecting,
+  }[news]()
 }
 
-/** "chess, music and films": how a list of interests reads in a sentence. */
-export const interestList = (tags: readonly string[]): string =>
-  new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }).format(tags)
+/** "chess, music and films": how a list of interests reads in a sentence, in the interface language. */
+export const interestList = (tags: readonly string[]): string => language.list.format(tags)
 
 /** What the lobby says while searching (`scope`: what the search asks for now). */
 export function searchingText(scope: { interests: readonly string[]; strict: boolean; opened: boolean }): string {
-  if (scope.interests.length === 0) return 'Looking for a stranger…'
-  const into = interestList(scope.interests)
-  if (scope.strict) return `Looking only for someone into ${into}…`
-  if (scope.opened) return `Nobody into ${into} right now: looking for anyone…`
-  return `Looking for someone into ${into}…`
+  if (scope.interests.length === 0) return m.searching_anyone()
+  const interests = interestList(scope.interests)
+  if (scope.strict) return m.searching_strict({ interests })
+  if (scope.opened) return m.searching_opened({ interests })
+  return m.searching_interests({ interests })
 }
 
 /** Why a typed interest stayed in the box instead of becoming a chip. */
 export function interestRefusalText(outcome: 'invalid' | 'full', max: number): string {
-  if (outcome === 'full') return `That is ${max} interests, the most a search takes: remove one to add another.`
-  return 'An interest is 1 to 32 letters, digits, spaces, - or _.'
+  return outcome === 'full' ? m.interest_full({ count: max }) : m.interest_invalid()
 }
 
-export const searchOpenedText = 'Nobody shares your interests right now: the search is open to anyone.'
+export const searchOpenedText = (): string => m.search_opened()
 
 /** The chat header's line about what the two share (`common-interests`). */
-export const commonText = (tags: readonly string[]): string => `You both like ${interestList(tags)}`
+export const commonText = (tags: readonly string[]): string => m.common({ interests: interestList(tags) })
 
-export const matchedText = (name: string): string => `Matched with ${name}. Securing connection…`
+export const matchedText = (name: string): string => m.matched({ name })
 
-export const securedText = (name: string): string => `Connected with ${name}. Messages are end-to-end encrypted.`
-
-/** Stands for the partner's name where none is known yet. */
-export const someStranger = 'The stranger'
+export const securedText = (name: string): string => m.secured({ name })
 
 /** Where the person was when the matchmaking server went away: it decides what still works. */
 export type OfflineMoment = 'connecting' | 'chatting' | 'chatting-via-server' | 'elsewhere'
 
-export const offlineText: Record<OfflineMoment, string> = {
-  connecting: 'Matchmaking server offline. That stranger is gone; reconnecting…',
-  chatting: 'Matchmaking server offline. This chat goes on peer to peer; reconnecting in the background…',
-  'chatting-via-server':
-    'Matchmaking server offline. This chat goes through it: reconnecting, and it picks up where it was…',
-  elsewhere: 'Matchmaking server offline. Reconnecting…',
+export function offlineText(moment: OfflineMoment): string {
+  return {
+    connecting: m.offline_connecting,
+    chatting: m.offline_chatting,
+    'chatting-via-server': m.offline_chatting_via_server,
+    elsewhere: m.offline_elsewhere,
+  }[moment]()
 }
 
 /** The path the chat takes now, as the chat header names it (`link-path`). */
-export const pathLabel: Record<LinkPath, string> = {
-  direct: 'direct',
-  turn: 'via TURN relay',
-  server: 'via the server',
-  none: 'connecting',
+export function pathLabel(path: LinkPath): string {
+  return { direct: m.path_direct, turn: m.path_turn, server: m.path_server, none: m.path_none }[path]()
 }
 
 /** What the path means for privacy, in one line; `hidingIp`: the person asked to hide their address. */
 export function pathPrivacyText(path: LinkPath, hidingIp: boolean): string {
-  const address = hidingIp
-    ? 'The stranger does not learn your IP address.'
-    : 'The stranger’s browser can learn your IP address.'
-  return {
-    direct: `Peer to peer: nobody else carries the messages. ${address}`,
-    turn: `Through a TURN relay, which passes only encrypted data. ${address}`,
-    server: `Through the Hush server, which passes only encrypted data and sees its size and timing. ${address}`,
-    none: address,
-  }[path]
+  const address = hidingIp ? m.privacy_hidden() : m.privacy_exposed()
+  if (path === 'none') return address
+  return { direct: m.privacy_direct, turn: m.privacy_turn, server: m.privacy_server }[path]({ address })
 }
 
 /** The "Hide my IP address" switch explains what it does on this server. */
 export function hideIpHint(can: boolean, hiding: boolean, turn: boolean): string {
-  if (!can) return 'Unavailable on this server (it offers no relay): your partner can see your IP address.'
-  if (!hiding) return 'Direct connection: the stranger’s browser learns your IP address (and roughly where you are).'
-  return turn
-    ? 'Your chat goes through the server’s relay, so the stranger never sees your IP address.'
-    : 'Your chat goes through the Hush server, end-to-end encrypted, so the stranger never sees your IP address.'
+  if (!can) return m.hide_ip_unavailable()
+  if (!hiding) return m.hide_ip_off()
+  return turn ? m.hide_ip_turn() : m.hide_ip_server()
 }
 
 /** What the server's error codes mean to a person; the server's own message is for logs and developers. */
-const errorMeaning: Record<ErrorCode, string> = {
-  'bad-payload': 'this app sent a request the server did not understand (reloading the page may help)',
-  'not-paired': 'that chat has already ended',
-  'already-chatting': 'the server still counts you in your last chat',
-  'not-searching': 'the search had already stopped',
-  'rate-limited': 'too many requests in a short time; wait a moment and try again',
-  'too-many-connections': 'too many Hush tabs or devices on your network are connected',
-  'origin-refused': 'this server does not accept connections from this page’s address',
-  unavailable: 'matchmaking is unavailable right now; try again in a moment',
-  internal: 'the server had a problem; try again',
-  'relay-off': 'this server does not relay chats',
-  'bad-evidence': 'the messages in the report could not be confirmed as the stranger’s, so nothing was sent',
-  banned: 'this network address is banned from Hush for a while after reports from several people',
-  'pow-required': 'the check that you are not a bot could not be completed; try again',
-  'too-late': 'that chat ended too long ago to report or block it',
+function errorMeaning(code: ErrorCode): string {
+  return {
+    'bad-payload': m.error_bad_payload,
+    'not-paired': m.error_not_paired,
+    'already-chatting': m.error_already_chatting,
+    'not-searching': m.error_not_searching,
+    'rate-limited': m.error_rate_limited,
+    'too-many-connections': m.error_too_many_connections,
+    'origin-refused': m.error_origin_refused,
+    unavailable: m.error_unavailable,
+    internal: m.error_internal,
+    'relay-off': m.error_relay_off,
+    'bad-evidence': m.error_bad_evidence,
+    banned: m.error_banned,
+    'pow-required': m.error_pow_required,
+    'too-late': m.error_too_late,
+  }[code]()
 }
 
-/** The reasons a report can give, as the dialog offers them. */
-export const reportReasonText: Record<ReportReason, string> = {
-  harassment: 'Harassment, hate or threats',
-  sexual: 'Unwanted sexual content',
-  minor: 'Seems to be under 18',
-  spam: 'Spam, a scam or a bot',
-  other: 'Something else',
+/** The reasons a report can give, in the order the dialog offers them. */
+export const reportReasons: readonly ReportReason[] = ['harassment', 'sexual', 'minor', 'spam', 'other']
+
+export function reportReasonText(reason: ReportReason): string {
+  return {
+    harassment: m.reason_harassment,
+    sexual: m.reason_sexual,
+    minor: m.reason_minor,
+    spam: m.reason_spam,
+    other: m.reason_other,
+  }[reason]()
 }
 
 /** Why a report or block did not go through, for the person who sent it. */
 export function safetyRefusalText(code: ErrorCode | 'offline' | 'no-answer'): string {
-  if (code === 'offline') return 'Not sent: the server is offline. Try again once it is back.'
-  if (code === 'no-answer') return 'Not sent: the server did not answer. Try again.'
-  if (code === 'not-paired') return 'Not sent: the server does not know that chat with you (it may have restarted).'
-  if (code === 'rate-limited') return 'Not sent: you have sent many reports lately. Try again later.'
-  if (code === 'bad-payload') return 'Not sent: the server could not read it. Reloading the page may help.'
-  return `Not sent: ${errorMeaning[code]}.`
+  if (code === 'offline') return m.safety_offline()
+  if (code === 'no-answer') return m.safety_no_answer()
+  if (code === 'not-paired') return m.safety_not_paired()
+  if (code === 'rate-limited') return m.safety_rate_limited()
+  if (code === 'bad-payload') return m.safety_bad_payload()
+  return m.safety_refused({ reason: errorMeaning(code) })
 }
 
 /** A search the server refused for good (the app retries what is only refused for now). */
-export const searchFailedText = (code: ErrorCode): string => `Could not search: ${errorMeaning[code]}.`
+export const searchFailedText = (code: ErrorCode): string => m.search_failed({ reason: errorMeaning(code) })
 
 /** An error the server sent outside any request of ours. */
 export const serverErrorText = (code: ErrorCode, bannedUntil: number | null = null): string =>
-  code === 'banned' ? bannedText(bannedUntil) : `Server: ${errorMeaning[code]}.`
+  code === 'banned' ? bannedText(bannedUntil) : m.server_error({ reason: errorMeaning(code) })
 
 /** The line on the ended screen. */
-export const chatEndText: Record<ChatEnd, string> = {
-  left: 'The stranger left.',
-  skipped: 'The stranger skipped to someone else.',
-  lost: 'The connection was lost.',
-  disconnected: 'The stranger disconnected.',
-  failed: 'Could not connect to the stranger.',
-  error: 'The chat ended because the connection could not be verified.',
-  'you-left': 'You ended the chat.',
+export function chatEndText(end: ChatEnd): string {
+  return {
+    left: m.end_left,
+    skipped: m.end_skipped,
+    lost: m.end_lost,
+    disconnected: m.end_disconnected,
+    failed: m.end_failed,
+    error: m.end_error,
+    'you-left': m.end_you_left,
+  }[end]()
 }
 
 export type PartnerGoneReason = 'left' | 'skipped' | 'lost' | 'disconnected'
 
-/** Before the channel opened, "left the chat" would mislead: their connection may have failed. */
-export function partnerGoneText(name: string, reason: PartnerGoneReason, stillConnecting: boolean): string {
-  if (stillConnecting && reason !== 'lost')
-    return `${name} left before the connection was set up. Try the next stranger.`
-  return {
-    left: `${name} left the chat.`,
-    skipped: `${name} skipped to the next stranger.`,
-    lost: `Connection to ${name} was lost (no answer for ${silenceLimitMs / 1000} s).`,
-    disconnected: `${name} disconnected.`,
-  }[reason]
+/** Before the channel opened, "left the chat" would mislead: their connection may have failed. An empty `name`: not known yet. */
+export function partnerGoneText(partnerName: string, reason: PartnerGoneReason, stillConnecting: boolean): string {
+  const name = partnerName || m.some_stranger()
+  if (stillConnecting && reason !== 'lost') return m.partner_gone_early({ name })
+  if (reason === 'lost') return m.partner_lost({ name, seconds: silenceLimitMs / 1000 })
+  return { left: m.partner_left, skipped: m.partner_skipped, disconnected: m.partner_disconnected }[reason]({ name })
 }
 
 /** Why a connection attempt failed, and what might help, given the relay situation. */
 export function connectFailureText(relayOnly: boolean, relayOffered: boolean): string {
-  if (relayOnly) return 'Couldn’t connect through the relay. Try the next stranger.'
-  if (relayOffered)
-    return 'Couldn’t connect directly. Turning on “Hide my IP address” uses the relay, which works on more networks.'
-  return 'Couldn’t connect: your network may block peer-to-peer and this server offers no relay. Try the next stranger.'
+  if (relayOnly) return m.connect_relay_only()
+  return relayOffered ? m.connect_relay_offered() : m.connect_no_relay()
 }
+
+/** The same, worded again on each render (a language switch) about the attempt as it was. */
+export const connectFailure =
+  (relayOnly: boolean, relayOffered: boolean): (() => string) =>
+  () =>
+    connectFailureText(relayOnly, relayOffered)
 
 /** A partner (a modified client) sent messages faster than any person types. */
-export const floodedText = (name: string): string =>
-  `${name} is sending messages faster than anyone types; some were not shown. End the chat if this goes on.`
+export const floodedText = (name: string): string => m.flooded({ name })
 
-export const droppedFramesText =
-  'Some data failed verification and was discarded (never shown). If this repeats, end the chat.'
+export const droppedFramesText = (): string => m.dropped_frames()
 
 export function handshakeFailureText(reason: 'commitment-mismatch' | 'protocol-violation' | 'no-fingerprints'): string {
-  if (reason === 'commitment-mismatch')
-    return 'The partner’s key did not match its commitment: the connection may be intercepted. Chat ended.'
-  if (reason === 'no-fingerprints') return 'Could not read the connection’s certificate fingerprints. Chat ended.'
-  return 'The secure handshake failed. Chat ended.'
+  if (reason === 'commitment-mismatch') return m.handshake_commitment()
+  if (reason === 'no-fingerprints') return m.handshake_no_fingerprints()
+  return m.handshake_failed()
 }
+
+/** A ban, with its end when the server said it. */
+export const bannedText = (until: number | null): string => (until ? m.banned_until({ until }) : m.banned())
 
 /** Why the matchmaking server turned this browser away; the app retries on its own with backoff. */
-/** A ban, with its end when the server said it. */
-export function bannedText(until: number | null): string {
-  const end = until
-    ? ` until ${new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(until)}`
-    : ''
-  return `Your network is banned from this Hush server${end}, after several people reported messages from it.`
-}
-
 export function refusalText(code: RefusalCode, bannedUntil: number | null = null): string {
   if (code === 'banned') return bannedText(bannedUntil)
   return {
-    'too-many-connections': 'Too many Hush tabs or devices on your network are connected. Retrying when one closes…',
-    'rate-limited': 'Your network opened too many connections in the last minute. Retrying shortly…',
-    unavailable: 'Matchmaking is unavailable right now. Retrying…',
-  }[code]
+    'too-many-connections': m.refusal_too_many_connections,
+    'rate-limited': m.refusal_rate_limited,
+    unavailable: m.refusal_unavailable,
+  }[code]()
 }
 
-export const historyUnavailableText = 'History is off: this browser refused local storage. The chat works as usual.'
+export const historyUnavailableText = (): string => m.history_unavailable()
 
 /** A history write failed (a full disk, a private mode's quota): said once; it is retried with backoff. */
-export const historyWriteFailedText = (detail: string): string =>
-  `Couldn’t save this chat to history (${detail}). The chat goes on; saving is retried in the background.`
+export const historyWriteFailedText = (detail: string): string => m.history_write_failed({ detail })
 
 /** The user deleted the chat that is going on from history: deleted means deleted, and they should know. */
-export const historyStoppedText =
-  'You deleted this chat from history, so the rest of it won’t be saved. The chat goes on as usual.'
+export const historyStoppedText = (): string => m.history_stopped()
 
 /** What a storage error says: its message, or its name (a DOMException may have no message). */
 export const errorDetail = (error: unknown): string =>
@@ -215,13 +203,12 @@ export type HistoryAction = 'read' | 'open' | 'delete' | 'delete-all'
 
 /** A History action the browser's storage refused; the view stays usable, and trying again may work. */
 export function historyActionFailedText(action: HistoryAction, error: unknown): string {
-  const detail = errorDetail(error)
   return {
-    read: `Couldn’t read the saved chats (${detail}).`,
-    open: `Couldn’t open this chat (${detail}). Try again.`,
-    delete: `Couldn’t delete this chat (${detail}). Try again.`,
-    'delete-all': `Couldn’t delete the saved chats (${detail}). Try again.`,
-  }[action]
+    read: m.history_read_failed,
+    open: m.history_open_failed,
+    delete: m.history_delete_failed,
+    'delete-all': m.history_delete_all_failed,
+  }[action]({ detail: errorDetail(error) })
 }
 
 // Rich chat: replies, reactions, edits, deletions and images.

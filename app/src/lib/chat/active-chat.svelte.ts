@@ -6,6 +6,7 @@ import type { ChatRecord } from '../history/record.ts'
 import type { ChatCredentials } from '../link/chat-prep.ts'
 import { openChatLink, type ChatLink, type LinkPath } from '../link/chat-link.ts'
 import type { Frame } from '../link/frames.ts'
+import type { Wording } from '../notices.svelte.ts'
 import { pingEveryMs, startHeartbeat, type Heartbeat } from '../link/heartbeat.ts'
 import type { HandshakeFailure } from '../link/secure-channel.ts'
 import { SignatureCheck, signMessage, type SigningKeys } from '../link/signing.ts'
@@ -58,7 +59,7 @@ export interface ActiveChatEvents {
   failed(): void
   handshakeFailed(reason: HandshakeFailure): void
   /** A warning about this chat for the person: frames that failed verification, a flooding partner. */
-  warn(kind: 'crypto' | 'flood', text: string): void
+  warn(kind: 'crypto' | 'flood', text: Wording): void
 }
 
 export class ActiveChat {
@@ -102,7 +103,7 @@ export class ActiveChat {
         flush: options.flush,
         heard: options.heard,
         // Its own kind: a flood must not replace (hide) a verification warning.
-        flooded: () => this.#open && events.warn('flood', floodedText(this.partnerName)),
+        flooded: () => this.#open && events.warn('flood', () => floodedText(this.partnerName)),
         unsent: (id) => this.images.forget(id),
       },
     )

@@ -4,14 +4,15 @@
 import { untrack } from 'svelte'
 import { Arrivals } from './arrivals.ts'
 import type { StoredMessage } from '../history/record.ts'
+import { m } from '../i18n/language.svelte.ts'
 
 export const titleFor = (unread: number, base = 'Hush'): string => (unread > 0 ? `(${unread}) ${base}` : base)
 
 /** The History toggle: "Back to chat" only when there is a chat to go back to; the unread count on the way back. */
 export function historyToggleText(open: boolean, inChat: boolean, unread: number): { text: string; label?: string } {
-  const base = open ? (inChat ? 'Back to chat' : 'Back') : 'History'
+  const base = open ? (inChat ? m.history_toggle_back_to_chat() : m.history_toggle_back()) : m.history_toggle()
   if (!open || unread === 0) return { text: base }
-  return { text: `${base} (${unread})`, label: `${base}, ${unread} unread ${unread === 1 ? 'message' : 'messages'}` }
+  return { text: m.history_toggle_count({ base, count: unread }), label: m.unread_label({ base, count: unread }) }
 }
 
 export class UnreadCounter {

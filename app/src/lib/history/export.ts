@@ -2,7 +2,6 @@
 // which nothing the partner sends can pass for a line of its own, with times in the reader's zone.
 import type { ChatRecord, StoredMessage } from './record.ts'
 import { toBase64 } from '../link/bytes.ts'
-import { byteSize } from '../wording.ts'
 
 /** Minutes east of UTC at a moment: the local zone by default, fixed ones in tests. */
 export type UtcOffset = (at: number) => number
@@ -68,6 +67,10 @@ async function withImageData(message: StoredMessage): Promise<StoredMessage | Re
   return { ...message, image: { ...image, data: toBase64(new Uint8Array(await blob.arrayBuffer())) } }
 }
 
+/** "1.2 MB": in the file's own language, English, like the rest of its framing. */
+const fileSize = (bytes: number): string =>
+  bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
+
 /** How many characters of a quoted message a reply's line shows. */
 const quoteChars = 60
 
@@ -76,7 +79,7 @@ function textOf(m: StoredMessage, record: ChatRecord, names: { me: string; them:
   if (m.deleted) return '(message deleted)'
   if (m.image)
     return m.image.status === 'done' || m.from === 'me'
-      ? `[image, ${m.image.width} × ${m.image.height}, ${byteSize(m.image.bytes)}]`
+      ? `[image, ${m.image.width} × ${m.image.height}, ${fileSize(m.image.bytes)}]`
       : '[image, not received]'
   if (m.replyTo === undefined) return m.text
   const quoted = record.messages.find((q) => q.id === m.replyTo)

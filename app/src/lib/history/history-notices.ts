@@ -9,7 +9,7 @@ export function watchHistory(library: Library, board: NoticeBoard, currentChatId
     if (library.status === 'unavailable') board.notify('history', historyUnavailableText)
   })
   library.onWriteError((message) =>
-    message === null ? board.clear('history') : board.notify('history', historyWriteFailedText(message)),
+    message === null ? board.clear('history') : board.notify('history', () => historyWriteFailedText(message)),
   )
   // Its own kind: a write failure lifting (its notice cleared) must not take this one with it.
   library.onStopped((chatIds) => {

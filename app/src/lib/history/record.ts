@@ -1,7 +1,6 @@
 // Chat records (docs/app.md, "Local history"), their summaries for the History list, and parsing.
 // No IndexedDB here (history-store.ts), no storage layout (history-layout.ts), no files (history-export.ts).
 import { parseRichFields, type RichFields } from './rich-fields.ts'
-import { deletedText, imagePreviewText } from '../wording.ts'
 
 export type MessageStatus = 'sending' | 'delivered' | 'received'
 
@@ -51,9 +50,8 @@ export function summaryOf(record: ChatRecord): ChatSummary {
   return { ...header, messageCount: messages.length, lastText: (last ? previewOf(last) : '').slice(0, previewChars) }
 }
 
-/** A message in one line of the History list: its text, or what stands for it. */
-const previewOf = (message: StoredMessage): string =>
-  message.deleted ? deletedText : message.image ? imagePreviewText : message.text
+/** A message in one line of the History list: its text, or a sign for it in any language (the summary is stored). */
+const previewOf = (message: StoredMessage): string => (message.deleted ? '🚫' : message.image ? '🖼️' : message.text)
 
 export const newestFirst = <T extends { startedAt: number }>(items: T[]): T[] =>
   [...items].sort((a, b) => b.startedAt - a.startedAt)
