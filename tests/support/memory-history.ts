@@ -1,5 +1,5 @@
 // A history store in memory for unit tests, laid out as IndexedDB holds it, whose operations can be made to fail.
-import type { HistoryEntry } from '../../app/src/lib/history/layout.ts'
+import { entriesFor, type HistoryEntry } from '../../app/src/lib/history/layout.ts'
 import type { HistoryStore } from '../../app/src/lib/history/store.ts'
 import { newestFirst, parseSummary, recordOf, type ChatSummary } from '../../app/src/lib/history/record.ts'
 
@@ -38,6 +38,23 @@ export function memoryHistory(): MemoryHistory {
       if (!summary) return null
       const chunks = [...values].filter(([key]) => isChunkOf(key, chatId)).map(([, value]) => value)
       return recordOf(summary, chunks)
+    },
+    async records() {
+      guard('records')
+      const heads = [...values].filter(([key]) => !key.startsWith('[')).map(([key]) => JSON.parse(key) as string)
+      const records = await Promise.all(heads.map((chatId) => store.load(chatId)))
+      return records.filter((record) => record !== null)
+    },
+    async add(records) {
+      writes++
+      guard('add')
+      const added = records.filter(
+        (record, i) =>
+          !values.has(JSON.stringify(record.chatId)) && records.findIndex((r) => r.chatId === record.chatId) === i,
+      )
+      for (const [key, value] of added.flatMap((record) => entriesFor(record, 0)))
+        values.set(JSON.stringify(key), structuredClone(value))
+      return added.map((record) => record.chatId)
     },
     async remove(chatId) {
       guard('remove')

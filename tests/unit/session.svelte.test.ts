@@ -41,6 +41,8 @@ const emptyHistory: HistoryStore = {
   write: async () => {},
   summaries: async () => [],
   load: async () => null,
+  records: async () => [],
+  add: async () => [],
   remove: async () => {},
   removeAll: async () => {},
 }

@@ -298,3 +298,75 @@ export const matchedNotificationTitle = (name: string): string => m.notification
 /** A partner's messages since the tab went to the background, in one notification. */
 export const messagesNotificationTitle = (name: string, count: number): string =>
   m.notification_messages({ name, count })
+
+// History search and import.
+import type { ImportProblem } from './history/import-check.ts'
+
+export const historySearchLabel = 'Search all saved chats'
+export const historySearchPlaceholder = 'Search messages'
+
+/** Said politely as results change: how many messages match, and how many are listed. */
+export function historySearchStatusText(total: number, listed: number): string {
+  if (total === 0) return 'No messages found.'
+  const found = `${total} ${total === 1 ? 'message' : 'messages'} found`
+  return listed < total ? `${found}, showing the newest ${listed}.` : `${found}.`
+}
+
+export const historySearchIndexingText = 'Reading your saved chats…'
+
+export const historySearchFailedText = (detail: string): string =>
+  `Couldn’t search the saved chats (${detail}). Try again.`
+
+export const historySearchMoreText = (count: number): string => `Show ${count} more`
+
+/** A saved chat opened at a search result shows the messages around it; this goes back to the end. */
+export const historyLatestText = 'Show the latest messages'
+
+export const historyImportLabel = 'Import chats from a JSON export'
+
+const importWhere = (chat: number | null): string => (chat === null ? 'the chat' : `chat ${chat}`)
+
+function importProblemText(problem: ImportProblem): string {
+  switch (problem.kind) {
+    case 'too-big':
+      return `it is too big (${(problem.bytes / 1024 / 1024).toFixed(1)} MB; at most 50 MB)`
+    case 'not-json':
+      return `it is not valid JSON (${problem.detail})`
+    case 'not-chats':
+      return 'it holds neither a chat nor a list of chats'
+    case 'no-chats':
+      return 'its list of chats is empty'
+    case 'field':
+      return `${importWhere(problem.chat)} has no valid “${problem.field}”`
+    case 'message':
+      return `message ${problem.message} of ${importWhere(problem.chat)} is malformed`
+    case 'repeated-message':
+      return `message ${problem.message} of ${importWhere(problem.chat)} repeats an earlier message’s id`
+    case 'repeated-chat':
+      return `chat ${problem.chat} repeats an earlier chat’s id`
+    case 'not-a-chat':
+      return `${importWhere(problem.chat)} is not a chat record`
+  }
+}
+
+export const historyImportRefusedText = (fileName: string, problem: ImportProblem): string =>
+  `“${fileName}” can’t be imported: ${importProblemText(problem)}. Nothing was changed.`
+
+export const historyImportFailedText = (fileName: string, error: unknown): string =>
+  `Couldn’t import “${fileName}” (${errorDetail(error)}). Nothing was changed.`
+
+export const historyImportOffText =
+  'Importing needs “Keep history” on: while it is off, this browser saves no chats. Turn it on, then import again.'
+
+export function historyImportDoneText(imported: number, present: number): string {
+  const chats = (n: number) => `${n} ${n === 1 ? 'chat' : 'chats'}`
+  if (imported === 0)
+    return present === 1
+      ? 'This chat is already in your history: nothing was imported.'
+      : `All ${present} chats are already in your history: nothing was imported.`
+  const already =
+    present === 0
+      ? ''
+      : `; ${chats(present)} already in your history ${present === 1 ? 'was' : 'were'} left as ${present === 1 ? 'it is' : 'they are'}`
+  return `Imported ${chats(imported)}${already}.`
+}

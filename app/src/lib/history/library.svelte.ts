@@ -1,6 +1,6 @@
 // Local history as the UI sees it: availability, the "Keep history" setting, batched saves, the list.
 import { errorDetail } from '../wording.ts'
-import type { ChatRecord, ChatSummary } from './record.ts'
+import { newestFirst, summaryOf, type ChatRecord, type ChatSummary } from './record.ts'
 import { createBatcher, type Batcher } from './layout.ts'
 import { openHistoryStore, type HistoryStore } from './store.ts'
 import { readSetting, writeSetting } from '../settings.ts'
@@ -18,6 +18,7 @@ export class Library {
   #failing = false
   #onWriteError: (message: string | null) => void = () => {}
   #onStopped: (chatIds: string[]) => void = () => {}
+  #onChanged: ((chatIds: string[] | 'all') => void)[] = []
   readonly ready: Promise<void>
 
   constructor(open: () => Promise<HistoryStore | null> = openHistoryStore) {
@@ -30,6 +31,7 @@ export class Library {
         // A save may come before the store is open: it waits rather than being lost.
         await this.ready
         await this.#store?.write(entries)
+        this.#changed(entries.flatMap(([key]) => (typeof key === 'string' ? [key] : [])))
       },
       {
         failed: (error) => {
@@ -53,6 +55,16 @@ export class Library {
   /** Who hears which chats, deleted by the user, are never saved again (one may still be going on). */
   onStopped(listener: (chatIds: string[]) => void): void {
     this.#onStopped = listener
+  }
+
+  /** Who hears which chats were written, imported or deleted (an open search keeps in step); returns how to stop. */
+  onChanged(listener: (chatIds: string[] | 'all') => void): () => void {
+    this.#onChanged.push(listener)
+    return () => (this.#onChanged = this.#onChanged.filter((other) => other !== listener))
+  }
+
+  #changed(chatIds: string[] | 'all'): void {
+    for (const listener of this.#onChanged) listener(chatIds)
   }
 
   /**
@@ -88,6 +100,25 @@ export class Library {
     return this.#store ? this.#store.load(chatId) : null
   }
 
+  /** Every saved chat with its messages (history search); rejects on a storage error. */
+  async records(): Promise<ChatRecord[]> {
+    await this.ready
+    await this.flush()
+    return this.#store ? this.#store.records() : []
+  }
+
+  /** Adds the chats (distinct ids) not saved yet (same id: left as it is), all or none; resolves with the ids added. */
+  async import(records: ChatRecord[]): Promise<string[]> {
+    await this.ready
+    await this.flush()
+    if (!this.#store) return []
+    const added = await this.#store.add(records)
+    const summaries = records.filter((record) => added.includes(record.chatId)).map(summaryOf)
+    this.chats = newestFirst([...this.chats.filter((chat) => !added.includes(chat.chatId)), ...summaries])
+    this.#changed(added)
+    return added
+  }
+
   /** Deletes a chat; one still going is not saved again (deleted means deleted). Rejects on a storage error. */
   async remove(chatId: string): Promise<void> {
     this.#onStopped(this.#batcher.drop(chatId))
@@ -95,6 +126,7 @@ export class Library {
     await this.#store?.remove(chatId)
     // The list as it now is, without reading it back: a failing read must not make a done delete look failed.
     this.chats = this.chats.filter((chat) => chat.chatId !== chatId)
+    this.#changed([chatId])
   }
 
   async removeAll(): Promise<void> {
@@ -102,5 +134,6 @@ export class Library {
     await this.flush()
     await this.#store?.removeAll()
     this.chats = []
+    this.#changed('all')
   }
 }
