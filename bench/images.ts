@@ -86,6 +86,7 @@ async function bareTransfer(from: Page, to: Page, bytes: number): Promise<number
       const pc = new RTCPeerConnection()
       const w = window as unknown as Record<string, unknown>
       w.__benchPc = pc
+      delete w.__benchChannel // the last run's, closed
       const candidates: RTCIceCandidateInit[] = []
       w.__benchCandidates = candidates
       pc.onicecandidate = (e) => e.candidate && candidates.push(e.candidate.toJSON())
@@ -160,15 +161,16 @@ async function bareTransfer(from: Page, to: Page, bytes: number): Promise<number
 
 /** From picking a 12-megapixel photo to its re-encoded offer on the sender's screen. */
 async function reencodeTime(a: AppUser, photo: Buffer): Promise<number> {
-  const count = await a.page.locator('[data-testid="image"]').count()
+  // The pictures already there are marked: the list keeps only its newest 100 messages, so counting them lies.
   await a.page.evaluate(() => {
+    for (const figure of document.querySelectorAll('[data-testid="image"]')) figure.setAttribute('data-seen', '')
     const input = document.querySelector<HTMLInputElement>('[data-testid="image-attach"]')!
     const at = { value: 0 }
     input.addEventListener('change', () => (at.value = performance.timeOrigin + performance.now()), { once: true })
     ;(window as unknown as { __picked: typeof at }).__picked = at
   })
   await a.page.getByTestId('image-attach').setInputFiles({ name: '12mp.jpg', mimeType: 'image/jpeg', buffer: photo })
-  await a.page.locator('[data-testid="image"]').nth(count).waitFor({ timeout: 60_000 })
+  await a.page.locator('[data-testid="image"]:not([data-seen])').waitFor({ timeout: 60_000 })
   const shown = await a.page.evaluate(() => performance.timeOrigin + performance.now())
   const start = await a.page.evaluate(() => (window as unknown as { __picked: { value: number } }).__picked.value)
   return shown - start

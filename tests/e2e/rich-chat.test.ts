@@ -259,6 +259,32 @@ describe('images', () => {
     ).toBeDefined()
   })
 
+  it('takes an image pasted into the composer or dropped on the chat, as from the file picker', async () => {
+    const offers = b.page.locator('[data-testid="image"][data-status="offered"]')
+    const before = await offers.count()
+    for (const way of ['paste', 'drop'] as const)
+      await a.page.evaluate(async (way) => {
+        const canvas = new OffscreenCanvas(64, 48)
+        canvas.getContext('2d')!.fillRect(0, 0, 64, 48)
+        const file = new File([await canvas.convertToBlob({ type: 'image/png' })], `${way}.png`, { type: 'image/png' })
+        const data = new DataTransfer()
+        data.items.add(file)
+        if (way === 'paste')
+          document
+            .querySelector('[data-testid="message-input"]')!
+            .dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+        else {
+          const chat = document.querySelector('section.chat')!
+          chat.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }))
+          chat.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
+        }
+      }, way)
+    await expect.poll(() => offers.count()).toBe(before + 2)
+    // A picture that may be transparent goes as WebP, sized as it was.
+    expect(await offers.last().textContent()).toContain('64 × 48')
+    expect(await a.page.getByTestId('message-input').inputValue()).toBe('')
+  })
+
   it('sends no plaintext of any new frame over the data channel', async () => {
     for (const user of [a, b]) {
       const frames = await user.page.evaluate(() => (window.__sentFrames ?? []).filter((frame) => frame.length < 2000))
