@@ -38,6 +38,29 @@ describe('MessageAnnouncer', () => {
     return { props, region, add }
   }
 
+  it('says the partner’s reaction, edit and deletion, and drops the spoken line of what they unsent', () => {
+    const { props, region, add } = announcer()
+    const mine = message('me', 'my words', 'delivered')
+    const theirs = message('them', 'teh words')
+    add(mine, theirs)
+    const change = (id: string, patch: Partial<StoredMessage>) => {
+      props.messages = props.messages.map((m) => (m.id === id ? { ...m, ...patch } : m))
+      flushSync()
+    }
+    change(mine.id, { reactions: { them: '❤️' } })
+    change(theirs.id, { text: 'the words', editedAt: 5 })
+    expect(spoken(region)).toEqual([
+      'Bold Lynx: teh words',
+      'Bold Lynx reacted ❤️ to a message.',
+      'Bold Lynx edited a message: the words',
+    ])
+    change(mine.id, { reactions: { me: '👍', them: '❤️' } }) // our own reaction: nothing said
+    change(theirs.id, { text: '', deleted: true })
+    // The lines that held the unsent text go: the message itself, and its edit.
+    expect(spoken(region)).toEqual(['Bold Lynx reacted ❤️ to a message.', 'Bold Lynx deleted a message.'])
+    expect(region.textContent).not.toContain('words')
+  })
+
   it('is one polite region that speaks additions only', () => {
     const { region } = announcer()
     expect(region.getAttribute('aria-live')).toBe('polite')
