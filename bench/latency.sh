@@ -1,13 +1,3 @@
 #!/usr/bin/env bash
-# Latency benchmark: builds the app, then runs bench/latency.ts in a loopback-only network namespace
-# (as root), like the browser tests, so every packet stays on this machine.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-if [ "${HUSH_IN_NETNS:-}" != "1" ]; then
-  npm run build --silent >/dev/null
-  if [ "$(id -u)" = "0" ] && command -v unshare >/dev/null; then
-    export HUSH_IN_NETNS=1
-    exec unshare -n sh -c 'ip link set lo up && exec "$0" "$@"' "$0" "$@"
-  fi
-fi
-exec node --import tsx bench/latency.ts "$@"
+# Latency benchmark (bench/latency.ts), built and run in a loopback-only namespace.
+exec bash "$(dirname "$0")/in-netns.sh" bench/latency.ts "$@"
