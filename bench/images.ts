@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core'
 import { closeBrowsers, launchBrowser } from '../tests/support/browser.ts'
 import { closeAll, startTestServer } from '../tests/support/signaling.ts'
 import { closeUsers, openApp, pairUp, type AppUser } from '../tests/support/app.ts'
-import { pictureFromPage } from '../tests/support/images.ts'
+import { pictureFromPage, savedPictures } from '../tests/support/images.ts'
 import { summarize, round } from './lib/stats.ts'
 
 const runs = Number(process.env.BENCH_RUNS ?? 5)
@@ -177,29 +177,7 @@ async function reencodeTime(a: AppUser, photo: Buffer): Promise<number> {
 }
 
 /** The size of the newest picture in the page's history: the bytes that crossed, as re-encoded. */
-const lastImageBytes = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('hush')
-        open.onerror = () => reject(open.error)
-        open.onsuccess = () => {
-          const all = open.result.transaction('chats').objectStore('chats').getAll()
-          all.onsuccess = () => {
-            open.result.close()
-            const images = (all.result as unknown[])
-              .filter(Array.isArray)
-              .flat()
-              .flatMap((m) =>
-                (m as { image?: { blob?: Blob } }).image?.blob
-                  ? [(m as { image: { blob: Blob } }).image.blob.size]
-                  : [],
-              )
-            resolve(images.at(-1) ?? 0)
-          }
-        }
-      }),
-  )
+const lastImageBytes = async (page: Page) => (await savedPictures(page)).at(-1)?.length ?? 0
 
 async function main() {
   const server = await startTestServer({ STATIC_DIR: 'app/dist' })

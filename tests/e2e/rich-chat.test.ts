@@ -6,7 +6,7 @@ import type { Browser, Locator } from 'playwright-core'
 import { closeBrowsers, launchBrowser } from '../support/browser.ts'
 import { closeAll, startTestServer, type TestServer } from '../support/signaling.ts'
 import { closeUsers, expectState, messages, openApp, pairUp, send, type AppUser } from '../support/app.ts'
-import { metadataMarkers, pictureFromPage, withExifGps } from '../support/images.ts'
+import { metadataMarkers, pictureFromPage, savedPictures, withExifGps } from '../support/images.ts'
 
 let server: TestServer
 let browserA: Browser
@@ -36,38 +36,6 @@ async function act(user: AppUser, item: Locator, action: string, emoji?: string)
   const button = emoji ? item.locator(`[data-testid="react"][data-emoji="${emoji}"]`) : item.getByTestId(action)
   await button.click()
 }
-
-/** Every picture the page's history holds, as bytes. */
-const savedImages = (user: AppUser) =>
-  user.page
-    .evaluate(
-      () =>
-        new Promise<string[]>((resolve, reject) => {
-          const open = indexedDB.open('hush')
-          open.onerror = () => reject(open.error)
-          open.onsuccess = () => {
-            const all = open.result.transaction('chats').objectStore('chats').getAll()
-            all.onsuccess = async () => {
-              const blobs = (all.result as unknown[])
-                .filter(Array.isArray)
-                .flat()
-                .flatMap((m) =>
-                  (m as { image?: { blob?: Blob } }).image?.blob ? [(m as { image: { blob: Blob } }).image.blob] : [],
-                )
-              const out: string[] = []
-              for (const blob of blobs) {
-                const bytes = new Uint8Array(await blob.arrayBuffer())
-                let text = ''
-                for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192))
-                out.push(btoa(text))
-              }
-              open.result.close()
-              resolve(out)
-            }
-          }
-        }),
-    )
-    .then((list) => list.map((base64) => Buffer.from(base64, 'base64')))
 
 /** Everything the page's history holds, as one JSON text. */
 const savedText = (user: AppUser) =>
@@ -209,8 +177,8 @@ describe('images', () => {
       .locator('img')
       .evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])
     expect(dimensions).toEqual([1200, 900])
-    await expect.poll(async () => (await savedImages(b)).length).toBe(1)
-    const [received] = await savedImages(b)
+    await expect.poll(async () => (await savedPictures(b.page)).length).toBe(1)
+    const [received] = await savedPictures(b.page)
     expect(metadataMarkers(received!)).toEqual({ app1: false, exif: false })
     expect(received!.includes(Buffer.from(canary))).toBe(false)
     expect(received!.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]))

@@ -107,3 +107,35 @@ export function metadataMarkers(bytes: Buffer): { app1: boolean; exif: boolean }
   }
   return { app1, exif: bytes.includes(Buffer.from('Exif\0\0', 'latin1')) }
 }
+
+/** Every picture the page's history holds, as bytes. */
+export const savedPictures = (page: Page): Promise<Buffer[]> =>
+  page
+    .evaluate(
+      () =>
+        new Promise<string[]>((resolve, reject) => {
+          const open = indexedDB.open('hush')
+          open.onerror = () => reject(open.error)
+          open.onsuccess = () => {
+            const all = open.result.transaction('chats').objectStore('chats').getAll()
+            all.onsuccess = async () => {
+              const blobs = (all.result as unknown[])
+                .filter(Array.isArray)
+                .flat()
+                .flatMap((m) =>
+                  (m as { image?: { blob?: Blob } }).image?.blob ? [(m as { image: { blob: Blob } }).image.blob] : [],
+                )
+              const out: string[] = []
+              for (const blob of blobs) {
+                const bytes = new Uint8Array(await blob.arrayBuffer())
+                let text = ''
+                for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192))
+                out.push(btoa(text))
+              }
+              open.result.close()
+              resolve(out)
+            }
+          }
+        }),
+    )
+    .then((list) => list.map((base64) => Buffer.from(base64, 'base64')))
